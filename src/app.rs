@@ -1,0 +1,174 @@
+//! The application: shared state, the router (each provider under its prefix and at the
+//! root, `/__sandbox` beside them), and start-up (database, fixtures, the start state that
+//! reset returns to).
+
+use crate::clock::Clock;
+use crate::config::ServeArgs;
+use crate::db::{self, Db};
+use crate::faults::Faults;
+use crate::fixtures::{self, Document, FixtureError, LoadError};
+use crate::journal::Journal;
+use crate::providers::Providers;
+use crate::{control, server};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use tokio::net::TcpListener;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<Clock>,
+    pub journal: Arc<Journal>,
+    pub faults: Arc<Faults>,
+    pub config: Arc<ServeArgs>,
+    pub providers: Arc<Providers>,
+    /// The state right after start, as a fixture document: what `reset` returns to.
+    pub start_state: Arc<RwLock<Document>>,
+}
+
+/// Why the sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("fixtures refused: {0}")]
+    Fixtures(#[from] FixtureError),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Extra routes mounted into a provider's router (under its prefix and at the root), so the
+/// kernel's middleware can be exercised before that provider has endpoints of its own.
+pub type ExtraRoutes = Vec<(&'static str, Router<AppState>)>;
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    router: Router,
+}
+
+impl Application {
+    /// Opens the database, loads fixtures into an empty one, binds the port.
+    pub async fn build(config: ServeArgs) -> Result<Self, StartError> {
+        Self::build_with_routes(config, Vec::new()).await
+    }
+
+    pub async fn build_with_routes(
+        config: ServeArgs,
+        extra: ExtraRoutes,
+    ) -> Result<Self, StartError> {
+        let db = db::connect(&config.database).await?;
+        let providers = Arc::new(Providers::all());
+        let empty = {
+            let mut conn = db.acquire().await.map_err(anyhow::Error::from)?;
+            db::is_empty(&mut conn).await.map_err(anyhow::Error::from)?
+        };
+        if empty {
+            let documents = match &config.fixtures {
+                Some(dir) => fixtures::read_dir(dir, &providers)?,
+                None => vec![fixtures::parse(
+                    fixtures::DEFAULT_NAME,
+                    fixtures::DEFAULT_TEXT,
+                    &providers,
+                )?],
+            };
+            fixtures::load(&db, &providers, &documents)
+                .await
+                .map_err(|e| match e {
+                    LoadError::Refused(e) => StartError::Fixtures(e),
+                    LoadError::Database(e) => StartError::Other(e.into()),
+                })?;
+        }
+        let start_state = snapshot(&db, &providers).await?;
+
+        let state = AppState {
+            db,
+            clock: Arc::new(Clock::real()),
+            journal: Arc::new(Journal::new(config.journal_limit)),
+            faults: Arc::new(Faults::default()),
+            providers,
+            start_state: Arc::new(RwLock::new(start_state)),
+            config: Arc::new(config.clone()),
+        };
+        let router = router(state.clone(), extra);
+        let listener = TcpListener::bind((config.host.as_str(), config.port))
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!("cannot listen on {}:{}: {e}", config.host, config.port)
+            })?;
+        Ok(Application {
+            listener,
+            state,
+            router,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets open requests finish (a few seconds).
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
+        server::serve(self.listener, self.router, self.state, shutdown).await
+    }
+}
+
+/// The current state as a fixture document.
+pub async fn snapshot(db: &Db, providers: &Providers) -> anyhow::Result<Document> {
+    let value = fixtures::export(db, providers).await?;
+    let body = match value {
+        serde_json::Value::Object(map) => map,
+        _ => unreachable!("export answers an object"),
+    };
+    Ok(Document {
+        file: "start state".into(),
+        body,
+    })
+}
+
+fn router(state: AppState, mut extra: ExtraRoutes) -> Router {
+    let mut app = Router::new().nest("/__sandbox", control::router(&state));
+    for provider in state.providers.iter() {
+        let mut routes = provider.router();
+        for (_, more) in extra.extract_if(.., |(name, _)| *name == provider.name()) {
+            routes = routes.merge(more);
+        }
+        app = app
+            .nest(&format!("/{}", provider.name()), routes.clone())
+            .merge(routes);
+    }
+    app.fallback(not_found)
+        // The front has already read the body under its own limit.
+        .layer(DefaultBodyLimit::disable())
+        .with_state(state)
+}
+
+/// An unknown path: in the provider's envelope when the path names one.
+async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
+    let path = uri.path();
+    let message = format!("No endpoint at {path}");
+    match state.providers.route(path) {
+        Some(routed) => (
+            StatusCode::NOT_FOUND,
+            axum::Json(
+                routed
+                    .provider
+                    .http_error_body(StatusCode::NOT_FOUND, &message),
+            ),
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, axum::Json(json!({"error": message}))).into_response(),
+    }
+}

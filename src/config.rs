@@ -1,0 +1,123 @@
+//! Command line and environment: every setting has a flag and an environment variable.
+//!
+//! `paysandbox` with no subcommand serves, and every serve flag is accepted with or without
+//! the `serve` subcommand.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "paysandbox",
+    version,
+    about = "A self-hosted sandbox emulating the Chillr, PayPro ConnectPay, AggrePay wallet and Jaze payment APIs",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the sandbox (the default when no subcommand is given).
+    Serve(ServeArgs),
+    /// Exit 0 when http://127.0.0.1:<port>/__sandbox/health answers 200 within 2 s, else 1.
+    Healthcheck(HealthcheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Address to bind.
+    #[arg(long, env = "HOST", default_value = "0.0.0.0")]
+    pub host: String,
+
+    /// SQLite database: a sqlx URL (`sqlite:///data/paysandbox.db?mode=rwc`,
+    /// `sqlite::memory:`) or a plain file path; a missing file is created.
+    #[arg(long, env = "DATABASE_URL", default_value = "./paysandbox.db")]
+    pub database: String,
+
+    /// Folder of fixture files (*.json, *.yaml, *.yml, loaded in name order) to load into an
+    /// empty database at start instead of the built-in default fixtures.
+    #[arg(long, env = "FIXTURES_DIR")]
+    pub fixtures: Option<PathBuf>,
+
+    /// When set, every /__sandbox call but health needs `Authorization: Bearer <token>`.
+    #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// Largest request body, in bytes, that is read and judged by the provider's rules;
+    /// larger ones are answered 413.
+    #[arg(long, env = "MAX_BODY", default_value_t = 16 * 1024 * 1024)]
+    pub max_body: usize,
+
+    /// How many requests the journal keeps (the oldest go first).
+    #[arg(long, env = "JOURNAL_LIMIT", default_value_t = 10_000)]
+    pub journal_limit: usize,
+
+    /// Log format: one line per request, as text or JSON.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// Port the sandbox listens on.
+    #[arg(long, env = "PORT", default_value_t = 8080)]
+    pub port: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl ServeArgs {
+    /// Settings for a throw-away sandbox: in-memory database, a free port on loopback.
+    pub fn ephemeral() -> Self {
+        ServeArgs {
+            port: 0,
+            host: "127.0.0.1".into(),
+            database: "sqlite::memory:".into(),
+            fixtures: None,
+            admin_token: None,
+            max_body: 16 * 1024 * 1024,
+            journal_limit: 10_000,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_flags_work_with_and_without_the_subcommand() {
+        let bare = Cli::try_parse_from(["paysandbox", "--port", "9000"]).unwrap();
+        assert!(bare.command.is_none());
+        assert_eq!(bare.serve.port, 9000);
+
+        let sub = Cli::try_parse_from(["paysandbox", "serve", "--port", "9001"]).unwrap();
+        match sub.command {
+            Some(Command::Serve(args)) => assert_eq!(args.port, 9001),
+            other => panic!("expected serve, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn healthcheck_takes_a_port() {
+        let cli = Cli::try_parse_from(["paysandbox", "healthcheck", "--port", "7000"]).unwrap();
+        match cli.command {
+            Some(Command::Healthcheck(args)) => assert_eq!(args.port, 7000),
+            other => panic!("expected healthcheck, got {other:?}"),
+        }
+    }
+}

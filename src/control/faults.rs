@@ -1,0 +1,50 @@
+//! `GET/POST/DELETE /__sandbox/faults`: fault rules.
+
+use super::{ApiError, parse_json};
+use crate::app::AppState;
+use crate::faults::{FaultRule, FaultSpec};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+/// The rules, with how often each fired.
+#[utoipa::path(get, path = "/__sandbox/faults", responses((status = 200, body = Vec<FaultRule>)))]
+pub async fn list(State(state): State<AppState>) -> Json<Vec<FaultRule>> {
+    Json(state.faults.list())
+}
+
+/// Adds a rule; one naming an endpoint the provider lacks is refused with the list of names.
+#[utoipa::path(post, path = "/__sandbox/faults", request_body = FaultSpec, responses((status = 201, body = FaultRule), (status = 400, body = Object)))]
+pub async fn add(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<FaultRule>), ApiError> {
+    let spec: FaultSpec = parse_json(&body)?;
+    spec.validate(&state.providers)
+        .map_err(ApiError::bad_request)?;
+    Ok((StatusCode::CREATED, Json(state.faults.add(spec))))
+}
+
+/// Removes every rule.
+#[utoipa::path(delete, path = "/__sandbox/faults", responses((status = 204)))]
+pub async fn clear(State(state): State<AppState>) -> StatusCode {
+    state.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// Removes one rule.
+#[utoipa::path(delete, path = "/__sandbox/faults/{id}", params(("id" = u64, Path)), responses((status = 204), (status = 404, body = Object)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id: u64 = id
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("`{id}` is not a rule id")))?;
+    if state.faults.remove(id) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!("no fault rule {id}")))
+    }
+}

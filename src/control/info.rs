@@ -1,0 +1,90 @@
+//! Health, magic values and the OpenAPI document of the control plane.
+
+use crate::app::AppState;
+use crate::providers::MagicValue;
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "paysandbox control plane",
+        description = "Drive the sandbox: reset, fixtures, state, clock, request journal, faults, magic values."
+    ),
+    paths(
+        health,
+        magic,
+        super::state::reset,
+        super::state::load_fixtures,
+        super::state::export_state,
+        super::clock::read,
+        super::clock::change,
+        super::requests::list,
+        super::requests::clear,
+        super::faults::list,
+        super::faults::add,
+        super::faults::clear,
+        super::faults::remove,
+    ),
+    modifiers(&BearerAuth),
+    security(("admin_token" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "admin_token",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    status: &'static str,
+    version: &'static str,
+    providers: Vec<&'static str>,
+}
+
+/// Answers 200 once migrations and fixtures are in (the container health check).
+#[utoipa::path(get, path = "/__sandbox/health", security(()), responses((status = 200, body = Health)))]
+pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        providers: state.providers.names(),
+    })
+}
+
+/// Every provider's magic values: documented inputs that trigger a behaviour without set-up.
+#[utoipa::path(get, path = "/__sandbox/magic", responses((status = 200, description = "provider name to its magic values", body = Object)))]
+pub async fn magic(State(state): State<AppState>) -> Json<Value> {
+    let all: Map<String, Value> = state
+        .providers
+        .iter()
+        .map(|p| {
+            let values: Vec<MagicValue> = p.magic_values();
+            (
+                p.name().to_string(),
+                serde_json::to_value(values).unwrap_or_default(),
+            )
+        })
+        .collect();
+    Json(Value::Object(all))
+}
+
+/// This document.
+#[utoipa::path(get, path = "/__sandbox/openapi.json", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,114 @@
+//! Reset, fixture loading and state export.
+
+use super::ApiError;
+use crate::app::AppState;
+use crate::fixtures::{self, FixtureError, LoadError};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ResetQuery {
+    /// Reset to nothing at all instead of the state right after start.
+    #[serde(default)]
+    empty: bool,
+}
+
+/// Back to the state right after start (`?empty=true`: to nothing); also clears the journal,
+/// the clock offset and the fault rules.
+#[utoipa::path(post, path = "/__sandbox/reset", params(ResetQuery), responses((status = 200, body = Object)))]
+pub async fn reset(
+    State(state): State<AppState>,
+    Query(query): Query<ResetQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let documents = if query.empty {
+        Vec::new()
+    } else {
+        vec![
+            state
+                .start_state
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+        ]
+    };
+    fixtures::replace(&state.db, &state.providers, &documents)
+        .await
+        .map_err(load_error)?;
+    state.journal.clear();
+    state.faults.clear();
+    state.clock.reset_to_real();
+    Ok(Json(json!({"reset": true, "empty": query.empty})))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct FixtureQuery {
+    /// The name errors report the document under (default `request body`); a name ending
+    /// in `.yaml` or `.yml` is read as YAML.
+    name: Option<String>,
+}
+
+/// Loads one fixture document (JSON or YAML), atomically: all of it or, on any problem,
+/// nothing, with an error naming the file, the path inside it and the problem.
+#[utoipa::path(
+    post,
+    path = "/__sandbox/fixtures",
+    params(FixtureQuery),
+    request_body(content = Object, description = "a fixture document (JSON or YAML)"),
+    responses((status = 201, body = Object), (status = 400, body = FixtureError))
+)]
+pub async fn load_fixtures(
+    State(state): State<AppState>,
+    Query(query): Query<FixtureQuery>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let is_yaml = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.contains("yaml"));
+    let mut name = query.name.unwrap_or_else(|| "request body".into());
+    if is_yaml && !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+        name.push_str(".yaml");
+    }
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        refused(FixtureError {
+            file: name.clone(),
+            path: String::new(),
+            message: "not UTF-8 text".into(),
+        })
+    })?;
+    let document = fixtures::parse(&name, text, &state.providers).map_err(refused)?;
+    fixtures::load(&state.db, &state.providers, &[document])
+        .await
+        .map_err(load_error)?;
+    Ok((StatusCode::CREATED, Json(json!({"loaded": name}))).into_response())
+}
+
+/// The whole state as a fixture document: export, reset, load gives back the same state.
+#[utoipa::path(get, path = "/__sandbox/state", responses((status = 200, description = "a fixture document", body = Object)))]
+pub async fn export_state(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(fixtures::export(&state.db, &state.providers).await?))
+}
+
+fn refused(error: FixtureError) -> ApiError {
+    let mut api_error = ApiError::bad_request("fixture refused");
+    api_error.body = json!({
+        "error": "fixture refused",
+        "file": error.file,
+        "path": error.path,
+        "message": error.message,
+    });
+    api_error
+}
+
+fn load_error(error: LoadError) -> ApiError {
+    match error {
+        LoadError::Refused(e) => refused(e),
+        LoadError::Database(e) => ApiError::internal(e),
+    }
+}

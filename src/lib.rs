@@ -1,0 +1,25 @@
+//! paysandbox: a self-hosted sandbox that emulates the Chillr mass collect, PayPro
+//! ConnectPay, AggrePay wallet and Jaze payment-details APIs over a real state model.
+//!
+//! The kernel (clock, database, fixtures, journal, faults, control plane, the front) knows no
+//! provider; each provider is a slice under `providers/` behind the [`providers::Provider`]
+//! trait. Tests start the real server with [`app::Application`] on a free port.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod control;
+pub mod db;
+pub mod faults;
+pub mod fixtures;
+pub mod healthcheck;
+pub mod journal;
+pub mod mask;
+pub mod money;
+pub mod providers;
+pub mod server;
+pub mod text;
+pub mod timezone;
+
+pub use app::{AppState, Application, StartError};
+pub use config::ServeArgs;

@@ -1,0 +1,132 @@
+//! The four emulated providers and what the kernel may ask of each.
+//!
+//! The kernel (journal, faults, fixtures, control plane) knows no provider string: it asks the
+//! [`Provider`] trait for a provider's name, endpoint names, envelopes and fixture section.
+//! Each provider lives in its own folder with its router, errors, store and fixtures.
+
+pub mod aggrepay;
+pub mod chillr;
+pub mod jaze;
+pub mod paypro;
+
+use crate::app::AppState;
+use crate::fixtures::SectionError;
+use axum::Router;
+use axum::http::StatusCode;
+use futures_util::future::BoxFuture;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::SqliteConnection;
+
+/// A documented value that triggers a behaviour without set-up, as test card numbers do.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MagicValue {
+    pub field: &'static str,
+    pub value: &'static str,
+    pub effect: &'static str,
+}
+
+pub trait Provider: Send + Sync + 'static {
+    /// The prefix (without slash) and the name used in fault rules and the journal.
+    fn name(&self) -> &'static str;
+
+    /// The endpoint names (the last path segment of each documented endpoint).
+    fn endpoints(&self) -> &'static [&'static str];
+
+    /// Whether a path outside every prefix is one of this provider's root aliases.
+    fn owns_root_path(&self, path: &str) -> bool;
+
+    /// The provider's API, mounted under its prefix and at the root.
+    fn router(&self) -> Router<AppState>;
+
+    /// Its `/__sandbox/<name>/...` actions (act as the customer or the bank).
+    fn actions(&self) -> Router<AppState> {
+        Router::new()
+    }
+
+    /// The body of the provider's own answer for a service outage (sent with HTTP 200 unless
+    /// a fault rule gives another status).
+    fn outage_body(&self) -> Value;
+
+    /// The provider's envelope for a request that never reached an endpoint (404, 405, 413).
+    fn http_error_body(&self, status: StatusCode, message: &str) -> Value;
+
+    fn magic_values(&self) -> Vec<MagicValue> {
+        Vec::new()
+    }
+
+    /// Loads this provider's section of a fixture document, inside the caller's transaction.
+    fn load_fixtures<'a>(
+        &'a self,
+        conn: &'a mut SqliteConnection,
+        section: &'a Value,
+    ) -> BoxFuture<'a, Result<(), SectionError>>;
+
+    /// This provider's whole state as a fixture section, records in id order.
+    fn export_fixtures<'a>(
+        &'a self,
+        conn: &'a mut SqliteConnection,
+    ) -> BoxFuture<'a, Result<Value, sqlx::Error>>;
+
+    /// The endpoint a path (inside the provider) addresses: the first segment that is one of
+    /// [`Provider::endpoints`].
+    fn endpoint_of(&self, path: &str) -> Option<&'static str> {
+        path.split('/')
+            .find_map(|segment| self.endpoints().iter().find(|e| **e == segment).copied())
+    }
+}
+
+/// All providers, in the order their fixture sections are loaded and exported.
+pub struct Providers(Vec<Box<dyn Provider>>);
+
+/// Which provider a request path belongs to, and the path inside it.
+pub struct Routed<'a> {
+    pub provider: &'a dyn Provider,
+    pub inner_path: &'a str,
+}
+
+impl Providers {
+    pub fn all() -> Self {
+        Providers(vec![
+            Box::new(chillr::Chillr),
+            Box::new(paypro::PayPro),
+            Box::new(aggrepay::AggrePay),
+            Box::new(jaze::Jaze),
+        ])
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Provider> {
+        self.0.iter().map(|p| p.as_ref())
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.iter().map(|p| p.name()).collect()
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&dyn Provider> {
+        self.iter().find(|p| p.name() == name)
+    }
+
+    /// The provider a request path belongs to: under its prefix, or one of its root aliases.
+    pub fn route<'a>(&'a self, path: &'a str) -> Option<Routed<'a>> {
+        for provider in self.iter() {
+            let rest = path
+                .strip_prefix('/')
+                .and_then(|p| p.strip_prefix(provider.name()));
+            if let Some(rest) = rest
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                return Some(Routed {
+                    provider,
+                    inner_path: rest,
+                });
+            }
+        }
+        self.iter()
+            .find(|p| p.owns_root_path(path))
+            .map(|provider| Routed {
+                provider,
+                inner_path: path,
+            })
+    }
+}

@@ -1,0 +1,192 @@
+//! The `paypro` fixture section: merchants with credentials, company code and settings.
+
+use super::ENDPOINTS;
+use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
+use crate::money::Amount;
+use crate::text::NonEmpty;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::SqliteConnection;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    #[serde(default)]
+    pub merchants: Vec<Merchant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusCase {
+    /// `Unpaid`, `Paid`, `Blocked`, `Refunded`, as documented.
+    Title,
+    /// `UNPAID`, `PAID`, ..., as newer PayPro responses write them.
+    Upper,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Merchant {
+    /// The MerchantId / userName (at most 60 characters).
+    pub username: NonEmpty,
+    pub password: NonEmpty,
+    /// Four digits; the first part of every ConnectPayId and FullConsumerCode.
+    pub company_code: String,
+    #[serde(default = "default_min_amount")]
+    pub min_amount: Amount,
+    #[serde(default = "default_max_amount")]
+    pub max_amount: Amount,
+    /// A flat fee per order; `IsFeeApplied` is `True` when it is above zero.
+    #[serde(default = "default_fee")]
+    pub fee: Amount,
+    /// The enabled endpoint names (default: all twelve).
+    #[serde(default = "default_services")]
+    pub services: Vec<String>,
+    /// The merchant's time zone as an offset from UTC.
+    #[serde(default = "default_utc_offset")]
+    pub utc_offset: String,
+    #[serde(default = "default_status_case")]
+    pub status_case: StatusCase,
+}
+
+fn default_min_amount() -> Amount {
+    Amount::parse("1.00").expect("a valid amount")
+}
+fn default_max_amount() -> Amount {
+    Amount::parse("5000000.00").expect("a valid amount")
+}
+fn default_fee() -> Amount {
+    Amount::parse("0").expect("a valid amount")
+}
+fn default_services() -> Vec<String> {
+    ENDPOINTS.iter().map(|s| s.to_string()).collect()
+}
+fn default_utc_offset() -> String {
+    "+05:00".into()
+}
+fn default_status_case() -> StatusCase {
+    StatusCase::Title
+}
+
+impl Merchant {
+    fn check(&self, at: &str) -> Result<(), FixtureProblem> {
+        let problem =
+            |field: &str, message: String| FixtureProblem::new(format!("{at}.{field}"), message);
+        if self.username.as_str().chars().count() > 60 {
+            return Err(problem("username", "at most 60 characters".into()));
+        }
+        if self.password.as_str().chars().count() > 60 {
+            return Err(problem("password", "at most 60 characters".into()));
+        }
+        if self.company_code.len() != 4 || !self.company_code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(problem(
+                "company_code",
+                format!("`{}` is not 4 digits", self.company_code),
+            ));
+        }
+        if self.min_amount > self.max_amount {
+            return Err(problem("min_amount", "is above max_amount".into()));
+        }
+        if let Some((i, unknown)) = self
+            .services
+            .iter()
+            .enumerate()
+            .find(|(_, s)| !ENDPOINTS.contains(&s.as_str()))
+        {
+            return Err(problem(
+                &format!("services[{i}]"),
+                format!(
+                    "`{unknown}` is not a service; the services are {}",
+                    ENDPOINTS.join(", ")
+                ),
+            ));
+        }
+        if crate::timezone::parse_offset(&self.utc_offset).is_none() {
+            return Err(problem(
+                "utc_offset",
+                format!("`{}` is not an offset such as +05:00", self.utc_offset),
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub async fn load(conn: &mut SqliteConnection, section: &Value) -> Result<(), SectionError> {
+    let section: Section = parse_section(section)?;
+    for (i, merchant) in section.merchants.iter().enumerate() {
+        let at = format!("merchants[{i}]");
+        merchant.check(&at)?;
+        sqlx::query(
+            "insert into paypro_merchants (username, password, company_code, min_amount, \
+             max_amount, fee, services, utc_offset, status_case) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(merchant.username.as_str())
+        .bind(merchant.password.as_str())
+        .bind(&merchant.company_code)
+        .bind(merchant.min_amount.to_fixed2())
+        .bind(merchant.max_amount.to_fixed2())
+        .bind(merchant.fee.to_fixed2())
+        .bind(serde_json::to_string(&merchant.services).expect("strings serialize"))
+        .bind(&merchant.utc_offset)
+        .bind(status_case_text(merchant.status_case))
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| {
+            on_duplicate(
+                e,
+                at.clone(),
+                format!(
+                    "merchant: username `{}` or company_code `{}`",
+                    merchant.username, merchant.company_code
+                ),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn status_case_text(case: StatusCase) -> &'static str {
+    match case {
+        StatusCase::Title => "title",
+        StatusCase::Upper => "upper",
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    username: String,
+    password: String,
+    company_code: String,
+    min_amount: String,
+    max_amount: String,
+    fee: String,
+    services: String,
+    utc_offset: String,
+    status_case: String,
+}
+
+pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "select username, password, company_code, min_amount, max_amount, fee, services, \
+         utc_offset, status_case from paypro_merchants order by id",
+    )
+    .fetch_all(conn)
+    .await?;
+    let merchants: Vec<Value> = rows
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "username": r.username,
+                "password": r.password,
+                "company_code": r.company_code,
+                "min_amount": r.min_amount,
+                "max_amount": r.max_amount,
+                "fee": r.fee,
+                "services": serde_json::from_str::<Value>(&r.services).unwrap_or(Value::Null),
+                "utc_offset": r.utc_offset,
+                "status_case": r.status_case,
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({ "merchants": merchants }))
+}

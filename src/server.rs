@@ -1,0 +1,307 @@
+//! The accept loop and the front every request passes before the router.
+//!
+//! The front reads the body under the size limit (a larger body is still read to its end,
+//! then answered 413), applies fault rules, turns a panic into the provider's internal
+//! error, records the request journal and writes the one log line per request. It sits on
+//! hyper directly, not on `axum::serve`, because a `drop` or `timeout` fault must be able to
+//! close a connection without any answer, which an axum handler cannot do.
+
+use crate::app::AppState;
+use crate::faults::{Action, Decision};
+use crate::journal::Record;
+use crate::providers::Provider;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use bytes::{Bytes, BytesMut};
+use futures_util::FutureExt;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use serde_json::Value;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+/// How long open requests may take to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_secs(5);
+
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    let front = Front { router, state };
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait and go on accepting.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let front = front.clone();
+        let service = hyper::service::service_fn(move |request| {
+            let front = front.clone();
+            async move { front.handle(request).await }
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .pipeline_flush(true)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection closed");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(DRAIN) => tracing::warn!("open requests did not finish in time"),
+    }
+    Ok(())
+}
+
+/// Returned to hyper to close a connection without an answer.
+#[derive(Debug)]
+pub struct CloseWithoutAnswer;
+
+impl std::fmt::Display for CloseWithoutAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("closed without an answer")
+    }
+}
+
+impl std::error::Error for CloseWithoutAnswer {}
+
+#[derive(Clone)]
+struct Front {
+    router: Router,
+    state: AppState,
+}
+
+/// The request body, or how many bytes it had when it was over the limit.
+enum ReadBody {
+    Within(Bytes),
+    TooLarge(usize),
+}
+
+impl Front {
+    async fn handle(
+        &self,
+        request: Request<Incoming>,
+    ) -> Result<Response<Body>, CloseWithoutAnswer> {
+        let started = Instant::now();
+        let arrived = self.state.clock.reading().now;
+        let (parts, body) = request.into_parts();
+        let path = parts.uri.path().to_string();
+        let body = read_body(body, self.state.config.max_body)
+            .await
+            .map_err(|_| CloseWithoutAnswer)?;
+
+        let Some(routed) = self.state.providers.route(&path) else {
+            let response = match body {
+                ReadBody::Within(bytes) => self.call(parts.clone(), bytes, None).await,
+                ReadBody::TooLarge(size) => too_large(None, size),
+            };
+            log(&parts.method, &path, Some(response.status()), started, None);
+            return Ok(response);
+        };
+        let provider = routed.provider;
+        let endpoint = provider.endpoint_of(routed.inner_path);
+
+        let decision = self.state.faults.decide(provider.name(), endpoint);
+        if !decision.delay.is_zero() {
+            tokio::time::sleep(decision.delay).await;
+        }
+        let response = match decision.action {
+            Some(Action::Drop) => None,
+            Some(Action::Timeout { hold }) => {
+                tokio::time::sleep(hold).await;
+                None
+            }
+            Some(Action::Error { status }) => Some(json(
+                status
+                    .and_then(|s| StatusCode::from_u16(s).ok())
+                    .unwrap_or(StatusCode::OK),
+                provider.outage_body(),
+            )),
+            None => Some(match &body {
+                ReadBody::Within(bytes) => {
+                    self.call(parts.clone(), bytes.clone(), Some(provider))
+                        .await
+                }
+                ReadBody::TooLarge(size) => too_large(Some(provider), *size),
+            }),
+        };
+
+        let (response, response_body) = match response {
+            Some(response) => {
+                let (head, body) = response.into_parts();
+                let bytes = body
+                    .collect()
+                    .await
+                    .map(|b| b.to_bytes())
+                    .unwrap_or_default();
+                (
+                    Some(Response::from_parts(head, Body::from(bytes.clone()))),
+                    bytes,
+                )
+            }
+            None => (None, Bytes::new()),
+        };
+        let status = response.as_ref().map(|r| r.status());
+        let request_body = match &body {
+            ReadBody::Within(bytes) => bytes.clone(),
+            ReadBody::TooLarge(_) => Bytes::new(),
+        };
+        self.state.journal.record(Record {
+            time: arrived,
+            provider: provider.name(),
+            endpoint,
+            method: parts.method.as_str(),
+            path: &path,
+            query: parts.uri.query(),
+            headers: &parts.headers,
+            body: &request_body,
+            status: status.map(|s| s.as_u16()),
+            response_body: &response_body,
+            fault: fault_label(&decision).as_deref(),
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        });
+        log(&parts.method, &path, status, started, Some(provider.name()));
+        response.ok_or(CloseWithoutAnswer)
+    }
+
+    /// Runs the router; a panic becomes the provider's internal error (or a plain 500 on the
+    /// control plane), and a bare 405 gets the provider's envelope.
+    async fn call(
+        &self,
+        parts: axum::http::request::Parts,
+        body: Bytes,
+        provider: Option<&dyn Provider>,
+    ) -> Response<Body> {
+        let method = parts.method.clone();
+        let request = Request::from_parts(parts, Body::from(body));
+        let call = self.router.clone().oneshot(request);
+        let response = match AssertUnwindSafe(call).catch_unwind().await {
+            Ok(Ok(response)) => response,
+            Ok(Err(never)) => match never {},
+            Err(panic) => {
+                let cause = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("unknown");
+                tracing::error!(cause, "a handler panicked");
+                return match provider {
+                    Some(provider) => json(StatusCode::OK, provider.outage_body()),
+                    None => json(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        serde_json::json!({"error": "internal error"}),
+                    ),
+                };
+            }
+        };
+        match provider {
+            Some(provider) if response.status() == StatusCode::METHOD_NOT_ALLOWED => {
+                let allow = response.headers().get(header::ALLOW).cloned();
+                let message = format!("Method {method} is not allowed here");
+                let mut replaced = json(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    provider.http_error_body(StatusCode::METHOD_NOT_ALLOWED, &message),
+                );
+                if let Some(allow) = allow {
+                    replaced.headers_mut().insert(header::ALLOW, allow);
+                }
+                replaced
+            }
+            _ => response,
+        }
+    }
+}
+
+/// Reads the whole body; past `max` it keeps reading (so the connection is not reset) but
+/// keeps nothing.
+async fn read_body(mut body: Incoming, max: usize) -> Result<ReadBody, hyper::Error> {
+    let mut kept = BytesMut::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            total = total.saturating_add(data.len());
+            if total <= max {
+                kept.extend_from_slice(&data);
+            } else if !kept.is_empty() {
+                kept = BytesMut::new();
+            }
+        }
+    }
+    Ok(if total > max {
+        ReadBody::TooLarge(total)
+    } else {
+        ReadBody::Within(kept.freeze())
+    })
+}
+
+fn too_large(provider: Option<&dyn Provider>, size: usize) -> Response<Body> {
+    let message = format!("The request body ({size} bytes) is over the sandbox's limit");
+    let body = match provider {
+        Some(provider) => provider.http_error_body(StatusCode::PAYLOAD_TOO_LARGE, &message),
+        None => serde_json::json!({"error": message}),
+    };
+    json(StatusCode::PAYLOAD_TOO_LARGE, body)
+}
+
+fn json(status: StatusCode, body: Value) -> Response<Body> {
+    (status, axum::Json(body)).into_response()
+}
+
+fn fault_label(decision: &Decision) -> Option<String> {
+    (!decision.fired.is_empty()).then(|| {
+        decision
+            .fired
+            .iter()
+            .map(|k| {
+                serde_json::to_value(k)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join("+")
+    })
+}
+
+fn log(
+    method: &Method,
+    path: &str,
+    status: Option<StatusCode>,
+    started: Instant,
+    provider: Option<&str>,
+) {
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    match status {
+        Some(status) => tracing::info!(
+            target: "paysandbox::request",
+            %method, path, status = status.as_u16(), duration_ms, provider, "request"
+        ),
+        None => tracing::info!(
+            target: "paysandbox::request",
+            %method, path, duration_ms, provider, "request closed without an answer"
+        ),
+    }
+}
