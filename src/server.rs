@@ -123,68 +123,56 @@ impl Front {
         };
         let provider = routed.provider;
         let endpoint = provider.endpoint_of(routed.inner_path);
-
         let decision = self.state.faults.decide(provider.name(), endpoint);
+        // Journals the request when this function ends, whether it answered, closed the
+        // connection, or was abandoned mid-way because the client gave up (hyper then drops
+        // this future, as it does during a `timeout` hold).
+        let mut journal_entry = PendingEntry {
+            front: self,
+            parts: &parts,
+            path: &path,
+            provider,
+            endpoint,
+            request_body: match &body {
+                ReadBody::Within(bytes) => bytes.clone(),
+                ReadBody::TooLarge(_) => Bytes::new(),
+            },
+            fault: fault_label(&decision),
+            arrived,
+            started,
+            status: None,
+            response_body: Bytes::new(),
+        };
+
         if !decision.delay.is_zero() {
             tokio::time::sleep(decision.delay).await;
         }
         let response = match decision.action {
-            Some(Action::Drop) => None,
+            Some(Action::Drop) => return Err(CloseWithoutAnswer),
             Some(Action::Timeout { hold }) => {
                 tokio::time::sleep(hold).await;
-                None
+                return Err(CloseWithoutAnswer);
             }
-            Some(Action::Error { status }) => Some(json(
+            Some(Action::Error { status }) => json(
                 status
                     .and_then(|s| StatusCode::from_u16(s).ok())
                     .unwrap_or(StatusCode::OK),
                 provider.outage_body(),
-            )),
-            None => Some(match &body {
-                ReadBody::Within(bytes) => {
-                    self.call(parts.clone(), bytes.clone(), Some(provider))
-                        .await
-                }
-                ReadBody::TooLarge(size) => too_large(Some(provider), *size),
-            }),
+            ),
+            None => match body {
+                ReadBody::Within(bytes) => self.call(parts.clone(), bytes, Some(provider)).await,
+                ReadBody::TooLarge(size) => too_large(Some(provider), size),
+            },
         };
-
-        let (response, response_body) = match response {
-            Some(response) => {
-                let (head, body) = response.into_parts();
-                let bytes = body
-                    .collect()
-                    .await
-                    .map(|b| b.to_bytes())
-                    .unwrap_or_default();
-                (
-                    Some(Response::from_parts(head, Body::from(bytes.clone()))),
-                    bytes,
-                )
-            }
-            None => (None, Bytes::new()),
-        };
-        let status = response.as_ref().map(|r| r.status());
-        let request_body = match &body {
-            ReadBody::Within(bytes) => bytes.clone(),
-            ReadBody::TooLarge(_) => Bytes::new(),
-        };
-        self.state.journal.record(Record {
-            time: arrived,
-            provider: provider.name(),
-            endpoint,
-            method: parts.method.as_str(),
-            path: &path,
-            query: parts.uri.query(),
-            headers: &parts.headers,
-            body: &request_body,
-            status: status.map(|s| s.as_u16()),
-            response_body: &response_body,
-            fault: fault_label(&decision).as_deref(),
-            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-        });
-        log(&parts.method, &path, status, started, Some(provider.name()));
-        response.ok_or(CloseWithoutAnswer)
+        let (head, body) = response.into_parts();
+        let bytes = body
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        journal_entry.status = Some(head.status);
+        journal_entry.response_body = bytes.clone();
+        Ok(Response::from_parts(head, Body::from(bytes)))
     }
 
     /// Runs the router; a panic becomes the provider's internal error (or a plain 500 on the
@@ -232,6 +220,47 @@ impl Front {
             }
             _ => response,
         }
+    }
+}
+
+/// A provider request on its way, recorded in the journal (and logged) when dropped.
+struct PendingEntry<'a> {
+    front: &'a Front,
+    parts: &'a axum::http::request::Parts,
+    path: &'a str,
+    provider: &'a dyn Provider,
+    endpoint: Option<&'static str>,
+    request_body: Bytes,
+    fault: Option<String>,
+    arrived: chrono::DateTime<chrono::FixedOffset>,
+    started: Instant,
+    status: Option<StatusCode>,
+    response_body: Bytes,
+}
+
+impl Drop for PendingEntry<'_> {
+    fn drop(&mut self) {
+        self.front.state.journal.record(Record {
+            time: self.arrived,
+            provider: self.provider.name(),
+            endpoint: self.endpoint,
+            method: self.parts.method.as_str(),
+            path: self.path,
+            query: self.parts.uri.query(),
+            headers: &self.parts.headers,
+            body: &self.request_body,
+            status: self.status.map(|s| s.as_u16()),
+            response_body: &self.response_body,
+            fault: self.fault.as_deref(),
+            duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
+        });
+        log(
+            &self.parts.method,
+            self.path,
+            self.status,
+            self.started,
+            Some(self.provider.name()),
+        );
     }
 }
 

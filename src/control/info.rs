@@ -17,6 +17,7 @@ use utoipa::OpenApi;
     paths(
         health,
         magic,
+        openapi,
         super::state::reset,
         super::state::load_fixtures,
         super::state::export_state,

@@ -1,0 +1,113 @@
+//! Starts the real server on a free port (in-memory SQLite, default fixtures) and talks to
+//! it over HTTP. Test-only routes can be mounted into a provider so the kernel's front
+//! (journal, faults, limits, panics) can be driven before the providers have endpoints.
+
+use axum::Router;
+use axum::routing::post;
+use paysandbox::app::{AppState, ExtraRoutes};
+use paysandbox::{Application, ServeArgs};
+use reqwest::{Response, StatusCode};
+use serde_json::Value;
+
+pub struct TestApp {
+    pub base: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+}
+
+/// A sandbox with the default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A sandbox whose settings the caller adjusts.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    let mut config = ServeArgs::ephemeral();
+    configure(&mut config);
+    let app = Application::build_with_routes(config, test_routes())
+        .await
+        .expect("the sandbox starts");
+    let port = app.port();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        port,
+        client: reqwest::Client::new(),
+    }
+}
+
+/// Test-only routes mounted into Chillr (so under `/chillr` and at the root `/api/v5/...`):
+/// `POST /api/v5/echo` answers the body it got; `POST /api/v5/panic` panics.
+fn test_routes() -> ExtraRoutes {
+    let routes: Router<AppState> = Router::new()
+        .route("/api/v5/echo", post(|body: String| async move { body }))
+        .route(
+            "/api/v5/panic",
+            post(|| async {
+                if true {
+                    panic!("a deliberate test panic");
+                }
+                ""
+            }),
+        );
+    vec![("chillr", routes)]
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("a response")
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.expect("a JSON body")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("a response")
+    }
+
+    pub async fn post_text(&self, path: &str, body: impl Into<String>) -> Response {
+        self.client
+            .post(self.url(path))
+            .body(body.into())
+            .send()
+            .await
+            .expect("a response")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("a response")
+    }
+}
+
+/// The status and JSON body of a response.
+pub async fn status_and_json(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.expect("a body");
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    (status, json)
+}
+
+/// The path of the built `paysandbox` binary, for tests of the command line.
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_paysandbox")
+}
