@@ -5,7 +5,7 @@
 //! limit is reached, and each body is kept up to [`BODY_LIMIT`] bytes, so memory stays flat
 //! under any load.
 
-use crate::mask::{mask_header, mask_text};
+use crate::mask::{mask_header, mask_query, mask_text};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -99,12 +99,7 @@ impl Journal {
         }
         let (body, body_truncated) = keep(record.body);
         let (response_body, response_truncated) = keep(record.response_body);
-        let query = record.query.map(|q| {
-            let decoded = percent_encoding::percent_decode_str(&q.replace('+', " "))
-                .decode_utf8_lossy()
-                .into_owned();
-            mask_text(&decoded)
-        });
+        let query = record.query.map(mask_query);
         let headers = record
             .headers
             .iter()

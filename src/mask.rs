@@ -13,9 +13,11 @@ use std::sync::LazyLock;
 const SECRET_NAME: &str = r"(?:password|secret_key|mpin|otp|salt)";
 
 /// `name": "value"`, `name='value'`, `name=value&`, `name: value,` with the name's own quote.
+/// A quoted value without its closing quote (a body cut at the journal's limit) runs to the
+/// end of the text.
 static NAMED_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r#"(?i)(\b[\w-]*{SECRET_NAME}\\?["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^&,;}}\]\s"']*)"#
+        r#"(?i)(\b[\w-]*{SECRET_NAME}\\?["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*(?:"|$)|'(?:[^'\\]|\\.)*(?:'|$)|[^&,;}}\]\s"']*)"#
     ))
     .expect("a valid pattern")
 });
@@ -42,6 +44,35 @@ pub fn mask_text(text: &str) -> String {
     });
     MULTIPART_VALUE
         .replace_all(&masked, |c: &Captures| format!("{}***", &c[1]))
+        .into_owned()
+}
+
+/// A query string, percent-decoded as the providers read it, with secrets masked. A secret
+/// parameter is masked before decoding, so an encoded `&` or space in it cannot end the mask
+/// early; the other values are decoded and masked as text (JSON in `oJson`, say).
+pub fn mask_query(raw: &str) -> String {
+    raw.split('&')
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = decode(name);
+            if SECRET_PARAMETER.is_match(&name) && pair.contains('=') {
+                format!("{name}=***")
+            } else if pair.contains('=') {
+                mask_text(&format!("{name}={}", decode(value)))
+            } else {
+                mask_text(&name)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+static SECRET_PARAMETER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i){SECRET_NAME}$")).expect("a valid pattern"));
+
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
         .into_owned()
 }
 
@@ -87,6 +118,26 @@ mod tests {
     fn names_that_only_contain_a_secret_word_are_kept() {
         let body = r#"{"otp_sent":"true","otp_expires":"600","path":"/api/v1/customerotp"}"#;
         assert_eq!(mask_text(body), body);
+    }
+
+    #[test]
+    fn a_secret_cut_off_before_its_closing_quote_is_masked_to_the_end() {
+        assert_eq!(
+            mask_text(r#"{"a":1,"password":"TOPSECR"#),
+            r#"{"a":1,"password":"***""#
+        );
+    }
+
+    #[test]
+    fn query_secrets_are_masked_before_decoding() {
+        assert_eq!(
+            mask_query("password=ab%26tail-secret&userName=x+y"),
+            "password=***&userName=x y"
+        );
+        assert_eq!(
+            mask_query("oJson=%5B%7B%22MerchantPassword%22%3A%22p%22%7D%5D&flag"),
+            r#"oJson=[{"MerchantPassword":"***"}]&flag"#
+        );
     }
 
     #[test]
