@@ -62,6 +62,7 @@ impl Application {
         extra: ExtraRoutes,
     ) -> Result<Self, StartError> {
         let db = db::connect(&config.database).await?;
+        let clock = Arc::new(Clock::real());
         let providers = Arc::new(Providers::all());
         let empty = {
             let mut conn = db.acquire().await.map_err(anyhow::Error::from)?;
@@ -76,7 +77,7 @@ impl Application {
                     &providers,
                 )?],
             };
-            fixtures::load(&db, &providers, &documents)
+            fixtures::load(&db, &providers, &documents, clock.now())
                 .await
                 .map_err(|e| match e {
                     LoadError::Refused(e) => StartError::Fixtures(e),
@@ -87,7 +88,7 @@ impl Application {
 
         let state = AppState {
             db,
-            clock: Arc::new(Clock::real()),
+            clock,
             journal: Arc::new(Journal::new(config.journal_limit)),
             faults: Arc::new(Faults::default()),
             providers,

@@ -86,6 +86,10 @@ pub async fn magic(State(state): State<AppState>) -> Json<Value> {
 
 /// This document.
 #[utoipa::path(get, path = "/__sandbox/openapi.json", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi(State(state): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
+    let mut doc = ApiDoc::openapi();
+    for provider_doc in state.providers.iter().filter_map(|p| p.openapi()) {
+        doc.merge(provider_doc);
+    }
+    Json(doc)
 }

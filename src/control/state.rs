@@ -36,12 +36,12 @@ pub async fn reset(
                 .clone(),
         ]
     };
-    fixtures::replace(&state.db, &state.providers, &documents)
+    state.clock.reset_to_real();
+    state.faults.clear();
+    fixtures::replace(&state.db, &state.providers, &documents, state.clock.now())
         .await
         .map_err(load_error)?;
     state.journal.clear();
-    state.faults.clear();
-    state.clock.reset_to_real();
     Ok(Json(json!({"reset": true, "empty": query.empty})))
 }
 
@@ -83,7 +83,7 @@ pub async fn load_fixtures(
         })
     })?;
     let document = fixtures::parse(&name, text, &state.providers).map_err(refused)?;
-    fixtures::load(&state.db, &state.providers, &[document])
+    fixtures::load(&state.db, &state.providers, &[document], state.clock.now())
         .await
         .map_err(load_error)?;
     Ok((StatusCode::CREATED, Json(json!({"loaded": name}))).into_response())

@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::fixtures::SectionError;
 use axum::Router;
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 use serde_json::Value;
@@ -55,11 +56,18 @@ pub trait Provider: Send + Sync + 'static {
         Vec::new()
     }
 
-    /// Loads this provider's section of a fixture document, inside the caller's transaction.
+    /// The OpenAPI paths of its actions, merged into `/__sandbox/openapi.json`.
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        None
+    }
+
+    /// Loads this provider's section of a fixture document, inside the caller's transaction;
+    /// `now` (the sandbox clock) is the default for times a fixture leaves out.
     fn load_fixtures<'a>(
         &'a self,
         conn: &'a mut SqliteConnection,
         section: &'a Value,
+        now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<(), SectionError>>;
 
     /// This provider's whole state as a fixture section, records in id order.

@@ -71,12 +71,13 @@ async fn a_provider_request_is_recorded_with_its_response() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let (status, _) = status_and_json(
+    let (status, body) = status_and_json(
         app.post_json("/chillr/api/v5/collect", &json!({"amount":"5"}))
             .await,
     )
     .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status_code"], 50);
 
     let all = entries(&app, "").await;
     assert_eq!(all.len(), 2, "{all:#?}");
@@ -110,11 +111,11 @@ async fn a_provider_request_is_recorded_with_its_response() {
     let collect = &all[0];
     assert_eq!(collect["endpoint"], "collect");
     assert_eq!(collect["query"], Value::Null);
-    assert_eq!(collect["response"]["status"], 404);
+    assert_eq!(collect["response"]["status"], 200);
     let answered: Value =
         serde_json::from_str(collect["response"]["body"].as_str().unwrap()).unwrap();
     assert_eq!(answered["status"], "failure");
-    assert_eq!(answered["status_code"], 404);
+    assert_eq!(answered["status_code"], 50);
 }
 
 #[tokio::test]

@@ -95,7 +95,7 @@ async fn reset_with_empty_leaves_nothing() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         app.get_json("/__sandbox/state").await,
-        json!({"chillr": {"merchants": []}, "paypro": {"merchants": []},
+        json!({"chillr": {"merchants": [], "users": [], "batches": []}, "paypro": {"merchants": []},
                "aggrepay": {"merchants": []}, "jaze": {"accounts": []}})
     );
     // The default merchants can be loaded again: nothing of them is left behind.

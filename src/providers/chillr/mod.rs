@@ -3,20 +3,35 @@
 //! Source: `chillr-mass-collect.txt`; decisions in the project spec `chillr.md`. Served
 //! under `/chillr` and at the root (`/api/v5/...`).
 
+mod actions;
+mod errors;
 mod fixtures;
+mod handlers;
+mod ids;
+mod lifecycle;
+mod rules;
+mod store;
+mod wire;
 
 use crate::app::AppState;
 use crate::fixtures::SectionError;
-use crate::providers::Provider;
+use crate::providers::{MagicValue, Provider};
 use axum::Router;
 use axum::http::StatusCode;
+use axum::routing::post;
+use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
 use sqlx::SqliteConnection;
+use utoipa::OpenApi;
 
 pub struct Chillr;
 
 const ENDPOINTS: &[&str] = &["collect", "check_collect_status"];
+
+#[derive(OpenApi)]
+#[openapi(paths(actions::act, actions::register_users))]
+struct ActionsDoc;
 
 impl Provider for Chillr {
     fn name(&self) -> &'static str {
@@ -33,10 +48,25 @@ impl Provider for Chillr {
 
     fn router(&self) -> Router<AppState> {
         Router::new()
+            .route("/api/v5/collect", post(handlers::collect))
+            .route(
+                "/api/v5/check_collect_status",
+                post(handlers::check_collect_status),
+            )
+    }
+
+    fn actions(&self) -> Router<AppState> {
+        Router::new()
+            .route("/batches/{batch_id}/customers/{msisdn}", post(actions::act))
+            .route("/users", post(actions::register_users))
+    }
+
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(ActionsDoc::openapi())
     }
 
     fn outage_body(&self) -> Value {
-        json!({"status": "failure", "status_code": 59, "message": "Internal server error"})
+        errors::ChillrError::Internal.body()
     }
 
     /// Chillr's failure envelope, with the HTTP status as the code (the document has no
@@ -45,12 +75,33 @@ impl Provider for Chillr {
         json!({"status": "failure", "status_code": status.as_u16(), "message": message})
     }
 
+    fn magic_values(&self) -> Vec<MagicValue> {
+        vec![
+            MagicValue {
+                field: "customers[].msisdn",
+                value: handlers::OUTAGE_MSISDN,
+                effect: "collect answers 59 (Internal server error) and creates nothing",
+            },
+            MagicValue {
+                field: "customers[].msisdn",
+                value: "a Chillr user ending 0001",
+                effect: "the collect request is paid at once",
+            },
+            MagicValue {
+                field: "customers[].msisdn",
+                value: "a Chillr user ending 0002",
+                effect: "the collect request is declined one minute (sandbox clock) after the batch is created",
+            },
+        ]
+    }
+
     fn load_fixtures<'a>(
         &'a self,
         conn: &'a mut SqliteConnection,
         section: &'a Value,
+        now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<(), SectionError>> {
-        Box::pin(fixtures::load(conn, section))
+        Box::pin(fixtures::load(conn, section, now))
     }
 
     fn export_fixtures<'a>(

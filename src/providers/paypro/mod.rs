@@ -10,6 +10,7 @@ use crate::fixtures::SectionError;
 use crate::providers::Provider;
 use axum::Router;
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
 use sqlx::SqliteConnection;
@@ -50,6 +51,7 @@ impl Provider for PayPro {
         &'a self,
         conn: &'a mut SqliteConnection,
         section: &'a Value,
+        _now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<(), SectionError>> {
         Box::pin(fixtures::load(conn, section))
     }

@@ -1,0 +1,122 @@
+//! Chillr's control-plane actions under `/__sandbox/chillr`: act as the customer on a
+//! collect request (pay or decline), and register Chillr users.
+
+use super::handlers::{status_view, timeline};
+use super::lifecycle::PaymentStatus;
+use super::rules::normalize_msisdn;
+use super::store;
+use crate::app::AppState;
+use crate::control::{ApiError, parse_json};
+use crate::db;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Pay,
+    Decline,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActBody {
+    action: Action,
+}
+
+/// The customer pays or declines a pending collect request. 409 with the current status when
+/// it is not pending (paid, declined, expired), 404 for an unknown batch or customer.
+#[utoipa::path(
+    post,
+    path = "/__sandbox/chillr/batches/{batch_id}/customers/{msisdn}",
+    params(("batch_id" = String, Path), ("msisdn" = String, Path)),
+    request_body = ActBody,
+    responses((status = 200, body = Object), (status = 404, body = Object), (status = 409, body = Object))
+)]
+pub async fn act(
+    State(state): State<AppState>,
+    Path((batch_id, msisdn)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let ActBody { action } = parse_json(&body)?;
+    let unknown = || ApiError::not_found(format!("batch {batch_id} has no customer {msisdn}"));
+    let msisdn = normalize_msisdn(&msisdn).ok_or_else(unknown)?;
+    let mut tx = db::begin_write(&state.db).await?;
+    let batch = store::find_batch(&mut tx, &batch_id, None)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no batch {batch_id}")))?;
+    let customer = batch
+        .customers
+        .iter()
+        .find(|c| c.msisdn == msisdn)
+        .ok_or_else(unknown)?;
+    let Some(request) = &customer.request else {
+        return Err(ApiError::conflict(
+            format!("{msisdn} is not a Chillr user: no collect request was generated"),
+            json!({"payment_status": null}),
+        ));
+    };
+    let now = state.clock.now();
+    let current = timeline(&batch, now).effective(&msisdn, request.status, request.acted_at);
+    if current.status != PaymentStatus::Pending {
+        return Err(ApiError::conflict(
+            format!("the collect request is already {}", current.status.as_str()),
+            json!({"payment_status": current.status.as_str()}),
+        ));
+    }
+    let status = match action {
+        Action::Pay => PaymentStatus::Paid,
+        Action::Decline => PaymentStatus::Declined,
+    };
+    store::set_status(&mut tx, batch.id, &msisdn, status, now).await?;
+    let batch = store::find_batch(&mut tx, &batch_id, None)
+        .await?
+        .ok_or_else(|| ApiError::internal("the batch vanished inside its transaction"))?;
+    tx.commit().await?;
+    Ok(Json(status_view(&batch, now)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Users {
+    /// Mobile numbers; `+91`, `91` and `0` prefixes are accepted.
+    msisdns: Vec<String>,
+}
+
+/// Registers Chillr users (shared by all merchants); ones already registered stay.
+#[utoipa::path(
+    post,
+    path = "/__sandbox/chillr/users",
+    request_body = Users,
+    responses((status = 201, body = Object), (status = 400, body = Object))
+)]
+pub async fn register_users(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Users { msisdns } = parse_json(&body)?;
+    if msisdns.is_empty() {
+        return Err(ApiError::bad_request(
+            "msisdns: give at least one mobile number",
+        ));
+    }
+    let normalized = msisdns
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            normalize_msisdn(m).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "msisdns[{i}]: `{m}` is not a 10-digit mobile number starting 6-9"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut tx = db::begin_write(&state.db).await?;
+    store::register_users(&mut tx, &normalized).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(json!({"registered": normalized}))))
+}

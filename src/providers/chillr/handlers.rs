@@ -1,0 +1,296 @@
+//! The two endpoints of the Chillr mass collect document, checks in the spec's order.
+
+use super::errors::ChillrError;
+use super::ids;
+use super::lifecycle::{PaymentStatus, Timeline, batch_status, expires_at};
+use super::rules::{format_expiry_date, normalize_msisdn, parse_amount, parse_expiry_date};
+use super::store::{self, CustomerRecord, NewBatch, Request, StoredBatch};
+use super::wire::{Field, Params};
+use crate::app::AppState;
+use crate::db;
+use crate::timezone::india;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+
+/// The most customers one batch may hold.
+const MAX_CUSTOMERS: usize = 10_000;
+/// A magic msisdn: `collect` answers 59 and creates nothing.
+pub const OUTAGE_MSISDN: &str = "9000000059";
+
+/// "Create batch": `POST /api/v5/collect`.
+pub async fn collect(State(state): State<AppState>, body: Bytes) -> Response {
+    respond(create_batch(&state, &Params::read(&body)).await)
+}
+
+/// "Status check API": `POST /api/v5/check_collect_status`.
+pub async fn check_collect_status(State(state): State<AppState>, body: Bytes) -> Response {
+    respond(batch_status_of(&state, &Params::read(&body)).await)
+}
+
+fn respond(result: Result<Value, ChillrError>) -> Response {
+    match result {
+        Ok(body) => Json(body).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn required(params: &Params, name: &str, missing: ChillrError) -> Result<Field, ChillrError> {
+    match params.field(name) {
+        Field::Missing => Err(missing),
+        field => Ok(field),
+    }
+}
+
+/// 57 for an unknown api_key, then 56 for a wrong secret.
+async fn authenticate(
+    state: &AppState,
+    api_key: &Field,
+    secret: &Field,
+) -> Result<store::Merchant, ChillrError> {
+    let mut conn = state.db.acquire().await?;
+    let merchant = match api_key.text() {
+        Some(key) => store::merchant_by_api_key(&mut conn, key).await?,
+        None => None,
+    };
+    let merchant = merchant.ok_or(ChillrError::MerchantNotFound)?;
+    if secret.text() != Some(merchant.api_secret_key.as_str()) {
+        return Err(ChillrError::SecretMismatch);
+    }
+    Ok(merchant)
+}
+
+async fn create_batch(state: &AppState, params: &Params) -> Result<Value, ChillrError> {
+    let api_key = required(params, "api_key", ChillrError::ApiKeyMissing)?;
+    let secret = required(params, "api_secret_key", ChillrError::ApiSecretKeyMissing)?;
+    let name = required(params, "name", ChillrError::NameMissing)?;
+    let expiry = required(params, "expiry_date", ChillrError::ExpiryDateMissing)?;
+    let customers = params.customers().ok_or(ChillrError::CustomersMissing)?;
+    let expiry_date = expiry
+        .text()
+        .and_then(parse_expiry_date)
+        .ok_or(ChillrError::ExpiryDateFormat)?;
+    let merchant = authenticate(state, &api_key, &secret).await?;
+
+    let now = state.clock.now();
+    let mut reasons = Vec::new();
+    if expiry_date < now.with_timezone(&india()).date_naive() {
+        reasons.push("expiry_date should not be a past date".to_string());
+    }
+    let name = match name {
+        Field::Text(name) if name.chars().count() > 100 => {
+            reasons.push("name is too long".into());
+            name
+        }
+        Field::Text(name) => name,
+        _ => {
+            reasons.push("name is not text".into());
+            String::new()
+        }
+    };
+    let mut valid = Vec::new();
+    if customers.len() > MAX_CUSTOMERS {
+        reasons.push("too many customers".into());
+    } else {
+        let mut seen = HashSet::new();
+        for (i, customer) in customers.iter().enumerate() {
+            let n = i + 1;
+            let msisdn = match customer.field("msisdn") {
+                Field::Missing => {
+                    reasons.push(format!("customer {n} : mobile number is not present"));
+                    None
+                }
+                field => match field.text().and_then(normalize_msisdn) {
+                    Some(msisdn) if !seen.insert(msisdn.clone()) => {
+                        reasons.push(format!("customer {n} : duplicate mobile number"));
+                        None
+                    }
+                    Some(msisdn) => Some(msisdn),
+                    None => {
+                        reasons.push(format!("customer {n} : invalid mobile number"));
+                        None
+                    }
+                },
+            };
+            let amount = match customer.field("amount") {
+                Field::Missing => {
+                    reasons.push(format!("customer {n} : amount is not present"));
+                    None
+                }
+                field => match field.text().filter(|t| parse_amount(t).is_some()) {
+                    Some(amount) => Some(amount.to_string()),
+                    None => {
+                        reasons.push(format!("customer {n} : invalid amount"));
+                        None
+                    }
+                },
+            };
+            if let (Some(msisdn), Some(amount)) = (msisdn, amount) {
+                valid.push((msisdn, amount));
+            }
+        }
+    }
+    if !reasons.is_empty() {
+        return Err(ChillrError::InvalidParameters(reasons));
+    }
+    if valid.iter().any(|(msisdn, _)| msisdn == OUTAGE_MSISDN) {
+        return Err(ChillrError::Internal);
+    }
+
+    let msisdns: Vec<String> = valid.iter().map(|(m, _)| m.clone()).collect();
+    let users = {
+        let mut conn = state.db.acquire().await?;
+        store::chillr_users_among(&mut conn, &msisdns).await?
+    };
+    if users.is_empty() {
+        return Err(ChillrError::InvalidParameters(vec![
+            "None of the customers are Chillr users.".into(),
+        ]));
+    }
+    let non_chillr: Vec<&String> = msisdns.iter().filter(|m| !users.contains(*m)).collect();
+    let batch =
+        insert_with_fresh_ids(state, merchant.id, name, expiry_date, now, &valid, &users).await?;
+    Ok(json!({
+        "status": "success",
+        "status_code": 0,
+        "message": "Collect batch creation accepted",
+        "data": {"batch_id": batch, "non_chillr_customers": non_chillr},
+    }))
+}
+
+/// Writes the batch in one transaction; on the (astronomically rare) clash of a random id
+/// with an existing one, draws new ids and tries again.
+async fn insert_with_fresh_ids(
+    state: &AppState,
+    merchant_id: i64,
+    name: String,
+    expiry_date: chrono::NaiveDate,
+    now: DateTime<Utc>,
+    customers: &[(String, String)],
+    users: &HashSet<String>,
+) -> Result<String, ChillrError> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let batch = NewBatch {
+            batch_id: ids::batch_id(now),
+            merchant_id,
+            name: name.clone(),
+            expiry_date,
+            created_at: now,
+            customers: customers
+                .iter()
+                .map(|(msisdn, amount)| CustomerRecord {
+                    msisdn: msisdn.clone(),
+                    amount: amount.clone(),
+                    request: users.contains(msisdn).then(|| new_request(msisdn, now)),
+                })
+                .collect(),
+        };
+        let mut tx = db::begin_write(&state.db).await?;
+        match store::insert_batch(&mut tx, &batch).await {
+            Ok(()) => {
+                tx.commit().await?;
+                return Ok(batch.batch_id);
+            }
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempts < 5 => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// A new collect request; the magic msisdns ending `0001` pay at once.
+pub fn new_request(msisdn: &str, now: DateTime<Utc>) -> Request {
+    let paid_at_once = msisdn.ends_with("0001");
+    Request {
+        transaction_id: ids::transaction_id(),
+        status: if paid_at_once {
+            PaymentStatus::Paid
+        } else {
+            PaymentStatus::Pending
+        },
+        acted_at: paid_at_once.then_some(now),
+    }
+}
+
+async fn batch_status_of(state: &AppState, params: &Params) -> Result<Value, ChillrError> {
+    let api_key = required(params, "api_key", ChillrError::ApiKeyMissing)?;
+    let secret = required(params, "api_secret_key", ChillrError::ApiSecretKeyMissing)?;
+    let batch_id = required(params, "batch_id", ChillrError::BatchIdMissing)?;
+    let merchant = authenticate(state, &api_key, &secret).await?;
+    let batch = match batch_id.text() {
+        Some(batch_id) => {
+            let mut conn = state.db.acquire().await?;
+            store::find_batch(&mut conn, batch_id, Some(merchant.id)).await?
+        }
+        None => None,
+    };
+    let batch = batch.ok_or(ChillrError::BatchNotFound)?;
+    Ok(json!({
+        "status": "success",
+        "status_code": 0,
+        "data": status_view(&batch, state.clock.now()),
+    }))
+}
+
+/// The status response's `data`: customers in the order submitted, statuses as of `now`.
+pub fn status_view(batch: &StoredBatch, now: DateTime<Utc>) -> Value {
+    let timeline = timeline(batch, now);
+    let mut statuses = Vec::new();
+    let customers: Vec<Value> = batch
+        .customers
+        .iter()
+        .map(|customer| match &customer.request {
+            Some(request) => {
+                let effective =
+                    timeline.effective(&customer.msisdn, request.status, request.acted_at);
+                statuses.push(effective.status);
+                let mut entry = json!({
+                    "msisdn": customer.msisdn,
+                    "amount": customer.amount,
+                    "payment_status": effective.status.as_str(),
+                    "transaction_id": request.transaction_id,
+                });
+                if effective.status == PaymentStatus::Paid
+                    && let Some(paid_at) = effective.acted_at
+                {
+                    entry["paid_at"] = json!(india_time(paid_at));
+                }
+                entry
+            }
+            None => json!({"msisdn": customer.msisdn, "message": "Transaction not generated"}),
+        })
+        .collect();
+    let non_chillr: Vec<&str> = batch
+        .customers
+        .iter()
+        .filter(|c| c.request.is_none())
+        .map(|c| c.msisdn.as_str())
+        .collect();
+    json!({
+        "batch_id": batch.batch_id,
+        "batch_status": batch_status(statuses),
+        "name": batch.name,
+        "expiry_date": format_expiry_date(batch.expiry_date),
+        "customers": customers,
+        "non_chillr_customers": non_chillr,
+    })
+}
+
+pub fn timeline(batch: &StoredBatch, now: DateTime<Utc>) -> Timeline {
+    Timeline {
+        created_at: batch.created_at,
+        expires_at: expires_at(batch.expiry_date),
+        now,
+    }
+}
+
+/// `2016-05-24T12:33:14+05:30`.
+pub fn india_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&india())
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}

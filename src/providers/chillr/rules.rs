@@ -1,0 +1,121 @@
+//! Chillr's rules for the values of a collect request: mobile numbers, amounts, expiry dates.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// The largest amount one customer may be asked for: 1,00,000.00.
+const MAX_AMOUNT: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
+
+/// A 10-digit Indian mobile number starting 6–9; `+91`, `91` and `0` prefixes are stripped.
+pub fn normalize_msisdn(text: &str) -> Option<String> {
+    let digits = match text.len() {
+        13 => text.strip_prefix("+91")?,
+        12 => text.strip_prefix("91")?,
+        11 => text.strip_prefix('0')?,
+        10 => text,
+        _ => return None,
+    };
+    let valid = digits.bytes().all(|b| b.is_ascii_digit())
+        && matches!(digits.as_bytes().first(), Some(b'6'..=b'9'));
+    valid.then(|| digits.to_string())
+}
+
+/// `^\d+(\.\d{1,2})?$`, above zero and at most 1,00,000.00.
+pub fn parse_amount(text: &str) -> Option<Decimal> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let well_formed = !whole.is_empty()
+        && whole.len() <= 12
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && (!text.contains('.') || (1..=2).contains(&fraction.len()))
+        && fraction.bytes().all(|b| b.is_ascii_digit());
+    if !well_formed {
+        return None;
+    }
+    let amount = Decimal::from_str(text).ok()?;
+    (amount > Decimal::ZERO && amount <= MAX_AMOUNT).then_some(amount)
+}
+
+/// `dd-mm-yyyy`, a real calendar date.
+pub fn parse_expiry_date(text: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [day, month, year] = parts.as_slice() else {
+        return None;
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(day, 2) && digits(month, 2) && digits(year, 4)) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+}
+
+pub fn format_expiry_date(date: NaiveDate) -> String {
+    date.format("%d-%m-%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mobile_numbers_are_normalised_to_ten_digits() {
+        for text in ["9447741462", "+919447741462", "919447741462", "09447741462"] {
+            assert_eq!(
+                normalize_msisdn(text).as_deref(),
+                Some("9447741462"),
+                "{text}"
+            );
+        }
+        for bad in [
+            "5447741462",
+            "944774146",
+            "94477414620",
+            "+9194477414",
+            "94477a1462",
+            "",
+            "+929447741462",
+        ] {
+            assert_eq!(normalize_msisdn(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn amounts_are_plain_positive_decimals_up_to_one_lakh() {
+        assert_eq!(parse_amount("200"), Some(Decimal::from(200)));
+        assert_eq!(parse_amount("99.5"), Decimal::from_str("99.5").ok());
+        assert!(parse_amount("100000.00").is_some());
+        for bad in [
+            "-1",
+            "1e3",
+            "0.001",
+            "abc",
+            "0",
+            "0.00",
+            "100000.01",
+            " 1",
+            "1.",
+            "",
+            "+5",
+        ] {
+            assert_eq!(parse_amount(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn expiry_dates_are_real_dd_mm_yyyy_dates() {
+        assert_eq!(
+            parse_expiry_date("27-05-2016"),
+            NaiveDate::from_ymd_opt(2016, 5, 27)
+        );
+        for bad in [
+            "2016-05-27",
+            "31-02-2020",
+            "7-5-2016",
+            "27/05/2016",
+            "27-05-16",
+            "",
+        ] {
+            assert_eq!(parse_expiry_date(bad), None, "{bad}");
+        }
+    }
+}
