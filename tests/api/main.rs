@@ -1,11 +1,15 @@
 //! One integration binary: every test starts the real server on a free port and talks HTTP.
 
 mod admin;
+mod chillr;
+mod chillr_input;
+mod chillr_lifecycle;
 mod cli;
 mod clock;
 mod faults;
 mod fixtures;
 mod front;
+mod golden;
 mod helpers;
 mod journal;
 mod state;
