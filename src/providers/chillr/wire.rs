@@ -37,6 +37,8 @@ impl Params {
     /// as JSON whatever its content type (curl's `-d` labels JSON as a form); anything
     /// unreadable is an empty request, so every parameter is missing.
     pub fn read(body: &[u8]) -> Params {
+        // Windows clients often send a UTF-8 byte-order mark before the JSON.
+        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
         let looks_like_json = body
             .iter()
             .find(|b| !b.is_ascii_whitespace())
@@ -172,6 +174,12 @@ mod tests {
             Field::Text("9447741462".into())
         );
         assert_eq!(customers[1].field("amount"), Field::Missing);
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_json_is_skipped() {
+        let params = Params::read(b"\xEF\xBB\xBF{\"api_key\": \"k\"}");
+        assert_eq!(params.field("api_key"), Field::Text("k".into()));
     }
 
     #[test]
