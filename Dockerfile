@@ -46,8 +46,8 @@ LABEL org.opencontainers.image.title="paysandbox" \
 
 # Unprivileged user; /data holds the SQLite database and is the only writable place needed.
 # (-l: no lastlog/faillog entries, which would otherwise bloat the layer.)
-RUN groupadd --system --gid 10001 paysandbox \
- && useradd --system -l --uid 10001 --gid 10001 --home-dir /data --no-create-home \
+RUN groupadd --gid 10001 paysandbox \
+ && useradd -l --uid 10001 --gid 10001 --home-dir /data --no-create-home \
             --shell /usr/sbin/nologin paysandbox \
  && mkdir -p /data \
  && chown 10001:10001 /data \
