@@ -14,6 +14,7 @@ pub mod faults;
 pub mod fixtures;
 pub mod healthcheck;
 pub mod journal;
+pub mod lenient;
 pub mod mask;
 pub mod money;
 pub mod providers;

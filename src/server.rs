@@ -9,6 +9,7 @@
 use crate::app::AppState;
 use crate::faults::{Action, Decision};
 use crate::journal::Record;
+use crate::lenient::LenientStream;
 use crate::providers::Provider;
 use axum::Router;
 use axum::body::Body;
@@ -60,7 +61,7 @@ pub async fn serve(
         });
         let connection = hyper::server::conn::http1::Builder::new()
             .pipeline_flush(true)
-            .serve_connection(TokioIo::new(stream), service);
+            .serve_connection(TokioIo::new(LenientStream::new(stream)), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {
