@@ -1,6 +1,7 @@
 //! The `paypro` fixture section: merchants with credentials, company code and settings.
 
 use super::ENDPOINTS;
+use super::order_fixtures::OrderFixture;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
 use crate::money::Amount;
 use crate::text::NonEmpty;
@@ -13,6 +14,8 @@ use sqlx::SqliteConnection;
 pub struct Section {
     #[serde(default)]
     pub merchants: Vec<Merchant>,
+    #[serde(default)]
+    pub orders: Vec<OrderFixture>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,9 +114,21 @@ impl Merchant {
     }
 }
 
-pub async fn load(conn: &mut SqliteConnection, section: &Value) -> Result<(), SectionError> {
+pub async fn load(
+    conn: &mut SqliteConnection,
+    section: &Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), SectionError> {
     let section: Section = parse_section(section)?;
-    for (i, merchant) in section.merchants.iter().enumerate() {
+    load_merchants(conn, &section.merchants).await?;
+    super::order_fixtures::load(conn, &section.orders, now).await
+}
+
+async fn load_merchants(
+    conn: &mut SqliteConnection,
+    merchants: &[Merchant],
+) -> Result<(), SectionError> {
+    for (i, merchant) in merchants.iter().enumerate() {
         let at = format!("merchants[{i}]");
         merchant.check(&at)?;
         sqlx::query(
@@ -170,7 +185,7 @@ pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
         "select username, password, company_code, min_amount, max_amount, fee, services, \
          utc_offset, status_case from paypro_merchants order by id",
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     let merchants: Vec<Value> = rows
         .into_iter()
@@ -188,5 +203,6 @@ pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
             })
         })
         .collect();
-    Ok(serde_json::json!({ "merchants": merchants }))
+    let orders = super::order_fixtures::export(conn).await?;
+    Ok(serde_json::json!({ "merchants": merchants, "orders": orders }))
 }

@@ -1,21 +1,41 @@
 //! PayPro ConnectPay (Pakistan): orders and consumers, twelve endpoints under `/cpay/`.
 //!
 //! Source: `paypro-connectpay.txt`; decisions in the project spec `paypro.md`. Served
-//! under `/paypro` and at the root (`/cpay/...`).
+//! under `/paypro` and at the root (`/cpay/...`). Every endpoint answers GET and POST.
 
+mod actions;
+mod auth;
+mod changes;
+mod click2pay;
+mod consumers;
+mod dates;
 mod fixtures;
+mod lifecycle;
+mod order_fixtures;
+mod orders;
+mod payload;
+mod payment;
+mod queries;
+mod store;
+mod wire;
 
 use crate::app::AppState;
 use crate::fixtures::SectionError;
-use crate::providers::Provider;
+use crate::providers::{MagicValue, Provider};
 use axum::Router;
 use axum::http::StatusCode;
+use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
 use sqlx::SqliteConnection;
+use utoipa::OpenApi;
 
 pub struct PayPro;
+
+#[derive(OpenApi)]
+#[openapi(paths(actions::pay))]
+struct ActionsDoc;
 
 pub(crate) const ENDPOINTS: &[&str] = &[
     "co", "cmo", "gpojson", "moap", "moab", "mofr", "gos", "cc", "cmc", "uc", "umc", "gcd",
@@ -36,10 +56,36 @@ impl Provider for PayPro {
 
     fn router(&self) -> Router<AppState> {
         Router::new()
+            .route("/cpay/co", get(orders::co).post(orders::co))
+            .route("/cpay/cmo", get(orders::cmo).post(orders::cmo))
+            .route(
+                "/cpay/gpojson",
+                get(queries::gpojson).post(queries::gpojson),
+            )
+            .route("/cpay/gos", get(queries::gos).post(queries::gos))
+            .route("/cpay/moap", get(changes::moap).post(changes::moap))
+            .route("/cpay/moab", get(changes::moab).post(changes::moab))
+            .route("/cpay/mofr", get(changes::mofr).post(changes::mofr))
+            .route("/cpay/cc", get(consumers::cc).post(consumers::cc))
+            .route("/cpay/cmc", get(consumers::cmc).post(consumers::cmc))
+            .route("/cpay/uc", get(consumers::uc).post(consumers::uc))
+            .route("/cpay/umc", get(consumers::umc).post(consumers::umc))
+            .route("/cpay/gcd", get(consumers::gcd).post(consumers::gcd))
+            .route("/click2pay", get(click2pay::page))
+            .route("/click2pay/pay", post(click2pay::pay))
+            .route("/click2pay/fail", post(click2pay::fail))
+    }
+
+    fn actions(&self) -> Router<AppState> {
+        Router::new().route("/orders/{cpay_id}/pay", post(actions::pay))
+    }
+
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(ActionsDoc::openapi())
     }
 
     fn outage_body(&self) -> Value {
-        json!([{"Status": "02"}, {"Description": "Service Fail"}])
+        wire::Failure::service_fail().body()
     }
 
     /// PayPro's failure array; `03` ("Invalid Data") since the request itself is at fault.
@@ -47,13 +93,33 @@ impl Provider for PayPro {
         json!([{"Status": "03"}, {"Description": message}])
     }
 
+    fn magic_values(&self) -> Vec<MagicValue> {
+        vec![
+            MagicValue {
+                field: "OrderNumber",
+                value: "MAGIC-02…",
+                effect: "co/cmo answer 02 Service Fail and create nothing",
+            },
+            MagicValue {
+                field: "OrderNumber",
+                value: "MAGIC-PAID…",
+                effect: "the order is created, then paid at once",
+            },
+            MagicValue {
+                field: "OrderNumber",
+                value: "MAGIC-BLOCKED…",
+                effect: "the order is created, then blocked at once",
+            },
+        ]
+    }
+
     fn load_fixtures<'a>(
         &'a self,
         conn: &'a mut SqliteConnection,
         section: &'a Value,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<(), SectionError>> {
-        Box::pin(fixtures::load(conn, section))
+        Box::pin(fixtures::load(conn, section, now))
     }
 
     fn export_fixtures<'a>(

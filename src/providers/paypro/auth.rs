@@ -1,0 +1,86 @@
+//! PayPro credentials and enabled services, checked in the spec's order.
+
+use super::wire::Failure;
+use sqlx::{Row, SqliteConnection};
+
+/// A merchant as the endpoints need it.
+#[derive(Debug, Clone)]
+pub struct Merchant {
+    pub id: i64,
+    pub company_code: String,
+    pub min_amount: String,
+    pub max_amount: String,
+    pub fee: String,
+    pub utc_offset: String,
+    pub upper_case_status: bool,
+    services: Vec<String>,
+}
+
+impl Merchant {
+    pub fn offset(&self) -> chrono::FixedOffset {
+        crate::timezone::parse_offset(&self.utc_offset).unwrap_or_else(crate::timezone::pakistan)
+    }
+}
+
+const SELECT: &str = "select id, username, password, company_code, min_amount, max_amount, fee, \
+     services, utc_offset, status_case from paypro_merchants";
+
+fn merchant_from(row: &sqlx::sqlite::SqliteRow) -> Merchant {
+    Merchant {
+        id: row.get("id"),
+        company_code: row.get("company_code"),
+        min_amount: row.get("min_amount"),
+        max_amount: row.get("max_amount"),
+        fee: row.get("fee"),
+        utc_offset: row.get("utc_offset"),
+        upper_case_status: row.get::<String, _>("status_case") == "upper",
+        services: serde_json::from_str(row.get("services")).unwrap_or_default(),
+    }
+}
+
+/// The merchant an order belongs to (for the payment page and the control plane).
+pub async fn merchant_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Merchant, sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} where id = ?"));
+    let row = sqlx::query(sql).bind(id).fetch_one(conn).await?;
+    Ok(merchant_from(&row))
+}
+
+/// Checks the username and password, then that `service` is enabled. Failures are `01`,
+/// except on `co` and `cmo`, where they are `04`.
+pub async fn authenticate(
+    conn: &mut SqliteConnection,
+    username: Option<&str>,
+    password: Option<&str>,
+    service: &str,
+) -> Result<Merchant, Failure> {
+    let code = if matches!(service, "co" | "cmo") {
+        "04"
+    } else {
+        "01"
+    };
+    let fail = |description: &str| Failure::new(code, format!("Invalid Data. {description}"));
+    let username = username.map(str::trim).filter(|u| !u.is_empty());
+    let password = password.map(str::trim).filter(|p| !p.is_empty());
+    let username = username.ok_or_else(|| fail("Username cannot be empty"))?;
+    if username.chars().count() > 60 {
+        return Err(fail("Username length is invalid"));
+    }
+    let password = password.ok_or_else(|| fail("Password cannot be empty"))?;
+    if password.chars().count() > 60 {
+        return Err(fail("Password length is invalid"));
+    }
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} where username = ?"));
+    let row = sqlx::query(sql).bind(username).fetch_optional(conn).await?;
+    let row = row
+        .filter(|r| r.get::<String, _>("password") == password)
+        .ok_or_else(|| fail("Username or password is invalid"))?;
+    let merchant = merchant_from(&row);
+    if !merchant.services.iter().any(|s| s == service) {
+        let status = if code == "04" { "04" } else { "02" };
+        return Err(Failure::new(
+            status,
+            "Service Failed. User is not Authorized for this service",
+        ));
+    }
+    Ok(merchant)
+}

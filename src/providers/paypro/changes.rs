@@ -1,0 +1,237 @@
+//! 4.0 Mark Order as Paid (`moap`), 5.0 Mark Order as Blocked (`moab`), 6.0 Mark Order as
+//! Refund (`mofr`): the merchant changes its orders, all or nothing.
+
+use super::auth::{Merchant, authenticate};
+use super::lifecycle::{OrderStatus, amount_due, effective};
+use super::payload::{Inputs, Props, parse_lenient};
+use super::store::{self, Order};
+use super::wire::{Failure, answer, respond};
+use crate::app::AppState;
+use crate::db;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::str::FromStr;
+
+/// The documented length of `csvOrders`.
+const MAX_CSV_ORDERS: usize = 4000;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Change {
+    Pay,
+    Block,
+    Refund,
+}
+
+pub async fn moap(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let inputs = Inputs::from_request(&uri, &headers, &body).await;
+    respond(change(&state, &inputs, Change::Pay).await)
+}
+
+pub async fn moab(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let inputs = Inputs::from_request(&uri, &headers, &body).await;
+    respond(change(&state, &inputs, Change::Block).await)
+}
+
+pub async fn mofr(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let inputs = Inputs::from_request(&uri, &headers, &body).await;
+    respond(change(&state, &inputs, Change::Refund).await)
+}
+
+fn invalid_format() -> Failure {
+    Failure::new("01", "Invalid Format")
+}
+
+/// One requested change: an order number, and for a refund the amount.
+struct Wanted {
+    number: String,
+    amount: Option<Decimal>,
+}
+
+async fn change(state: &AppState, inputs: &Inputs, change: Change) -> Result<Response, Failure> {
+    let service = match change {
+        Change::Pay => "moap",
+        Change::Block => "moab",
+        Change::Refund => "mofr",
+    };
+    let text = inputs.payload("csvOrders").ok_or_else(invalid_format)?;
+    if text.chars().count() > MAX_CSV_ORDERS {
+        return Err(invalid_format());
+    }
+    let Some(Value::Object(object)) = parse_lenient(&text) else {
+        return Err(invalid_format());
+    };
+    let props = Props(&object);
+    let merchant = {
+        let mut conn = state.db.acquire().await?;
+        authenticate(
+            &mut conn,
+            props.text("Username").as_deref(),
+            props.text("Password").as_deref(),
+            service,
+        )
+        .await?
+    };
+    let csv = props.text("CsvOrderNumbers").ok_or_else(invalid_format)?;
+    let wanted = if change == Change::Refund {
+        parse_refunds(&csv)
+    } else {
+        Some(parse_numbers(&csv))
+    }
+    .filter(|w| !w.is_empty())
+    .ok_or_else(invalid_format)?;
+
+    let now = state.clock.now();
+    let mut tx = db::begin_write(&state.db).await?;
+    let mut found = Vec::new();
+    let mut refused = Vec::new();
+    for item in &wanted {
+        match store::by_number(&mut tx, merchant.id, &item.number).await? {
+            None => refused.push(json!({"OrderNumber": item.number, "OrderStatus": "Not Found"})),
+            Some(order) => match why_not(&order, item, change, now) {
+                None => found.push((order, item.amount)),
+                Some(reason) => refused.push(json!({
+                    "OrderNumber": order.order_number,
+                    "OrderStatus": reason.label(&merchant),
+                    "ConnectPayId": order.connectpay_id,
+                })),
+            },
+        }
+    }
+    let any_exists = !found.is_empty() || refused.iter().any(|r| r.get("ConnectPayId").is_some());
+    if !any_exists {
+        return Err(Failure::no_data());
+    }
+    if !refused.is_empty() {
+        return Ok(answer("01", refused));
+    }
+    for (order, amount) in found {
+        match change {
+            Change::Pay => {
+                let due = amount_due(&order, now, merchant.offset());
+                store::mark_paid(&mut tx, order.id, due, now).await?;
+            }
+            Change::Block => store::mark_blocked(&mut tx, order.id, now).await?,
+            Change::Refund => {
+                store::mark_refunded(&mut tx, order.id, amount.unwrap_or_default(), now).await?
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(answer("00", []))
+}
+
+/// Why an order cannot take the change.
+enum Refusal {
+    Status(OrderStatus),
+    Text(&'static str),
+}
+
+impl Refusal {
+    fn label(&self, merchant: &Merchant) -> String {
+        match self {
+            Refusal::Status(status) => status.label(merchant.upper_case_status),
+            Refusal::Text(text) => text.to_string(),
+        }
+    }
+}
+
+fn why_not(
+    order: &Order,
+    item: &Wanted,
+    change: Change,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Refusal> {
+    let status = effective(order, now);
+    match change {
+        Change::Pay | Change::Block => {
+            (status != OrderStatus::Unpaid).then_some(Refusal::Status(status))
+        }
+        Change::Refund => match status {
+            OrderStatus::Refunded => Some(Refusal::Text("Already Refunded")),
+            OrderStatus::Paid => {
+                let paid = order.amount_paid.unwrap_or_default();
+                let ok = item.amount.is_some_and(|a| a > Decimal::ZERO && a <= paid);
+                (!ok).then_some(Refusal::Text("Invalid Amount"))
+            }
+            other => Some(Refusal::Status(other)),
+        },
+    }
+}
+
+/// `A-1, A-2` → each order number once (in any case), blanks dropped.
+fn parse_numbers(csv: &str) -> Vec<Wanted> {
+    let mut seen = HashSet::new();
+    csv.split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && seen.insert(n.to_lowercase()))
+        .map(|n| Wanted {
+            number: n.to_string(),
+            amount: None,
+        })
+        .collect()
+}
+
+/// `A-1,450|A-2,100|` → (number, amount) pairs; None when a pair is malformed.
+fn parse_refunds(csv: &str) -> Option<Vec<Wanted>> {
+    let mut seen = HashSet::new();
+    let mut wanted = Vec::new();
+    for pair in csv.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+        let (number, amount) = pair.split_once(',')?;
+        let number = number.trim();
+        let amount = Decimal::from_str(amount.trim()).ok()?;
+        if number.is_empty() || !seen.insert(number.to_lowercase()) {
+            return None;
+        }
+        wanted.push(Wanted {
+            number: number.to_string(),
+            amount: Some(amount),
+        });
+    }
+    Some(wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_lists_are_trimmed_and_deduplicated() {
+        let numbers: Vec<String> = parse_numbers(" Cpay-10942,CPay-1011,,cpay-10942")
+            .into_iter()
+            .map(|w| w.number)
+            .collect();
+        assert_eq!(numbers, ["Cpay-10942", "CPay-1011"]);
+    }
+
+    #[test]
+    fn refund_pairs_take_a_trailing_pipe_and_refuse_malformed_pairs() {
+        let pairs = parse_refunds("89063-3,450|").unwrap();
+        assert_eq!(
+            (pairs[0].number.as_str(), pairs[0].amount),
+            ("89063-3", Decimal::from_str("450").ok())
+        );
+        assert_eq!(parse_refunds("HR-1,450|KV-1,45.5").unwrap().len(), 2);
+        assert!(parse_refunds("HR-1").is_none());
+        assert!(parse_refunds("HR-1,abc").is_none());
+    }
+}

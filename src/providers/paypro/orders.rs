@@ -1,0 +1,338 @@
+//! 1.0 Single Order Creation (`co`) and 2.0 Multiple Order Creation (`cmo`): all or
+//! nothing, each order checked in the spec's order, ConnectPayIds from the sandbox clock.
+
+use super::auth::{Merchant, authenticate};
+use super::dates::parse_order_date;
+use super::lifecycle::{OrderStatus, amount_due};
+use super::payload::{Inputs, Props, parse_lenient};
+use super::store::{self, Order, shown};
+use super::wire::{Failure, answer, respond};
+use crate::app::AppState;
+use crate::db;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri, header};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::str::FromStr;
+
+const MAX_ORDERS: usize = 50;
+
+/// `POST|GET /cpay/co?oJson=[{credentials},{order}]`.
+pub async fn co(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let inputs = Inputs::from_request(&uri, &headers, &body).await;
+    respond(create(&state, &inputs, "co", &click2pay_base(&headers, &state)).await)
+}
+
+/// `POST /cpay/cmo` with a JSON file of `[{credentials},{order},...]`.
+pub async fn cmo(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let inputs = Inputs::from_request(&uri, &headers, &body).await;
+    respond(create(&state, &inputs, "cmo", &click2pay_base(&headers, &state)).await)
+}
+
+/// The hosted payment page's address as the client reached the sandbox.
+fn click2pay_base(headers: &HeaderMap, state: &AppState) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("localhost:{}", state.config.port));
+    format!("http://{host}/paypro/click2pay?cpayId=")
+}
+
+fn object_error() -> Failure {
+    Failure::invalid("Invalid Data. Object sent from client has error")
+}
+
+async fn create(
+    state: &AppState,
+    inputs: &Inputs,
+    service: &str,
+    click2pay: &str,
+) -> Result<Response, Failure> {
+    let text = inputs.payload("oJson").ok_or_else(object_error)?;
+    let Some(Value::Array(items)) = parse_lenient(&text) else {
+        return Err(object_error());
+    };
+    let head = items
+        .first()
+        .and_then(Value::as_object)
+        .ok_or_else(object_error)?;
+    let head = Props(head);
+    if !head.has("MerchantId") && !head.has("MerchantPassword") {
+        return Err(Failure::invalid(
+            "Invalid Data. Main table details are not provided",
+        ));
+    }
+    let merchant = {
+        let mut conn = state.db.acquire().await?;
+        authenticate(
+            &mut conn,
+            head.text("MerchantId").as_deref(),
+            head.text("MerchantPassword").as_deref(),
+            service,
+        )
+        .await?
+    };
+    let orders = &items[1..];
+    if service == "cmo" && orders.len() > MAX_ORDERS {
+        return Err(Failure::invalid(
+            "Invalid Data. Maximum 50 orders are allowed in one request",
+        ));
+    }
+    if orders.is_empty() || (service == "co" && orders.len() != 1) {
+        return Err(object_error());
+    }
+    let orders: Vec<Props> = orders
+        .iter()
+        .map(|o| o.as_object().map(Props))
+        .collect::<Option<_>>()
+        .ok_or_else(object_error)?;
+    let outage = |o: &Props| {
+        o.text("OrderNumber")
+            .is_some_and(|n| has_prefix(&n, "MAGIC-02"))
+    };
+    if orders.iter().any(outage) {
+        return Err(Failure::service_fail());
+    }
+
+    let now = state.clock.now();
+    let mut tx = db::begin_write(&state.db).await?;
+    let mut seen = HashSet::new();
+    let mut checked = Vec::new();
+    let mut failures: Vec<(String, Failure)> = Vec::new();
+    for props in &orders {
+        let number = props.text("OrderNumber").unwrap_or_default();
+        let result = match check_order(props, &merchant, now) {
+            Ok(order) => {
+                let repeated = !seen.insert(order.order_number.to_lowercase())
+                    || store::by_number(&mut tx, merchant.id, &order.order_number)
+                        .await?
+                        .is_some();
+                if repeated {
+                    Err(Failure::new(
+                        "01",
+                        format!("Order number {number} already exists"),
+                    ))
+                } else {
+                    Ok(order)
+                }
+            }
+            Err(failure) => Err(failure),
+        };
+        match result {
+            Ok(order) => checked.push(order),
+            Err(failure) => failures.push((number, failure)),
+        }
+    }
+    if let Some((_, first)) = failures.first() {
+        if service == "co" {
+            return Err(first.clone());
+        }
+        let status = first.status;
+        let items = failures
+            .into_iter()
+            .map(|(number, f)| json!({"OrderNumber": number, "Description": f.description}));
+        return Ok(answer(status, items));
+    }
+
+    let day = now.with_timezone(&merchant.offset()).date_naive();
+    let mut created = Vec::new();
+    for mut order in checked {
+        order.connectpay_id =
+            store::next_connectpay_id(&mut tx, &merchant.company_code, day).await?;
+        if has_prefix(&order.order_number, "MAGIC-PAID") {
+            order.amount_paid = Some(amount_due(&order, now, merchant.offset()));
+            order.status = OrderStatus::Paid;
+            order.paid_at = Some(now);
+        } else if has_prefix(&order.order_number, "MAGIC-BLOCKED") {
+            order.status = OrderStatus::Blocked;
+            order.blocked_at = Some(now);
+        }
+        store::insert(&mut tx, &order).await?;
+        created.push(json!({
+            "Description": format!("Order number {} created successfully", order.order_number),
+            "OrderAmount": shown(order.order_amount),
+            "ConnectPayFee": shown(order.fee),
+            "ConnectPayId": order.connectpay_id,
+            "OrderNumber": order.order_number,
+            "IsFeeApplied": if order.fee > Decimal::ZERO { "True" } else { "False" },
+            "Click2Pay": format!("{click2pay}{}", order.connectpay_id),
+        }));
+    }
+    tx.commit().await?;
+    Ok(answer("00", created))
+}
+
+fn has_prefix(number: &str, prefix: &str) -> bool {
+    number.len() >= prefix.len() && number[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// One order's fields, in the spec's order; the first problem is its answer.
+fn check_order(props: &Props, merchant: &Merchant, now: DateTime<Utc>) -> Result<Order, Failure> {
+    let invalid = |what: &str| Failure::invalid(format!("Invalid Data. {what}"));
+    let required = |field: &str, label: &str| {
+        props
+            .text(field)
+            .ok_or_else(|| invalid(&format!("{label} is not provided")))
+    };
+    let limited = |label: &str, max: usize, value: Option<String>| match value {
+        Some(v) if v.chars().count() > max => Err(invalid(&format!("{label} length is invalid"))),
+        _ => Ok(value.unwrap_or_default()),
+    };
+    let out_of_limits = || invalid("Order amount is out of limits");
+
+    let order_number = required("OrderNumber", "Order number")?;
+    limited("Order number", 256, Some(order_number.clone()))?;
+    let amount_text = required("OrderAmount", "Order amount")?;
+    let amount = parse_decimal_18_2(&amount_text).ok_or_else(out_of_limits)?;
+    let min = Decimal::from_str(&merchant.min_amount).unwrap_or(Decimal::ONE);
+    let max = Decimal::from_str(&merchant.max_amount).unwrap_or(Decimal::MAX);
+    if amount < min || amount > max {
+        return Err(out_of_limits());
+    }
+    let due_date = parse_order_date(&required("OrderDueDate", "Order due date")?)
+        .ok_or_else(|| invalid("Order due date format is invalid"))?;
+    let issue_date = parse_order_date(&required("IssueDate", "Issue date")?)
+        .ok_or_else(|| invalid("Issue date format is invalid"))?;
+    let order_type = required("OrderType", "Order type")?;
+    let customer_name = required("CustomerName", "Customer name")?;
+    limited("Customer name", 32, Some(customer_name.clone()))?;
+    let customer_address = limited("Customer address", 64, props.text("CustomerAddress"))?;
+    let customer_mobile = props.text("CustomerMobile").unwrap_or_default();
+    let customer_email = props.text("CustomerEmail").unwrap_or_default();
+    if (!customer_mobile.is_empty() && !valid_mobile(&customer_mobile))
+        || (!customer_email.is_empty() && !valid_email(&customer_email))
+    {
+        return Err(invalid("Mobile no. and email is not in valid format"));
+    }
+    let optional_amount = |field: &str| match props.text(field) {
+        None => Ok(amount),
+        Some(text) => parse_decimal_18_2(&text).ok_or_else(out_of_limits),
+    };
+    let amount_within_due = optional_amount("OrderAmountWithinDueDate")?;
+    let amount_after_due = optional_amount("OrderAmountAfterDueDate")?;
+    let expire_after_seconds = match props.text("OrderExpireAfterSeconds") {
+        None => 0,
+        Some(text) => text
+            .parse::<u32>()
+            .map_err(|_| invalid("Order expire after seconds is invalid"))?
+            .into(),
+    };
+    if due_date < issue_date {
+        return Err(invalid("Due date should not be less than issue date"));
+    }
+    Ok(Order {
+        id: 0,
+        merchant_id: merchant.id,
+        connectpay_id: String::new(),
+        order_number,
+        order_amount: amount,
+        amount_within_due,
+        amount_after_due,
+        fee: Decimal::from_str(&merchant.fee).unwrap_or_default(),
+        due_date,
+        issue_date,
+        order_type,
+        order_type_id: props.text("OrderTypeId"),
+        transaction_status: props.text("TransactionStatus"),
+        customer_name,
+        customer_mobile,
+        customer_email,
+        customer_address,
+        customer_bank: props.text("CustomerBank").unwrap_or_default(),
+        bill_detail: props
+            .get("BillDetail01")
+            .filter(|v| !v.is_null())
+            .map(Value::to_string),
+        expire_after_seconds,
+        status: OrderStatus::Unpaid,
+        created_at: now,
+        paid_at: None,
+        amount_paid: None,
+        blocked_at: None,
+        refunded_at: None,
+        refunded_amount: None,
+    })
+}
+
+/// SQL Server's decimal(18,2): at most 16 whole digits and 2 decimals, above zero.
+pub fn parse_decimal_18_2(text: &str) -> Option<Decimal> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let ok = (1..=16).contains(&whole.len())
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.len() <= 2
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && !(text.contains('.') && fraction.is_empty());
+    let value = Decimal::from_str(text).ok().filter(|_| ok)?;
+    (value > Decimal::ZERO).then_some(value)
+}
+
+/// An optional `+`, then 10 to 13 digits.
+fn valid_mobile(text: &str) -> bool {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    (10..=13).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// One `@`, something before it, and a dot inside the domain.
+fn valid_email(text: &str) -> bool {
+    let mut parts = text.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty()
+                && !text.contains(char::is_whitespace)
+                && domain
+                    .split_once('.')
+                    .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !b.ends_with('.'))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_sql_decimal_18_2_above_zero() {
+        assert_eq!(parse_decimal_18_2("4400"), Some(Decimal::from(4400)));
+        assert!(parse_decimal_18_2("4400.5").is_some());
+        assert!(parse_decimal_18_2("9999999999999999.99").is_some());
+        for bad in [
+            "0",
+            "-1",
+            "1e3",
+            "10.001",
+            "abc",
+            "",
+            "123456789012345678901",
+            "1.",
+            ".5",
+        ] {
+            assert_eq!(parse_decimal_18_2(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn mobiles_and_emails_are_checked_loosely() {
+        assert!(valid_mobile("03123456789") && valid_mobile("+923123456789"));
+        assert!(!valid_mobile("0312") && !valid_mobile("03123abc789"));
+        assert!(valid_email("abcd@paypro.com.pk"));
+        for bad in ["abcd", "a@b", "a@@b.c", "@b.c", "a b@c.d", "a@.c"] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! 3.0 Get Paid Orders (`gpojson`) and 7.0 Get Order Status (`gos`).
+
+use super::auth::authenticate;
+use super::dates::{dotnet, parse_query_date};
+use super::lifecycle::effective;
+use super::payload::Inputs;
+use super::store::{self, Order, shown};
+use super::wire::{Failure, answer_raw, number, respond};
+use crate::app::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+/// `GET /cpay/gos?userName=&password=&cpayId=`.
+pub async fn gos(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let inputs = Inputs::from_request(&uri, &headers, &body).await;
+    respond(order_status(&state, &inputs).await)
+}
+
+/// `GET /cpay/gpojson?username=&password=&startDate=&endDate=`.
+pub async fn gpojson(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let inputs = Inputs::from_request(&uri, &headers, &body).await;
+    respond(paid_orders(&state, &inputs).await)
+}
+
+#[derive(Serialize)]
+struct StatusItem {
+    #[serde(rename = "OrderStatus")]
+    order_status: String,
+    #[serde(rename = "OrderAmountPaid")]
+    amount_paid: Box<RawValue>,
+    #[serde(rename = "DatePaid")]
+    date_paid: Option<String>,
+    #[serde(rename = "OrderNumber")]
+    order_number: String,
+    /// The order's line items as sent (the sandbox keeps them), when there were any.
+    #[serde(rename = "BillDetail01", skip_serializing_if = "Option::is_none")]
+    bill_detail: Option<Box<RawValue>>,
+}
+
+async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
+    let mut conn = state.db.acquire().await?;
+    let merchant = authenticate(
+        &mut conn,
+        inputs.param("userName").as_deref(),
+        inputs.param("password").as_deref(),
+        "gos",
+    )
+    .await?;
+    let cpay_id = inputs
+        .param("cpayId")
+        .ok_or_else(|| Failure::new("01", "Invalid Format"))?;
+    let order = store::by_connectpay_id(&mut conn, Some(merchant.id), &cpay_id)
+        .await?
+        .ok_or_else(Failure::no_data)?;
+    let now = state.clock.now();
+    let offset = merchant.offset();
+    let item = StatusItem {
+        order_status: effective(&order, now).label(merchant.upper_case_status),
+        amount_paid: number(format!("{:.4}", order.amount_paid.unwrap_or_default())),
+        date_paid: order.paid_at.map(|at| local(at, offset)),
+        order_number: order.order_number.clone(),
+        bill_detail: order
+            .bill_detail
+            .as_deref()
+            .and_then(|text| RawValue::from_string(text.to_string()).ok()),
+    };
+    Ok(answer_raw("00", &[item]))
+}
+
+#[derive(Serialize)]
+struct PaidOrder {
+    #[serde(rename = "Order Number")]
+    order_number: String,
+    #[serde(rename = "Customer Email")]
+    customer_email: String,
+    #[serde(rename = "Issue Date")]
+    issue_date: String,
+    #[serde(rename = "Customer Mobile")]
+    customer_mobile: String,
+    #[serde(rename = "Order Amount")]
+    order_amount: Box<RawValue>,
+    #[serde(rename = "Date Created")]
+    date_created: String,
+    #[serde(rename = "Order Due Date")]
+    order_due_date: String,
+    #[serde(rename = "Customer Address")]
+    customer_address: String,
+    #[serde(rename = "Date Paid")]
+    date_paid: String,
+    #[serde(rename = "ConnectPay Id")]
+    connectpay_id: String,
+    #[serde(rename = "Amount Paid")]
+    amount_paid: Box<RawValue>,
+}
+
+async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
+    let mut conn = state.db.acquire().await?;
+    let merchant = authenticate(
+        &mut conn,
+        inputs.param("username").as_deref(),
+        inputs.param("password").as_deref(),
+        "gpojson",
+    )
+    .await?;
+    let date = |name: &str| {
+        inputs
+            .param(name)
+            .and_then(|d| parse_query_date(&d))
+            .ok_or_else(|| Failure::new("01", "Invalid Data. Date format is invalid"))
+    };
+    let (start, end) = (date("startDate")?, date("endDate")?);
+    if start > end {
+        return Err(Failure::new(
+            "01",
+            "Invalid Data. Start Date should be less then to End Date",
+        ));
+    }
+    let offset = merchant.offset();
+    let from = day_start(start, offset);
+    let to = end
+        .succ_opt()
+        .map_or(DateTime::<Utc>::MAX_UTC, |d| day_start(d, offset));
+    let orders = store::paid_between(&mut conn, merchant.id, from, to).await?;
+    if orders.is_empty() {
+        return Err(Failure::no_data());
+    }
+    let items: Vec<PaidOrder> = orders.iter().map(|o| paid_order(o, offset)).collect();
+    Ok(answer_raw("00", &items))
+}
+
+fn paid_order(order: &Order, offset: FixedOffset) -> PaidOrder {
+    let midnight = |d: NaiveDate| dotnet(d.and_hms_opt(0, 0, 0).expect("midnight exists"));
+    PaidOrder {
+        order_number: order.order_number.clone(),
+        customer_email: order.customer_email.clone(),
+        issue_date: midnight(order.issue_date),
+        customer_mobile: order.customer_mobile.clone(),
+        order_amount: number(shown(order.order_amount)),
+        date_created: local(order.created_at, offset),
+        order_due_date: midnight(order.due_date),
+        customer_address: order.customer_address.clone(),
+        date_paid: order
+            .paid_at
+            .map(|at| local(at, offset))
+            .unwrap_or_default(),
+        connectpay_id: order.connectpay_id.clone(),
+        amount_paid: number(shown(order.amount_paid.unwrap_or_default())),
+    }
+}
+
+/// A moment as the merchant's local .NET time.
+pub fn local(at: DateTime<Utc>, offset: FixedOffset) -> String {
+    dotnet(at.with_timezone(&offset).naive_local())
+}
+
+fn day_start(day: NaiveDate, offset: FixedOffset) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(offset).single())
+        .map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
+}

@@ -1,0 +1,1 @@
+//! PayPro order lifecycle (in progress).
