@@ -1,0 +1,216 @@
+//! The request-line rewriter fed in every size of read, including one byte at a time.
+use super::*;
+use std::task::Waker;
+
+/// Gives its bytes in pseudo-random slices, sometimes answering Pending first.
+struct Source {
+    data: Vec<u8>,
+    at: usize,
+    max: usize,
+    rng: u64,
+}
+
+fn next(rng: &mut u64) -> usize {
+    *rng ^= *rng << 13;
+    *rng ^= *rng >> 7;
+    *rng ^= *rng << 17;
+    (*rng >> 8) as usize
+}
+
+impl AsyncRead for Source {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if next(&mut this.rng).is_multiple_of(4) {
+            return Poll::Pending;
+        }
+        let size = (1 + next(&mut this.rng) % this.max).min(buf.remaining());
+        let end = this.data.len().min(this.at + size);
+        buf.put_slice(&this.data[this.at..end]);
+        this.at = end;
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// What hyper would read through the adapter, with slices of at most `max_in` bytes from
+/// the socket and reads of at most `max_out` bytes (some into a partly filled buffer).
+fn run(input: &[u8], max_in: usize, max_out: usize, seed: u64) -> Vec<u8> {
+    let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let source = Source {
+        data: input.to_vec(),
+        at: 0,
+        max: max_in,
+        rng: rng ^ 0xABCD,
+    };
+    let mut stream = LenientStream::new(source);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut got = Vec::new();
+    loop {
+        let prefix = next(&mut rng) % 2;
+        let mut storage = vec![b'Z'; prefix + 1 + next(&mut rng) % max_out];
+        let mut buf = ReadBuf::new(&mut storage);
+        buf.advance(prefix);
+        match Pin::new(&mut stream).poll_read(&mut cx, &mut buf) {
+            Poll::Pending => continue,
+            Poll::Ready(Ok(())) if buf.filled().len() == prefix => return got,
+            Poll::Ready(Ok(())) => got.extend_from_slice(&buf.filled()[prefix..]),
+            Poll::Ready(Err(e)) => panic!("{e}"),
+        }
+    }
+}
+
+#[track_caller]
+fn check(input: &[u8], expected: &[u8]) {
+    for seed in 0..40 {
+        for (max_in, max_out) in [(1, 1), (1, 4096), (4096, 1), (3, 7), (9000, 9000), (64, 5)] {
+            let got = run(input, max_in, max_out, seed);
+            assert!(
+                got == expected,
+                "seed {seed}, slices {max_in}/{max_out}:\n{}\n---\n{}",
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(expected)
+            );
+        }
+    }
+}
+
+#[test]
+fn raw_json_in_the_target_is_encoded_and_the_rest_kept() {
+    let input = "POST /cpay/co?oJson=[{\"MerchantId\": \" PayProUser \",\"x\":\"a|b\\c^d`e<>#\"}] HTTP/1.1\r\n\
+                 Host: x\r\nContent-Length: 5\r\n\r\nhello";
+    let expected = "POST /cpay/co?oJson=[%7B%22MerchantId%22:%20%22%20PayProUser%20%22,%22x%22:%22a%7Cb%5Cc%5Ed%60e%3C%3E%23%22%7D] HTTP/1.1\r\n\
+                    Host: x\r\nContent-Length: 5\r\n\r\nhello";
+    check(input.as_bytes(), expected.as_bytes());
+}
+
+#[test]
+fn a_body_that_looks_like_a_request_line_is_left_alone() {
+    let body = "a\r\n\r\nPOST /x?a={\"b\"} HTTP/1.1\r\n\r\n";
+    let head = format!(
+        "POST /echo HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let input = format!("{head}{body}GET /y?c={{\"d\"}} HTTP/1.1\r\nHost: y\r\n\r\n");
+    let expected = format!("{head}{body}GET /y?c=%7B%22d%22%7D HTTP/1.1\r\nHost: y\r\n\r\n");
+    check(input.as_bytes(), expected.as_bytes());
+}
+
+#[test]
+fn chunked_bodies_with_extensions_and_trailers_are_followed() {
+    let chunk = "POST /x?a={\"b\"} HTTP/1.1\r\n\r\n";
+    let body = format!(
+        "5;ext=\"v a\"\r\n{{\"b\"}}\r\n{:x} ; x=y\r\n{chunk}\r\n0;last\r\nX-Trailer: {{\"t\"}} y\r\n\r\n",
+        chunk.len()
+    );
+    let head = "\r\ntransfer-encoding: gzip, Chunked\r\nHost: x\r\n\r\n";
+    let input = format!("POST /c?j={{\"k\"}} HTTP/1.1{head}{body}GET /z?{{}} HTTP/1.1\r\n\r\n");
+    let expected =
+        format!("POST /c?j=%7B%22k%22%7D HTTP/1.1{head}{body}GET /z?%7B%7D HTTP/1.1\r\n\r\n");
+    check(input.as_bytes(), expected.as_bytes());
+}
+
+#[test]
+fn pipelined_requests_bare_line_feeds_and_leading_empty_lines() {
+    let input = "\r\n\nGET /a?x=\"1\" HTTP/1.1\nHost: a\n\nGET /b HTTP/1.1\r\n\r\n\
+                 GET /c?y=日本 HTTP/1.0\r\nConnection: keep-alive\r\ncontent-length:2\r\n\r\n{}\
+                 DELETE /d?{\"e\"} HTTP/1.1\r\n\r\n";
+    let expected = "\r\n\nGET /a?x=%221%22 HTTP/1.1\nHost: a\n\nGET /b HTTP/1.1\r\n\r\n\
+                    GET /c?y=%E6%97%A5%E6%9C%AC HTTP/1.0\r\nConnection: keep-alive\r\ncontent-length:2\r\n\r\n{}\
+                    DELETE /d?%7B%22e%22%7D HTTP/1.1\r\n\r\n";
+    check(input.as_bytes(), expected.as_bytes());
+}
+
+#[test]
+fn a_valid_target_is_left_byte_identical() {
+    let input = "GET /chillr/api/v5/echo?q=%7B%22a%22%3A1%7D&b=[1]+2&u=%u00e9 HTTP/1.1\r\n\
+                 Host: x\r\nContent-Length: 3\r\n\r\nabcOPTIONS * HTTP/1.1\r\n\r\n";
+    check(input.as_bytes(), input.as_bytes());
+    let mut out = Vec::new();
+    let mut framer = Framer::default();
+    let line = input.find('\n').expect("a line") + 1;
+    assert_eq!(framer.feed(input.as_bytes(), &mut out), Step::Pass(line));
+    assert!(out.is_empty());
+}
+
+#[test]
+fn a_lone_percent_becomes_25_and_escapes_stay() {
+    let input = "GET /p?note=50% off&p=100%&q=%7b&u=%u00e9&v=%u00zz&ü=日本 HTTP/1.1\r\n\r\n";
+    let expected = "GET /p?note=50%25%20off&p=100%25&q=%7b&u=%u00e9&v=%25u00zz\
+                    &%C3%BC=%E6%97%A5%E6%9C%AC HTTP/1.1\r\n\r\n";
+    check(input.as_bytes(), expected.as_bytes());
+}
+
+#[test]
+fn garbage_and_unfollowable_framing_pass_through_for_the_rest() {
+    let next = "GET /c?{\"d\"} HTTP/1.1\r\n\r\n";
+    let long = format!("GET /?a={} HTTP/1.1\r\n\r\n", "{".repeat(LINE_CAP));
+    for head in [
+        "GET /a b\r\nHost: x\r\n\r\n".to_string(),
+        "GET /a HTTP/1.1 x\r\n\r\n".to_string(),
+        "GET  HTTP/1.1\r\n\r\n".to_string(),
+        "G{T /a HTTP/1.1\r\n\r\n".to_string(),
+        long,
+        "POST /a HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc".into(),
+        "POST /a HTTP/1.1\r\nContent-Length: 3x\r\n\r\nabc".into(),
+        "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n".into(),
+        "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n"
+            .into(),
+        "POST /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".into(),
+        "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nz\r\n".into(),
+        "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n0\r\n\r\n".into(),
+        "GET /a HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n".into(),
+        "CONNECT host:443 HTTP/1.1\r\n\r\n".into(),
+    ] {
+        let input = format!("{head}{next}");
+        check(input.as_bytes(), input.as_bytes());
+    }
+    // Not HTTP at all (a TLS hello, say): given up at once, not held for a line feed.
+    let mut framer = Framer::default();
+    assert_eq!(
+        framer.feed(b"\x16\x03\x01\x02", &mut Vec::new()),
+        Step::Pass(4)
+    );
+    assert_eq!(framer.state, State::PassThrough);
+}
+
+#[test]
+fn repeated_equal_lengths_and_streams_that_end_mid_line() {
+    let head = "POST /a HTTP/1.1\r\nContent-Length: 3\r\ncontent-length:3\r\n\r\nabc";
+    let input = format!("{head}GET /?{{ HTTP/1.1\r\n\r\nGET /a?{{");
+    let expected = format!("{head}GET /?%7B HTTP/1.1\r\n\r\nGET /a?{{");
+    check(input.as_bytes(), expected.as_bytes());
+    for cut in [
+        "GET /a HTTP/1.1\r\nHost: x",
+        "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1a;x",
+        "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: y",
+    ] {
+        check(cut.as_bytes(), cut.as_bytes());
+    }
+}
+
+#[test]
+fn every_byte_is_either_kept_as_uri_accepts_it_or_encoded() {
+    for b in (0..=255u8).filter(|&b| b != b'\n') {
+        let target = [&b"/p"[..], &[b], b"q?x=", &[b], b"y"].concat();
+        let line = [&b"GET "[..], &target, b" HTTP/1.1\r\n"].concat();
+        let mut out = Vec::new();
+        assert!(matches!(
+            rewrite_request_line(&line, &mut out),
+            Line::Request { .. }
+        ));
+        let rewritten = if out.is_empty() { &line[..] } else { &out[..] };
+        let new_target = &rewritten[4..rewritten.len() - 11];
+        assert!(
+            new_target.iter().all(|b| (0x21..0x7F).contains(b)),
+            "{b:#x}"
+        );
+        let uri = axum::http::Uri::try_from(new_target).unwrap_or_else(|e| panic!("{b:#x}: {e}"));
+        assert_eq!(uri.to_string().as_bytes(), new_target, "{b:#x}");
+        let decoded: Vec<u8> = percent_encoding::percent_decode(new_target).collect();
+        assert_eq!(decoded, target, "{b:#x}");
+        assert_eq!(out.is_empty(), !must_encode(b) && b != b'%', "{b:#x}");
+    }
+}
