@@ -4,7 +4,9 @@ create table paypro_orders (
     id integer primary key,
     merchant_id integer not null references paypro_merchants (id) on delete cascade,
     connectpay_id text not null unique,      -- company code + YY + DDD + 5-digit daily sequence
-    order_number text not null collate nocase, -- unique per merchant, case-insensitive as SQL Server
+    order_number text not null,              -- as sent
+    order_key text not null,                 -- order_number in lower case: unique per merchant,
+                                             -- case-insensitive as SQL Server (NOCASE is ASCII-only)
     order_amount text not null,              -- decimal(18,2) as text: "4400.00"
     amount_within_due text not null,
     amount_after_due text not null,
@@ -28,7 +30,7 @@ create table paypro_orders (
     blocked_at text,
     refunded_at text,
     refunded_amount text,
-    unique (merchant_id, order_number)
+    unique (merchant_id, order_key)
 ) strict;
 
 create table paypro_consumers (

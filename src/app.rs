@@ -28,6 +28,8 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     pub config: Arc<ServeArgs>,
     pub providers: Arc<Providers>,
+    /// The port the server listens on (the configured one, or the one port 0 picked).
+    pub port: u16,
     /// The state right after start, as a fixture document: what `reset` returns to.
     pub start_state: Arc<RwLock<Document>>,
 }
@@ -85,6 +87,12 @@ impl Application {
                 })?;
         }
         let start_state = snapshot(&db, &providers).await?;
+        let listener = TcpListener::bind((config.host.as_str(), config.port))
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!("cannot listen on {}:{}: {e}", config.host, config.port)
+            })?;
+        let port = listener.local_addr().map_err(anyhow::Error::from)?.port();
 
         let state = AppState {
             db,
@@ -92,15 +100,11 @@ impl Application {
             journal: Arc::new(Journal::new(config.journal_limit)),
             faults: Arc::new(Faults::default()),
             providers,
+            port,
             start_state: Arc::new(RwLock::new(start_state)),
             config: Arc::new(config.clone()),
         };
         let router = router(state.clone(), extra);
-        let listener = TcpListener::bind((config.host.as_str(), config.port))
-            .await
-            .map_err(|e| {
-                anyhow::anyhow!("cannot listen on {}:{}: {e}", config.host, config.port)
-            })?;
         Ok(Application {
             listener,
             state,

@@ -96,7 +96,8 @@ const BROWSER_BOUNDARY: &str = "----WebKitFormBoundary7MA4YWxkTrZu0gW";
 fn multipart(boundary: &str, file_name: &str, content: &str) -> (String, Vec<u8>) {
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
-         filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\n{content}\r\n--{boundary}--\r\n"
+         filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\n\
+         {content}\r\n--{boundary}--\r\n"
     );
     (
         format!("multipart/form-data; boundary={boundary}"),
@@ -575,13 +576,24 @@ async fn cmc_is_all_or_nothing() {
         json!([{"Status": "01"}, {"ConsumerID": "300", "Description": "Consumer Already Exist"}])
     );
     // Repeated inside one request.
-    let twice = json!([creds(), fresh, {"ConsumerID": "302", "Name": "A"}, {"ConsumerID": "302", "Name": "B"}]);
+    let twice = json!([
+        creds(),
+        fresh,
+        {"ConsumerID": "302", "Name": "A"},
+        {"ConsumerID": "302", "Name": "B"}
+    ]);
     assert_eq!(
         call(&app, "cmc", &twice).await,
         json!([{"Status": "01"}, {"ConsumerID": "302", "Description": "Consumer Already Exist"}])
     );
     // Invalid elements: every failing one is listed, in order.
-    let bad = json!([creds(), {"ConsumerID": "abc", "Name": "A"}, fresh, {"ConsumerID": "303"}, {"ConsumerID": "300", "Name": "Y"}]);
+    let bad = json!([
+        creds(),
+        {"ConsumerID": "abc", "Name": "A"},
+        fresh,
+        {"ConsumerID": "303"},
+        {"ConsumerID": "300", "Name": "Y"}
+    ]);
     assert_eq!(
         call(&app, "cmc", &bad).await,
         json!([
@@ -927,15 +939,12 @@ async fn json_is_read_leniently() {
         (&json!("Lenient"), &json!("3001234567"))
     );
 
-    let cmc = format!(
-        "[{{'MerchantId':'{USER}','MerchantPassword':'{PASSWORD}'}},{{ConsumerId:701,NAME:'A'}},{{consumerID:'702',name:'B',}},]"
-    );
+    let head = format!("{{'MerchantId':'{USER}','MerchantPassword':'{PASSWORD}'}}");
+    let cmc = format!("[{head},{{ConsumerId:701,NAME:'A'}},{{consumerID:'702',name:'B',}},]");
     let answer = post_raw(&app, "cmc", "application/json", cmc).await;
     assert_eq!(answer[2]["ConsumerNumber"], "702", "{answer}");
 
-    let uc = format!(
-        "[{{MerchantId:'{USER}',MerchantPassword:'{PASSWORD}'}},{{consumerid:'{company}701',address:'Here',}}]"
-    );
+    let uc = format!("[{head},{{consumerid:'{company}701',address:'Here',}}]");
     let answer = post_raw(&app, "uc", "text/plain", uc).await;
     assert_eq!(answer[0]["Status"], "00", "{answer}");
     assert_eq!(
@@ -1059,7 +1068,116 @@ fn percent(text: &str) -> String {
         .collect()
 }
 
+/// Loads a fixture document that must be refused at `path`, with a message containing `part`.
+async fn refused_fixture(app: &TestApp, fixture: Value, path: &str, part: &str) {
+    let (code, answer) =
+        status_and_json(app.post_json("/__sandbox/fixtures", &fixture).await).await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["path"], path, "{answer}");
+    let message = answer["message"].as_str().unwrap_or_default();
+    assert!(message.contains(part), "{answer}");
+}
+
 #[tokio::test]
-async fn tmp_golden_consumers() {
-    assert_eq!(crate::golden::run_all("tmp-consumers").await, 2);
+async fn consumers_load_from_fixtures_and_round_trip_through_the_state() {
+    let app = spawn_app().await;
+    let company = company_of(&app, USER).await;
+    load(
+        &app,
+        json!({"paypro": {"consumers": [
+            {"username": USER, "consumer_id": "1234567", "name": "User", "mobile": "03123456789",
+             "email": "abcd@paypro.com.pk", "address": "ABCD",
+             "created_at": "2020-06-10T05:17:45.247Z"},
+            {"username": "PayProUser", "consumer_id": "1234567", "name": "Theirs"}
+        ]}}),
+    )
+    .await;
+    let fetched = gcd(&app, USER, PASSWORD, &format!("{company}1234567")).await;
+    assert_eq!(
+        fetched[1]["CreatedOn"], "2020-06-10T10:17:45.247",
+        "{fetched}"
+    );
+    assert_eq!(fetched[1]["Address"], "ABCD");
+    create(&app, "99", "Made over HTTP").await;
+
+    let exported = app.get_json("/__sandbox/state").await;
+    let consumers = exported["paypro"]["consumers"].as_array().unwrap().clone();
+    let ours: Vec<&Value> = consumers.iter().filter(|c| c["username"] == USER).collect();
+    assert_eq!(ours.len(), 2, "{consumers:?}");
+    assert_eq!(
+        *ours[0],
+        json!({"username": USER, "consumer_id": "1234567", "name": "User",
+               "mobile": "03123456789", "email": "abcd@paypro.com.pk", "address": "ABCD",
+               "created_at": "2020-06-10T05:17:45.247Z"})
+    );
+    assert!(
+        consumers.iter().all(|c| c["created_at"].is_string()),
+        "{consumers:?}"
+    );
+
+    let reset = app
+        .client
+        .post(app.url("/__sandbox/reset?empty=true"))
+        .send()
+        .await
+        .unwrap();
+    assert!(reset.status().is_success());
+    load(&app, exported.clone()).await;
+    assert_eq!(app.get_json("/__sandbox/state").await, exported);
+    let again = gcd(&app, USER, PASSWORD, &format!("{company}99")).await;
+    assert_eq!(again[1]["Name"], "Made over HTTP");
+}
+
+#[tokio::test]
+async fn a_bad_consumer_fixture_is_refused_whole() {
+    let app = spawn_app().await;
+    let company = company_of(&app, USER).await;
+    let good = json!({"username": USER, "consumer_id": "1", "name": "Good"});
+    let cases = [
+        (
+            json!({"username": "Nobody", "consumer_id": "2", "name": "A"}),
+            "paypro.consumers[1].username",
+            "Nobody",
+        ),
+        (
+            json!({"username": USER, "consumer_id": "12345678901234567", "name": "A"}),
+            "paypro.consumers[1].consumer_id",
+            "1 to 16 digits",
+        ),
+        (
+            json!({"username": USER, "consumer_id": "", "name": "A"}),
+            "paypro.consumers[1].consumer_id",
+            "1 to 16 digits",
+        ),
+        (
+            json!({"username": USER, "consumer_id": "2", "name": " "}),
+            "paypro.consumers[1].name",
+            "empty",
+        ),
+        (
+            json!({"username": USER, "consumer_id": "2", "name": "A", "address": "x".repeat(1001)}),
+            "paypro.consumers[1].address",
+            "1000",
+        ),
+        (
+            json!({"username": USER, "consumer_id": "1", "name": "Again"}),
+            "paypro.consumers[1].consumer_id",
+            "duplicate",
+        ),
+        (
+            json!({"username": USER, "consumer_id": "2", "name": "A", "nickname": "B"}),
+            "paypro.consumers[1].nickname",
+            "unknown field",
+        ),
+        (
+            json!({"username": USER, "consumer_id": "2"}),
+            "paypro.consumers[1]",
+            "name",
+        ),
+    ];
+    for (bad, path, part) in cases {
+        let fixture = json!({"paypro": {"consumers": [good, bad]}});
+        refused_fixture(&app, fixture, path, part).await;
+    }
+    assert_eq!(consumer(&app, &format!("{company}1")).await, None);
 }

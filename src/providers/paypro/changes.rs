@@ -183,7 +183,7 @@ fn parse_numbers(csv: &str) -> Vec<Wanted> {
     let mut seen = HashSet::new();
     csv.split(',')
         .map(str::trim)
-        .filter(|n| !n.is_empty() && seen.insert(n.to_lowercase()))
+        .filter(|n| !n.is_empty() && seen.insert(super::store::order_key(n)))
         .map(|n| Wanted {
             number: n.to_string(),
             amount: None,
@@ -198,13 +198,15 @@ fn parse_refunds(csv: &str) -> Option<Vec<Wanted>> {
     for pair in csv.split('|').map(str::trim).filter(|p| !p.is_empty()) {
         let (number, amount) = pair.split_once(',')?;
         let number = number.trim();
-        let amount = Decimal::from_str(amount.trim()).ok()?;
-        if number.is_empty() || !seen.insert(number.to_lowercase()) {
+        let amount = amount.trim();
+        Decimal::from_str(amount).ok()?;
+        if number.is_empty() || !seen.insert(super::store::order_key(number)) {
             return None;
         }
+        // A number that is not a positive decimal(18,2) is that order's "Invalid Amount".
         wanted.push(Wanted {
             number: number.to_string(),
-            amount: Some(amount),
+            amount: super::orders::parse_decimal_18_2(amount),
         });
     }
     Some(wanted)

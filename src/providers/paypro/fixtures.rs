@@ -1,6 +1,7 @@
 //! The `paypro` fixture section: merchants with credentials, company code and settings.
 
 use super::ENDPOINTS;
+use super::consumers::ConsumerFixture;
 use super::order_fixtures::OrderFixture;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
 use crate::money::Amount;
@@ -16,6 +17,8 @@ pub struct Section {
     pub merchants: Vec<Merchant>,
     #[serde(default)]
     pub orders: Vec<OrderFixture>,
+    #[serde(default)]
+    pub consumers: Vec<ConsumerFixture>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,7 +124,8 @@ pub async fn load(
 ) -> Result<(), SectionError> {
     let section: Section = parse_section(section)?;
     load_merchants(conn, &section.merchants).await?;
-    super::order_fixtures::load(conn, &section.orders, now).await
+    super::order_fixtures::load(conn, &section.orders, now).await?;
+    super::consumers::load_fixtures(conn, &section.consumers, now).await
 }
 
 async fn load_merchants(
@@ -204,5 +208,6 @@ pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
         })
         .collect();
     let orders = super::order_fixtures::export(conn).await?;
-    Ok(serde_json::json!({ "merchants": merchants, "orders": orders }))
+    let consumers = super::consumers::export_fixtures(conn).await?;
+    Ok(serde_json::json!({ "merchants": merchants, "orders": orders, "consumers": consumers }))
 }

@@ -49,7 +49,7 @@ fn click2pay_base(headers: &HeaderMap, state: &AppState) -> String {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(str::to_string)
-        .unwrap_or_else(|| format!("localhost:{}", state.config.port));
+        .unwrap_or_else(|| format!("localhost:{}", state.port));
     format!("http://{host}/paypro/click2pay?cpayId=")
 }
 
@@ -118,7 +118,7 @@ async fn create(
         let number = props.text("OrderNumber").unwrap_or_default();
         let result = match check_order(props, &merchant, now) {
             Ok(order) => {
-                let repeated = !seen.insert(order.order_number.to_lowercase())
+                let repeated = !seen.insert(store::order_key(&order.order_number))
                     || store::by_number(&mut tx, merchant.id, &order.order_number)
                         .await?
                         .is_some();
@@ -178,7 +178,9 @@ async fn create(
 }
 
 fn has_prefix(number: &str, prefix: &str) -> bool {
-    number.len() >= prefix.len() && number[..prefix.len()].eq_ignore_ascii_case(prefix)
+    number
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
 }
 
 /// One order's fields, in the spec's order; the first problem is its answer.

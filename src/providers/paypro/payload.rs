@@ -93,7 +93,8 @@ impl Inputs {
 fn find(pairs: &[(String, String)], name: &str) -> Option<String> {
     pairs
         .iter()
-        .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+        // Names are trimmed too: the document's own gcd sample sends `& fullConsumerCode =`.
+        .filter(|(key, _)| key.trim().eq_ignore_ascii_case(name))
         .map(|(_, value)| value.trim())
         .find(|value| !value.is_empty())
         .map(str::to_string)

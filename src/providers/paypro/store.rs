@@ -152,17 +152,18 @@ pub async fn next_connectpay_id(
 pub async fn insert(conn: &mut SqliteConnection, order: &Order) -> Result<i64, sqlx::Error> {
     let opt_time = |t: Option<DateTime<Utc>>| t.map(stamp);
     sqlx::query_scalar(
-        "insert into paypro_orders (merchant_id, connectpay_id, order_number, order_amount, \
+        "insert into paypro_orders (merchant_id, connectpay_id, order_number, order_key, order_amount, \
          amount_within_due, amount_after_due, fee, order_due_date, issue_date, order_type, \
          order_type_id, transaction_status, customer_name, customer_mobile, customer_email, \
          customer_address, customer_bank, bill_detail, expire_after_seconds, status, created_at, \
          paid_at, amount_paid, blocked_at, refunded_at, refunded_amount) \
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          returning id",
     )
     .bind(order.merchant_id)
     .bind(&order.connectpay_id)
     .bind(&order.order_number)
+    .bind(order_key(&order.order_number))
     .bind(money(order.order_amount))
     .bind(money(order.amount_within_due))
     .bind(money(order.amount_after_due))
@@ -195,9 +196,9 @@ pub async fn by_number(
     merchant_id: i64,
     order_number: &str,
 ) -> Result<Option<Order>, sqlx::Error> {
-    let row = sqlx::query(select("merchant_id = ? and order_number = ?"))
+    let row = sqlx::query(select("merchant_id = ? and order_key = ?"))
         .bind(merchant_id)
-        .bind(order_number)
+        .bind(order_key(order_number))
         .fetch_optional(conn)
         .await?;
     row.as_ref().map(order_from).transpose()
@@ -293,6 +294,12 @@ pub async fn mark_refunded(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Order numbers are one number whatever their case, in every script (SQL Server's
+/// case-insensitive collation).
+pub fn order_key(order_number: &str) -> String {
+    order_number.to_lowercase()
 }
 
 /// An amount as PayPro echoes it: a whole amount without decimals (`"4400"`), else two.

@@ -28,12 +28,17 @@
 //!   `Consumer Already Exist`; in `umc` a consumer named twice is updated twice, in order.
 //! - `uc`/`umc` read `ConsumerID` as the full code first (it starts with the merchant's company
 //!   code and the rest is a consumer of the merchant), then as a bare ConsumerID. A field that is
-//!   absent, null or empty after trimming is left as it is (so a field cannot be cleared).
+//!   absent, null or empty after trimming is left as it is (so a field cannot be cleared); an
+//!   element with nothing to change still succeeds.
+//! - A ConsumerID keeps its leading zeros (`0007` is not `7`); `cc`'s `ConsumerNumber` is its
+//!   value as a JSON number (`7`), exact for all 16 digits.
 //! - `gcd` reads `userName`, `password`, `fullConsumerCode` (query or form, names in any case);
-//!   credentials are checked first; a missing `fullConsumerCode` is `01` `Invalid Format`; a
-//!   code that is not the merchant's company code + an existing ConsumerID (a bare ConsumerID
-//!   included, as on the real service) is `03` `No data available`. `CreatedOn` is the
-//!   creation time in the merchant's time zone, .NET style.
+//!   credentials are checked first; a missing or empty `fullConsumerCode` is `01`
+//!   `Invalid Format`; a code that is not the merchant's company code + an existing
+//!   ConsumerID is `03` `No data available` — a bare ConsumerID included, since the parameter
+//!   is documented as the full code and a client that forgets the company code should fail
+//!   here rather than in production. `CreatedOn` is the creation time in the merchant's time
+//!   zone, .NET style (`2020-06-10T10:17:45.247`, no fraction on a whole second).
 
 mod store;
 
@@ -392,7 +397,6 @@ async fn get_consumer(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
 
 /// A consumer in the `paypro` fixture section (`paypro.consumers[]`), named by its merchant's
 /// username. `created_at` defaults to the load time; exports always carry it.
-#[allow(dead_code)] // until the paypro fixture section loads and exports consumers
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ConsumerFixture {
@@ -413,7 +417,6 @@ pub(super) struct ConsumerFixture {
 
 /// Loads `paypro.consumers[]`; merchants (of this document or earlier ones) must be loaded
 /// first. Problems are reported at `consumers[i].<field>`.
-#[allow(dead_code)] // until the paypro fixture section loads and exports consumers
 pub(super) async fn load_fixtures(
     conn: &mut SqliteConnection,
     consumers: &[ConsumerFixture],
@@ -477,7 +480,6 @@ pub(super) async fn load_fixtures(
 }
 
 /// Every consumer, in id order, `created_at` included, so that export → load round-trips.
-#[allow(dead_code)] // until the paypro fixture section loads and exports consumers
 pub(super) async fn export_fixtures(
     conn: &mut SqliteConnection,
 ) -> Result<Vec<ConsumerFixture>, sqlx::Error> {
