@@ -5,8 +5,8 @@
 use crate::helpers::{TestApp, spawn_app, status_and_json};
 use crate::paypro_orders::{
     CPAY, FROZEN, PASSWORD, PAYPRO, PAYPRO_PASSWORD, USER, USER_TODAY, change, clock, create,
-    create_as, create_id, failure, freeze, gos, gos_as, gos_query, load, merchant, ok_json, order,
-    orders_state, stored, with,
+    create_as, create_id, exchange_raw, failure, freeze, gos, gos_as, gos_query, load, merchant,
+    ok_json, order, orders_state, stored, with,
 };
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
@@ -546,6 +546,39 @@ async fn moab_of_the_documents_sample_blocks_the_order() {
         gos_as(&app, PAYPRO, PAYPRO_PASSWORD, "00392000100002").await[1]["OrderStatus"],
         "Unpaid",
         "only the listed order"
+    );
+}
+
+#[tokio::test]
+async fn the_documents_request_lines_work_verbatim_over_a_socket() {
+    let app = spawn_app().await;
+    let send = |target: &'static str| {
+        let app = &app;
+        async move {
+            let request = format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let (status, body) = exchange_raw(app, &request).await;
+            assert_eq!(status, 200, "{target}: {body}");
+            serde_json::from_str::<Value>(&body).unwrap_or_else(|e| panic!("{target}: {e}: {body}"))
+        }
+    };
+    // A raw space in the password, slashes in the dates.
+    let report = send("/cpay/gpojson?username=PayPro&password= PayProi517&startDate=2017/01/01&endDate=2020/01/01").await;
+    assert_eq!(report.as_array().map(Vec::len), Some(4), "{report}");
+    // Raw quotes, braces, spaces and a pipe.
+    let refund = send(r#"/cpay/mofr?csvOrders={"Username":"PayPro","Password":"PayProi517","CsvOrderNumbers" : "HR-100178,450|KV-1011,450"}"#).await;
+    assert_eq!(refund, json!([{"Status": "00"}]));
+    // The document's own sample password for this call is not the merchant's.
+    let wrong = send(r#"/cpay/mofr?csvOrders={"Username":"PayPro","Password":"P@ssw0rd","CsvOrderNumbers" : "HR-100178,450|KV-1011,450"}"#).await;
+    assert_eq!(
+        wrong,
+        failure("01", "Invalid Data. Username or password is invalid")
+    );
+    let paid = send(r#"/cpay/moap?csvOrders={"Username":"PayPro","password" :"PayProi517","CsvOrderNumbers" : " Cpay-10942"}"#).await;
+    assert_eq!(paid, json!([{"Status": "00"}]));
+    let blocked = send(r#"/cpay/moab?csvOrders={"Username" : "PayPro","password" :" PayProi517" ,"CsvOrderNumbers" : "Cpay-10942"}"#).await;
+    assert_eq!(
+        blocked,
+        json!([{"Status": "01"}, {"OrderNumber": "Cpay-10942", "OrderStatus": "Paid", "ConnectPayId": "00392000100001"}])
     );
 }
 

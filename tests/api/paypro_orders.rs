@@ -207,7 +207,7 @@ pub(crate) fn encode(text: &str) -> String {
 }
 
 /// Sends raw bytes on a new connection and answers the response's status and body.
-async fn exchange_raw(app: &TestApp, request: &str) -> (u16, String) {
+pub(crate) async fn exchange_raw(app: &TestApp, request: &str) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
         .await
         .expect("a connection");
@@ -470,6 +470,45 @@ async fn cmo_takes_the_orders_as_an_uploaded_text_file() {
     assert_eq!(answer[2]["OrderNumber"], "FILE-2");
     assert_eq!(answer[2]["ConnectPayId"], format!("{USER_TODAY}00002"));
     assert_eq!(answer.as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_multipart_text_field_named_ojson_creates_the_order() {
+    let app = spawn_app().await;
+    let payload = json!([creds(USER, PASSWORD), order("PART-1")]).to_string();
+    let boundary = "PostmanBoundary1234";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"oJson\"\r\n\r\n{payload}\r\n--{boundary}--\r\n"
+    );
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    assert_created(
+        &post_raw(&app, "co", Some(&content_type), body).await,
+        "PART-1",
+    );
+}
+
+#[tokio::test]
+async fn an_uploaded_file_saved_with_a_byte_order_mark_is_read() {
+    let app = spawn_app().await;
+    let payload = json!([creds(USER, PASSWORD), order("BOM-FILE")]).to_string();
+    let boundary = "XyZ";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"orders.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\n\u{feff}{payload}\r\n--{boundary}--\r\n"
+    );
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let answer = post_raw(&app, "cmo", Some(&content_type), body).await;
+    assert_created(&answer, "BOM-FILE");
+}
+
+#[tokio::test]
+async fn a_raw_body_with_a_byte_order_mark_is_read() {
+    let app = spawn_app().await;
+    for (content_type, number) in [("text/plain", "BOM-1"), ("application/json", "BOM-2")] {
+        let payload = json!([creds(USER, PASSWORD), order(number)]).to_string();
+        let answer = post_raw(&app, "co", Some(content_type), format!("\u{feff}{payload}")).await;
+        assert_created(&answer, number);
+    }
 }
 
 #[tokio::test]
@@ -1451,4 +1490,27 @@ async fn concurrent_creates_of_distinct_numbers_get_distinct_consecutive_ids() {
     }
     let expected: HashSet<String> = (1..=20).map(|n| format!("{USER_TODAY}{n:05}")).collect();
     assert_eq!(ids, expected);
+}
+
+#[tokio::test]
+async fn amounts_within_and_after_the_due_date_must_be_within_the_merchants_limits_too() {
+    let app = spawn_app().await;
+    let before = orders_state(&app).await;
+    for field in ["OrderAmountWithinDueDate", "OrderAmountAfterDueDate"] {
+        let mut too_much = order("DUE-LIMITS-1");
+        too_much[field] = json!("5000000.01");
+        let answer = co_as(&app, USER, PASSWORD, too_much).await;
+        assert_eq!(
+            answer,
+            failure("03", "Invalid Data. Order amount is out of limits"),
+            "{field}"
+        );
+    }
+    assert_eq!(orders_state(&app).await, before, "nothing created");
+    let mut at_the_limit = order("DUE-LIMITS-2");
+    at_the_limit["OrderAmountAfterDueDate"] = json!("5000000.00");
+    assert_eq!(
+        co_as(&app, USER, PASSWORD, at_the_limit).await[0]["Status"],
+        "00"
+    );
 }

@@ -223,7 +223,9 @@ fn check_order(props: &Props, merchant: &Merchant, now: DateTime<Utc>) -> Result
     }
     let optional_amount = |field: &str| match props.text(field) {
         None => Ok(amount),
-        Some(text) => parse_decimal_18_2(&text).ok_or_else(out_of_limits),
+        Some(text) => parse_decimal_18_2(&text)
+            .filter(|a| (min..=max).contains(a))
+            .ok_or_else(out_of_limits),
     };
     let amount_within_due = optional_amount("OrderAmountWithinDueDate")?;
     let amount_after_due = optional_amount("OrderAmountAfterDueDate")?;

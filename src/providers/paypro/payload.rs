@@ -74,7 +74,8 @@ impl Inputs {
         if let Some(file) = self.file.as_deref().filter(|f| !f.trim().is_empty()) {
             return Some(file.to_string());
         }
-        let body = self.raw_body.trim();
+        // Windows tools often save the JSON with a byte-order mark in front.
+        let body = self.raw_body.trim_start_matches('\u{feff}').trim();
         if body.is_empty() {
             return None;
         }
