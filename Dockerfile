@@ -30,10 +30,11 @@ RUN mkdir -p src \
 
 # 2) The real crate. migrations/ (sqlx::migrate!) and fixtures/ (include_str!) are read at
 #    compile time. Touch the sources so cargo never mistakes them for the dummy build.
+COPY build.rs ./
 COPY src ./src
 COPY migrations ./migrations
 COPY fixtures ./fixtures
-RUN find src migrations fixtures -type f -exec touch {} + \
+RUN find build.rs src migrations fixtures -type f -exec touch {} + \
  && cargo build --release --locked \
  && install -D -m 0755 target/release/paysandbox /out/paysandbox
 

@@ -17,6 +17,7 @@ pub mod journal;
 pub mod lenient;
 pub mod mask;
 pub mod money;
+pub mod phone;
 pub mod providers;
 pub mod server;
 pub mod text;

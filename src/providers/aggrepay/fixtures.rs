@@ -2,7 +2,11 @@
 
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
 use crate::money::Amount;
+use super::wallet_fixtures::{
+    self, CustomerFixture, PgTransactionFixture, SubMerchantFixture, TransactionFixture,
+};
 use crate::text::NonEmpty;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::SqliteConnection;
@@ -12,6 +16,14 @@ use sqlx::SqliteConnection;
 pub struct Section {
     #[serde(default)]
     pub merchants: Vec<Merchant>,
+    #[serde(default)]
+    pub customers: Vec<CustomerFixture>,
+    #[serde(default)]
+    pub pg_transactions: Vec<PgTransactionFixture>,
+    #[serde(default)]
+    pub sub_merchants: Vec<SubMerchantFixture>,
+    #[serde(default)]
+    pub transactions: Vec<TransactionFixture>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -62,9 +74,21 @@ impl Default for Limits {
     }
 }
 
-pub async fn load(conn: &mut SqliteConnection, section: &Value) -> Result<(), SectionError> {
+pub async fn load(
+    conn: &mut SqliteConnection,
+    section: &Value,
+    now: DateTime<Utc>,
+) -> Result<(), SectionError> {
     let section: Section = parse_section(section)?;
-    for (i, merchant) in section.merchants.iter().enumerate() {
+    load_merchants(conn, &section.merchants).await?;
+    wallet_fixtures::load_customers(conn, &section.customers, now).await?;
+    wallet_fixtures::load_pg_transactions(conn, &section.pg_transactions, now).await?;
+    wallet_fixtures::load_sub_merchants(conn, &section.sub_merchants, now).await?;
+    wallet_fixtures::load_transactions(conn, &section.transactions, now).await
+}
+
+async fn load_merchants(conn: &mut SqliteConnection, merchants: &[Merchant]) -> Result<(), SectionError> {
+    for (i, merchant) in merchants.iter().enumerate() {
         if let Some(otp) = &merchant.fixed_otp
             && (otp.len() != 6 || !otp.bytes().all(|b| b.is_ascii_digit()))
         {
@@ -117,7 +141,7 @@ pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
         "select api_key, salt, fixed_otp, max_balance, monthly_credit, monthly_debit, \
          daily_debit_count, daily_debit_amount from aggrepay_merchants order by id",
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     let merchants = rows
         .into_iter()
@@ -128,5 +152,13 @@ pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
             limits: r.limits,
         })
         .collect();
-    Ok(serde_json::to_value(Section { merchants }).expect("a section serializes"))
+    let records = wallet_fixtures::export(conn).await?;
+    let section = Section {
+        merchants,
+        customers: records.customers,
+        pg_transactions: records.pg_transactions,
+        sub_merchants: records.sub_merchants,
+        transactions: records.transactions,
+    };
+    Ok(serde_json::to_value(section).expect("a section serializes"))
 }

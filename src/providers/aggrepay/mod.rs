@@ -4,13 +4,27 @@
 //! under `/aggrepay` and at the root (`/api/v1/<name>`, which Jaze shares: a root path
 //! belongs to AggrePay only when its last segment is one of AggrePay's endpoint names).
 
+mod accounts;
+mod amount;
+mod customers;
 mod fixtures;
+mod hash;
+mod ledger;
+mod outbox;
+mod pg_records;
+mod php_json;
+mod request;
+mod rules;
+mod wallet;
+mod wallet_fixtures;
+mod wire;
 
 use crate::app::AppState;
 use crate::fixtures::SectionError;
 use crate::providers::Provider;
 use axum::Router;
 use axum::http::StatusCode;
+use axum::routing::post;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
@@ -59,10 +73,38 @@ impl Provider for AggrePay {
 
     fn router(&self) -> Router<AppState> {
         Router::new()
+            .route("/api/v1/checkcustomer", post(accounts::checkcustomer))
+            .route("/api/v1/registrationotp", post(accounts::registrationotp))
+            .route("/api/v1/registercustomer", post(accounts::registercustomer))
+            .route("/api/v1/fetchcustomerdetail", post(accounts::fetchcustomerdetail))
+            .route("/api/v1/updatecustomer", post(accounts::updatecustomer))
+            .route("/api/v1/customerstatus", post(accounts::customerstatus))
+            .route("/api/v1/customerotp", post(accounts::customerotp))
+            .route("/api/v1/forgotmpin", post(accounts::forgotmpin))
+            .route("/api/v1/changempin", post(accounts::changempin))
+            .route("/api/v1/addsubmerchant", post(accounts::addsubmerchant))
+            .route("/api/v1/getsubmerchants", post(accounts::getsubmerchants))
+            .route("/api/v1/fetchbalance", post(wallet::fetchbalance))
+            .route("/api/v1/creditwallet", post(wallet::creditwallet))
+            .route("/api/v1/debitwallet", post(wallet::debitwallet))
+            .route("/api/v1/wallettowallet", post(wallet::wallettowallet))
+            .route("/api/v1/debitreversal", post(wallet::debitreversal))
+            .route("/api/v1/checkcustomercreditlimit", post(wallet::checkcustomercreditlimit))
+            .route("/api/v1/checkcustomerdebitlimit", post(wallet::checkcustomerdebitlimit))
+            .route("/api/v1/fetchtransactions", post(wallet::fetchtransactions))
+            .route("/api/v1/fetchbymerchantransactionid", post(wallet::fetchbymerchantransactionid))
+            .route("/api/v1/fetchbytransactionid", post(wallet::fetchbytransactionid))
+            .route("/api/v1/fetchbymerchanttransactionid", post(wallet::fetchbymerchantransactionid))
+    }
+
+    fn actions(&self) -> Router<AppState> {
+        Router::new()
+            .route("/otps", axum::routing::get(outbox::otps))
+            .route("/pg-transactions", post(pg_records::create))
     }
 
     fn outage_body(&self) -> Value {
-        envelope_error("INTERNAL-ERROR", "Internal Server Error")
+        wire::WalletError::Internal.body()
     }
 
     fn http_error_body(&self, status: StatusCode, message: &str) -> Value {
@@ -79,9 +121,9 @@ impl Provider for AggrePay {
         &'a self,
         conn: &'a mut SqliteConnection,
         section: &'a Value,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<(), SectionError>> {
-        Box::pin(fixtures::load(conn, section))
+        Box::pin(fixtures::load(conn, section, now))
     }
 
     fn export_fixtures<'a>(

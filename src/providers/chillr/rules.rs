@@ -9,16 +9,7 @@ const MAX_AMOUNT: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
 
 /// A 10-digit Indian mobile number starting 6–9; `+91`, `91` and `0` prefixes are stripped.
 pub fn normalize_msisdn(text: &str) -> Option<String> {
-    let digits = match text.len() {
-        13 => text.strip_prefix("+91")?,
-        12 => text.strip_prefix("91")?,
-        11 => text.strip_prefix('0')?,
-        10 => text,
-        _ => return None,
-    };
-    let valid = digits.bytes().all(|b| b.is_ascii_digit())
-        && matches!(digits.as_bytes().first(), Some(b'6'..=b'9'));
-    valid.then(|| digits.to_string())
+    crate::phone::indian_mobile(text).map(str::to_string)
 }
 
 /// `^\d+(\.\d{1,2})?$`, above zero and at most 1,00,000.00.

@@ -1,0 +1,195 @@
+//! Customers: the authenticated request, and finding a merchant's customer by id or mobile
+//! number with Laravel's messages.
+
+use super::hash::request_hash;
+use super::request::Fields;
+use super::rules::{label, normalize_mobile};
+use super::wire::WalletError;
+use axum::http::{HeaderMap, header};
+use bytes::Bytes;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+/// A merchant, with its default limits (paise; the count as is).
+#[derive(Debug, Clone)]
+pub struct Merchant {
+    pub id: i64,
+    pub salt: String,
+    pub fixed_otp: Option<String>,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    pub max_balance: i64,
+    pub monthly_credit: i64,
+    pub monthly_debit: i64,
+    pub daily_debit_count: i64,
+    pub daily_debit_amount: i64,
+}
+
+/// A request whose api_key and hash are good (checked in that order).
+pub struct Authenticated {
+    pub merchant: Merchant,
+    pub fields: Fields,
+}
+
+impl Authenticated {
+    pub async fn read(
+        conn: &mut SqliteConnection,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Result<Authenticated, WalletError> {
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let fields = Fields::read(content_type, body).await;
+        let api_key = fields.get("api_key").ok_or(WalletError::Unauthorized)?;
+        let row = sqlx::query(
+            "select id, salt, fixed_otp, max_balance, monthly_credit, monthly_debit, \
+             daily_debit_count, daily_debit_amount from aggrepay_merchants where api_key = ?",
+        )
+        .bind(api_key)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(WalletError::Unauthorized)?;
+        let paise = |column: &str| -> i64 {
+            let text: String = row.get(column);
+            super::amount::parse_paise(&text).unwrap_or(0)
+        };
+        let merchant = Merchant {
+            id: row.get("id"),
+            salt: row.get("salt"),
+            fixed_otp: row.get("fixed_otp"),
+            limits: Limits {
+                max_balance: paise("max_balance"),
+                monthly_credit: paise("monthly_credit"),
+                monthly_debit: paise("monthly_debit"),
+                daily_debit_count: row.get("daily_debit_count"),
+                daily_debit_amount: paise("daily_debit_amount"),
+            },
+        };
+        let given = fields.get("hash").ok_or(WalletError::HashMismatch)?;
+        if !given.eq_ignore_ascii_case(&request_hash(&merchant.salt, fields.pairs())) {
+            return Err(WalletError::HashMismatch);
+        }
+        Ok(Authenticated { merchant, fields })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub row: i64,
+    pub customer_id: String,
+    pub mobile_number: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub address_line_1: Option<String>,
+    pub address_line_2: Option<String>,
+    pub city: Option<String>,
+    pub pincode: Option<String>,
+    pub description: Option<String>,
+    pub mpin: String,
+    pub active: bool,
+    pub balance: i64,
+    /// This customer's limits: its overrides over the merchant's defaults.
+    pub limits: Limits,
+}
+
+const COLUMNS: &str = "id, customer_id, mobile_number, email, first_name, last_name, date_of_birth, \
+     address_line_1, address_line_2, city, pincode, description, mpin, active, balance, \
+     max_balance, monthly_credit, monthly_debit, daily_debit_count, daily_debit_amount";
+
+fn customer_from(row: &SqliteRow, defaults: Limits) -> Customer {
+    let over = |column: &str, default: i64| row.get::<Option<i64>, _>(column).unwrap_or(default);
+    Customer {
+        row: row.get("id"),
+        customer_id: row.get("customer_id"),
+        mobile_number: row.get("mobile_number"),
+        email: row.get("email"),
+        first_name: row.get("first_name"),
+        last_name: row.get("last_name"),
+        date_of_birth: row.get("date_of_birth"),
+        address_line_1: row.get("address_line_1"),
+        address_line_2: row.get("address_line_2"),
+        city: row.get("city"),
+        pincode: row.get("pincode"),
+        description: row.get("description"),
+        mpin: row.get("mpin"),
+        active: row.get::<i64, _>("active") != 0,
+        balance: row.get("balance"),
+        limits: Limits {
+            max_balance: over("max_balance", defaults.max_balance),
+            monthly_credit: over("monthly_credit", defaults.monthly_credit),
+            monthly_debit: over("monthly_debit", defaults.monthly_debit),
+            daily_debit_count: over("daily_debit_count", defaults.daily_debit_count),
+            daily_debit_amount: over("daily_debit_amount", defaults.daily_debit_amount),
+        },
+    }
+}
+
+pub async fn by_customer_id(
+    conn: &mut SqliteConnection,
+    merchant: &Merchant,
+    customer_id: &str,
+) -> Result<Option<Customer>, sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "select {COLUMNS} from aggrepay_customers where merchant_id = ? and customer_id = ?"
+    ));
+    let row = sqlx::query(sql)
+        .bind(merchant.id)
+        .bind(customer_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| customer_from(&r, merchant.limits)))
+}
+
+/// `mobile` already normalised (`+91XXXXXXXXXX`).
+pub async fn by_mobile(
+    conn: &mut SqliteConnection,
+    merchant: &Merchant,
+    mobile: &str,
+) -> Result<Option<Customer>, sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "select {COLUMNS} from aggrepay_customers where merchant_id = ? and mobile_number = ?"
+    ));
+    let row = sqlx::query(sql)
+        .bind(merchant.id)
+        .bind(mobile)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| customer_from(&r, merchant.limits)))
+}
+
+/// The customer a request names by `<prefix>customer_id` or, when that is absent,
+/// `<prefix>mobile_number` (prefix `""`, `"from_"`, `"to_"`), with Laravel's messages:
+/// `The selected customer id is invalid.`, `The mobile number field contains an invalid
+/// number.`, `The selected mobile number is invalid.`, `The mobile number field is required
+/// when customer id is not present.`
+pub async fn resolve(
+    conn: &mut SqliteConnection,
+    merchant: &Merchant,
+    fields: &Fields,
+    prefix: &str,
+) -> Result<Customer, WalletError> {
+    let id_field = format!("{prefix}customer_id");
+    let mobile_field = format!("{prefix}mobile_number");
+    if let Some(id) = fields.get(&id_field) {
+        return by_customer_id(conn, merchant, id)
+            .await?
+            .ok_or_else(|| WalletError::invalid(format!("The selected {} is invalid.", label(&id_field))));
+    }
+    let Some(mobile) = fields.get(&mobile_field) else {
+        return Err(WalletError::invalid(format!(
+            "The {} field is required when {} is not present.",
+            label(&mobile_field),
+            label(&id_field)
+        )));
+    };
+    let mobile = normalize_mobile(mobile).ok_or_else(|| {
+        WalletError::invalid(format!("The {} field contains an invalid number.", label(&mobile_field)))
+    })?;
+    by_mobile(conn, merchant, &mobile)
+        .await?
+        .ok_or_else(|| WalletError::invalid(format!("The selected {} is invalid.", label(&mobile_field))))
+}

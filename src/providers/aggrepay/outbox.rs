@@ -1,0 +1,11 @@
+//! `GET /__sandbox/aggrepay/otps?mobile_number=...`: the SMS outbox (being written).
+
+use crate::app::AppState;
+use crate::control::ApiError;
+use axum::Json;
+use axum::extract::State;
+use serde_json::Value;
+
+pub async fn otps(State(_state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Err(ApiError::internal("not written yet"))
+}

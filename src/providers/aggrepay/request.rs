@@ -1,0 +1,101 @@
+//! What an AggrePay client posts, read as Laravel reads it: a form body (as the document
+//! says), multipart, or a JSON object; every value trimmed, an empty value as if absent.
+
+use bytes::Bytes;
+use serde_json::Value;
+
+/// The posted fields, in the order they came, names as sent (`Hash` is `hash`).
+pub struct Fields {
+    pairs: Vec<(String, String)>,
+}
+
+impl Fields {
+    pub async fn read(content_type: Option<&str>, body: &Bytes) -> Fields {
+        let content_type = content_type.unwrap_or_default();
+        let media_type = content_type.to_ascii_lowercase();
+        let starts_json = body
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'{');
+        let raw: Vec<(String, String)> = if media_type.starts_with("multipart/form-data") {
+            read_multipart(content_type, body.clone()).await
+        } else if starts_json {
+            match serde_json::from_slice::<serde_json::Map<String, Value>>(body) {
+                Ok(object) => object
+                    .into_iter()
+                    .filter_map(|(name, value)| scalar(value).map(|v| (name, v)))
+                    .collect(),
+                Err(_) => Vec::new(),
+            }
+        } else {
+            serde_urlencoded::from_bytes(body).unwrap_or_default()
+        };
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (name, value) in raw {
+            let name = if name.eq_ignore_ascii_case("hash") { "hash".to_string() } else { name };
+            let value = value.trim().to_string();
+            // A repeated name keeps its last value, as PHP's $_POST does.
+            pairs.retain(|(n, _)| *n != name);
+            pairs.push((name, value));
+        }
+        Fields { pairs }
+    }
+
+    /// A field's trimmed value; None when absent or empty (Laravel's empty string is null).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+}
+
+/// A JSON value as a form would carry it: strings and numbers as text, booleans as PHP
+/// writes them; null is absent; arrays and objects as their JSON text (they fail every rule).
+fn scalar(value: Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if b { "1" } else { "" }.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+async fn read_multipart(content_type: &str, body: Bytes) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let Ok(boundary) = multer::parse_boundary(content_type) else {
+        return pairs;
+    };
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.text().await {
+            Ok(text) => pairs.push((name, text)),
+            Err(_) => break,
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn forms_and_json_objects_are_read_trimmed_with_empty_values_absent() {
+        let form = Fields::read(None, &Bytes::from_static(b"api_key=+k+&email=&Hash=ABC")).await;
+        assert_eq!(form.get("api_key"), Some("k"));
+        assert_eq!(form.get("email"), None);
+        assert_eq!(form.get("hash"), Some("ABC"));
+        let json = Fields::read(Some("application/json"), &Bytes::from_static(br#"{"amount": 10.5, "mpin": "1234", "x": null}"#)).await;
+        assert_eq!(json.get("amount"), Some("10.5"));
+        assert_eq!(json.get("x"), None);
+    }
+}
