@@ -1,6 +1,9 @@
 //! One integration binary: every test starts the real server on a free port and talks HTTP.
 
 mod admin;
+mod aggrepay;
+mod aggrepay_accounts;
+mod aggrepay_wallet;
 mod chillr;
 mod chillr_input;
 mod chillr_lifecycle;

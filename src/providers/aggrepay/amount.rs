@@ -14,10 +14,16 @@ pub enum AmountProblem {
 
 /// A posted amount in paise: a number, above zero, at most two decimals, below 10^13.
 pub fn parse_paise(text: &str) -> Result<i64, AmountProblem> {
-    let plain = text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+    let plain = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
         && !text.is_empty()
         && text.bytes().filter(|b| *b == b'.').count() <= 1;
-    let value = if plain { Decimal::from_str(text).ok() } else { None };
+    let value = if plain {
+        Decimal::from_str(text).ok()
+    } else {
+        None
+    };
     let value = value.ok_or(AmountProblem::NotANumber)?;
     if value <= Decimal::ZERO {
         return Err(AmountProblem::NotAboveZero);
@@ -81,6 +87,9 @@ mod tests {
         assert_eq!(parse_paise("-5"), Err(AmountProblem::NotAboveZero));
         assert_eq!(parse_paise("0"), Err(AmountProblem::NotAboveZero));
         assert_eq!(parse_paise("1.005"), Err(AmountProblem::TooManyDecimals));
-        assert_eq!(parse_paise("1234567890123456789012345678901234567890"), Err(AmountProblem::NotANumber));
+        assert_eq!(
+            parse_paise("1234567890123456789012345678901234567890"),
+            Err(AmountProblem::NotANumber)
+        );
     }
 }

@@ -28,6 +28,23 @@ pub struct Limits {
     pub daily_debit_amount: i64,
 }
 
+/// Fields that take any text, so only the `string` rule stops an array or an object.
+const FREE_TEXT: &[&str] = &[
+    "first_name",
+    "last_name",
+    "address_line_1",
+    "address_line_2",
+    "city",
+    "description",
+    "Description",
+    "name",
+    "account_name",
+    "bank_name",
+    "bank_branch",
+    "merchant_transaction_id",
+    "pg_transaction_id",
+];
+
 /// A request whose api_key and hash are good (checked in that order).
 pub struct Authenticated {
     pub merchant: Merchant,
@@ -40,7 +57,9 @@ impl Authenticated {
         headers: &HeaderMap,
         body: &Bytes,
     ) -> Result<Authenticated, WalletError> {
-        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
         let fields = Fields::read(content_type, body).await;
         let api_key = fields.get("api_key").ok_or(WalletError::Unauthorized)?;
         let row = sqlx::query(
@@ -70,6 +89,14 @@ impl Authenticated {
         let given = fields.get("hash").ok_or(WalletError::HashMismatch)?;
         if !given.eq_ignore_ascii_case(&request_hash(&merchant.salt, fields.pairs())) {
             return Err(WalletError::HashMismatch);
+        }
+        // Free-text fields have Laravel's `string` rule; the others fail their own format
+        // rule (`The mpin must be 4 digits.`) when a JSON array or object is posted.
+        if let Some(name) = fields.first_not_text().filter(|n| FREE_TEXT.contains(n)) {
+            return Err(WalletError::invalid(format!(
+                "The {} must be a string.",
+                label(name)
+            )));
         }
         Ok(Authenticated { merchant, fields })
     }
@@ -175,9 +202,9 @@ pub async fn resolve(
     let id_field = format!("{prefix}customer_id");
     let mobile_field = format!("{prefix}mobile_number");
     if let Some(id) = fields.get(&id_field) {
-        return by_customer_id(conn, merchant, id)
-            .await?
-            .ok_or_else(|| WalletError::invalid(format!("The selected {} is invalid.", label(&id_field))));
+        return by_customer_id(conn, merchant, id).await?.ok_or_else(|| {
+            WalletError::invalid(format!("The selected {} is invalid.", label(&id_field)))
+        });
     }
     let Some(mobile) = fields.get(&mobile_field) else {
         return Err(WalletError::invalid(format!(
@@ -187,9 +214,12 @@ pub async fn resolve(
         )));
     };
     let mobile = normalize_mobile(mobile).ok_or_else(|| {
-        WalletError::invalid(format!("The {} field contains an invalid number.", label(&mobile_field)))
+        WalletError::invalid(format!(
+            "The {} field contains an invalid number.",
+            label(&mobile_field)
+        ))
     })?;
-    by_mobile(conn, merchant, &mobile)
-        .await?
-        .ok_or_else(|| WalletError::invalid(format!("The selected {} is invalid.", label(&mobile_field))))
+    by_mobile(conn, merchant, &mobile).await?.ok_or_else(|| {
+        WalletError::invalid(format!("The selected {} is invalid.", label(&mobile_field)))
+    })
 }

@@ -1,10 +1,10 @@
 //! The `aggrepay` fixture section: merchants (api_key, salt, fixed_otp, default limits).
 
-use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
-use crate::money::Amount;
 use super::wallet_fixtures::{
     self, CustomerFixture, PgTransactionFixture, SubMerchantFixture, TransactionFixture,
 };
+use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
+use crate::money::Amount;
 use crate::text::NonEmpty;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -87,7 +87,10 @@ pub async fn load(
     wallet_fixtures::load_transactions(conn, &section.transactions, now).await
 }
 
-async fn load_merchants(conn: &mut SqliteConnection, merchants: &[Merchant]) -> Result<(), SectionError> {
+async fn load_merchants(
+    conn: &mut SqliteConnection,
+    merchants: &[Merchant],
+) -> Result<(), SectionError> {
     for (i, merchant) in merchants.iter().enumerate() {
         if let Some(otp) = &merchant.fixed_otp
             && (otp.len() != 6 || !otp.bytes().all(|b| b.is_ascii_digit()))

@@ -39,7 +39,10 @@ mod tests {
     use super::*;
 
     fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -47,22 +50,36 @@ mod tests {
         // sha512("salt|k|9447741462") computed independently (PHP generateHashKey).
         let hash = request_hash(
             "salt",
-            &fields(&[("mobile_number", " 9447741462 "), ("api_key", "k"), ("email", ""), ("Hash", "x")]),
+            &fields(&[
+                ("mobile_number", " 9447741462 "),
+                ("api_key", "k"),
+                ("email", ""),
+                ("Hash", "x"),
+            ]),
         );
         assert_eq!(hash, sha512_upper("salt|k|9447741462"));
         assert_eq!(hash.len(), 128);
-        assert!(hash.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+        assert!(
+            hash.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        );
     }
 
     #[test]
     fn byte_order_puts_upper_case_and_digits_before_lower_case() {
-        let hash = request_hash("s", &fields(&[("b", "2"), ("a", "1"), ("B", "3"), ("_x", "4"), ("0", "5")]));
+        let hash = request_hash(
+            "s",
+            &fields(&[("b", "2"), ("a", "1"), ("B", "3"), ("_x", "4"), ("0", "5")]),
+        );
         assert_eq!(hash, sha512_upper("s|5|3|4|1|2"));
     }
 
     #[test]
     fn a_zero_is_not_an_empty_value() {
-        assert_eq!(request_hash("s", &fields(&[("page_number", "0")])), sha512_upper("s|0"));
+        assert_eq!(
+            request_hash("s", &fields(&[("page_number", "0")])),
+            sha512_upper("s|0")
+        );
     }
 
     #[test]

@@ -97,11 +97,16 @@ pub fn random_transaction_id() -> i64 {
 
 /// Records a movement. Must run inside a write transaction (`db::begin_write`), which the
 /// caller commits or rolls back.
-pub async fn record(conn: &mut SqliteConnection, movement: &Movement<'_>) -> Result<Recorded, LedgerError> {
+pub async fn record(
+    conn: &mut SqliteConnection,
+    movement: &Movement<'_>,
+) -> Result<Recorded, LedgerError> {
     let mut attempts = 0;
     let (row, transaction_id) = loop {
         attempts += 1;
-        let transaction_id = movement.transaction_id.unwrap_or_else(random_transaction_id);
+        let transaction_id = movement
+            .transaction_id
+            .unwrap_or_else(random_transaction_id);
         let inserted = sqlx::query_scalar::<_, i64>(
             "insert into aggrepay_transactions (merchant_id, transaction_id, merchant_transaction_id, \
              transaction_type, amount, description, pg_transaction_id, to_sub_merchant_id, reverses, \
@@ -160,7 +165,10 @@ pub async fn record(conn: &mut SqliteConnection, movement: &Movement<'_>) -> Res
         .await?;
         entry(conn, row, customer, "CREDIT", movement, balance).await?;
     }
-    Ok(Recorded { row, transaction_id })
+    Ok(Recorded {
+        row,
+        transaction_id,
+    })
 }
 
 async fn entry(

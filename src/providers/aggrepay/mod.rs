@@ -10,6 +10,7 @@ mod customers;
 mod fixtures;
 mod hash;
 mod ledger;
+mod limits;
 mod outbox;
 mod pg_records;
 mod php_json;
@@ -21,7 +22,7 @@ mod wire;
 
 use crate::app::AppState;
 use crate::fixtures::SectionError;
-use crate::providers::Provider;
+use crate::providers::{MagicValue, Provider};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -31,6 +32,10 @@ use serde_json::{Value, json};
 use sqlx::SqliteConnection;
 
 pub struct AggrePay;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(outbox::otps, pg_records::create))]
+struct ActionsDoc;
 
 const ENDPOINTS: &[&str] = &[
     "checkcustomer",
@@ -76,7 +81,10 @@ impl Provider for AggrePay {
             .route("/api/v1/checkcustomer", post(accounts::checkcustomer))
             .route("/api/v1/registrationotp", post(accounts::registrationotp))
             .route("/api/v1/registercustomer", post(accounts::registercustomer))
-            .route("/api/v1/fetchcustomerdetail", post(accounts::fetchcustomerdetail))
+            .route(
+                "/api/v1/fetchcustomerdetail",
+                post(accounts::fetchcustomerdetail),
+            )
             .route("/api/v1/updatecustomer", post(accounts::updatecustomer))
             .route("/api/v1/customerstatus", post(accounts::customerstatus))
             .route("/api/v1/customerotp", post(accounts::customerotp))
@@ -89,18 +97,58 @@ impl Provider for AggrePay {
             .route("/api/v1/debitwallet", post(wallet::debitwallet))
             .route("/api/v1/wallettowallet", post(wallet::wallettowallet))
             .route("/api/v1/debitreversal", post(wallet::debitreversal))
-            .route("/api/v1/checkcustomercreditlimit", post(wallet::checkcustomercreditlimit))
-            .route("/api/v1/checkcustomerdebitlimit", post(wallet::checkcustomerdebitlimit))
+            .route(
+                "/api/v1/checkcustomercreditlimit",
+                post(wallet::checkcustomercreditlimit),
+            )
+            .route(
+                "/api/v1/checkcustomerdebitlimit",
+                post(wallet::checkcustomerdebitlimit),
+            )
             .route("/api/v1/fetchtransactions", post(wallet::fetchtransactions))
-            .route("/api/v1/fetchbymerchantransactionid", post(wallet::fetchbymerchantransactionid))
-            .route("/api/v1/fetchbytransactionid", post(wallet::fetchbytransactionid))
-            .route("/api/v1/fetchbymerchanttransactionid", post(wallet::fetchbymerchantransactionid))
+            .route(
+                "/api/v1/fetchbymerchantransactionid",
+                post(wallet::fetchbymerchantransactionid),
+            )
+            .route(
+                "/api/v1/fetchbytransactionid",
+                post(wallet::fetchbytransactionid),
+            )
+            .route(
+                "/api/v1/fetchbymerchanttransactionid",
+                post(wallet::fetchbymerchantransactionid),
+            )
     }
 
     fn actions(&self) -> Router<AppState> {
         Router::new()
             .route("/otps", axum::routing::get(outbox::otps))
             .route("/pg-transactions", post(pg_records::create))
+    }
+
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        use utoipa::OpenApi;
+        Some(ActionsDoc::openapi())
+    }
+
+    fn magic_values(&self) -> Vec<MagicValue> {
+        vec![
+            MagicValue {
+                field: "pg_transaction_id",
+                value: "PGTEST-…",
+                effect: "creditwallet accepts it as a PG record of the credit's amount, once, without set-up",
+            },
+            MagicValue {
+                field: "mpin / old_mpin / new_mpin",
+                value: "0000",
+                effect: "never a valid MPIN: always INVALID-MPIN",
+            },
+            MagicValue {
+                field: "amount (debitwallet, wallettowallet)",
+                value: "999.99",
+                effect: "answers INTERNAL-ERROR without touching state",
+            },
+        ]
     }
 
     fn outage_body(&self) -> Value {

@@ -95,8 +95,14 @@ mod tests {
 
     #[test]
     fn whole_floats_lose_their_fraction_and_empty_objects_become_arrays() {
-        assert_eq!(encode(&json!({"balance": 80.0, "b": 40.5, "n": 7})), r#"{"balance":80,"b":40.5,"n":7}"#);
-        assert_eq!(encode(&json!({"data": {}, "list": []})), r#"{"data":[],"list":[]}"#);
+        assert_eq!(
+            encode(&json!({"balance": 80.0, "b": 40.5, "n": 7})),
+            r#"{"balance":80,"b":40.5,"n":7}"#
+        );
+        assert_eq!(
+            encode(&json!({"data": {}, "list": []})),
+            r#"{"data":[],"list":[]}"#
+        );
     }
 
     #[test]

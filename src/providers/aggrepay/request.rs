@@ -7,6 +7,8 @@ use serde_json::Value;
 /// The posted fields, in the order they came, names as sent (`Hash` is `hash`).
 pub struct Fields {
     pairs: Vec<(String, String)>,
+    /// Names whose JSON value was an array or an object: no rule takes those as text.
+    not_text: Vec<String>,
 }
 
 impl Fields {
@@ -17,13 +19,19 @@ impl Fields {
             .iter()
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|b| *b == b'{');
+        let mut not_text = Vec::new();
         let raw: Vec<(String, String)> = if media_type.starts_with("multipart/form-data") {
             read_multipart(content_type, body.clone()).await
         } else if starts_json {
             match serde_json::from_slice::<serde_json::Map<String, Value>>(body) {
                 Ok(object) => object
                     .into_iter()
-                    .filter_map(|(name, value)| scalar(value).map(|v| (name, v)))
+                    .filter_map(|(name, value)| {
+                        if value.is_array() || value.is_object() {
+                            not_text.push(name.clone());
+                        }
+                        scalar(value).map(|v| (name, v))
+                    })
                     .collect(),
                 Err(_) => Vec::new(),
             }
@@ -32,13 +40,22 @@ impl Fields {
         };
         let mut pairs: Vec<(String, String)> = Vec::new();
         for (name, value) in raw {
-            let name = if name.eq_ignore_ascii_case("hash") { "hash".to_string() } else { name };
+            let name = if name.eq_ignore_ascii_case("hash") {
+                "hash".to_string()
+            } else {
+                name
+            };
             let value = value.trim().to_string();
             // A repeated name keeps its last value, as PHP's $_POST does.
             pairs.retain(|(n, _)| *n != name);
             pairs.push((name, value));
         }
-        Fields { pairs }
+        Fields { pairs, not_text }
+    }
+
+    /// The first field posted as a JSON array or object, if any.
+    pub fn first_not_text(&self) -> Option<&str> {
+        self.not_text.first().map(String::as_str)
     }
 
     /// A field's trimmed value; None when absent or empty (Laravel's empty string is null).
@@ -94,7 +111,11 @@ mod tests {
         assert_eq!(form.get("api_key"), Some("k"));
         assert_eq!(form.get("email"), None);
         assert_eq!(form.get("hash"), Some("ABC"));
-        let json = Fields::read(Some("application/json"), &Bytes::from_static(br#"{"amount": 10.5, "mpin": "1234", "x": null}"#)).await;
+        let json = Fields::read(
+            Some("application/json"),
+            &Bytes::from_static(br#"{"amount": 10.5, "mpin": "1234", "x": null}"#),
+        )
+        .await;
         assert_eq!(json.get("amount"), Some("10.5"));
         assert_eq!(json.get("x"), None);
     }

@@ -24,21 +24,16 @@ pub fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, WalletErr
 /// A 10-digit Indian mobile number starting 6–9 (`+91`, `91`, `0` in front accepted), as
 /// `+91XXXXXXXXXX`.
 pub fn normalize_mobile(text: &str) -> Option<String> {
-    let digits = match text.len() {
-        13 => text.strip_prefix("+91")?,
-        12 => text.strip_prefix("91")?,
-        11 => text.strip_prefix('0')?,
-        10 => text,
-        _ => return None,
-    };
-    let valid = digits.bytes().all(|b| b.is_ascii_digit())
-        && matches!(digits.as_bytes().first(), Some(b'6'..=b'9'));
-    valid.then(|| format!("+91{digits}"))
+    crate::phone::indian_mobile(text).map(|digits| format!("+91{digits}"))
 }
 
 pub fn mobile(name: &str, value: &str) -> Result<String, WalletError> {
-    normalize_mobile(value)
-        .ok_or_else(|| fail(format!("The {} field contains an invalid number.", label(name))))
+    normalize_mobile(value).ok_or_else(|| {
+        fail(format!(
+            "The {} field contains an invalid number.",
+            label(name)
+        ))
+    })
 }
 
 pub fn digits(name: &str, value: &str, count: usize) -> Result<(), WalletError> {
@@ -65,13 +60,18 @@ pub fn email(name: &str, value: &str) -> Result<(), WalletError> {
     let ok = value.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
             && !domain.contains('@')
-            && domain.split_once('.').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
+            && domain
+                .split_once('.')
+                .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
             && !value.contains(char::is_whitespace)
     });
     if ok {
         Ok(())
     } else {
-        Err(fail(format!("The {} must be a valid email address.", label(name))))
+        Err(fail(format!(
+            "The {} must be a valid email address.",
+            label(name)
+        )))
     }
 }
 
@@ -80,14 +80,22 @@ pub fn date(name: &str, value: &str) -> Result<NaiveDate, WalletError> {
     shaped
         .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
         .flatten()
-        .ok_or_else(|| fail(format!("The {} does not match the format Y-m-d.", label(name))))
+        .ok_or_else(|| {
+            fail(format!(
+                "The {} does not match the format Y-m-d.",
+                label(name)
+            ))
+        })
 }
 
 pub fn max_length(name: &str, value: &str, max: usize) -> Result<(), WalletError> {
     if value.chars().count() <= max {
         Ok(())
     } else {
-        Err(fail(format!("The {} may not be greater than {max} characters.", label(name))))
+        Err(fail(format!(
+            "The {} may not be greater than {max} characters.",
+            label(name)
+        )))
     }
 }
 
@@ -124,6 +132,9 @@ mod tests {
             date("date_of_birth", "1990/01/01").unwrap_err(),
             WalletError::invalid("The date of birth does not match the format Y-m-d.")
         );
-        assert_eq!(normalize_mobile("09900261104").as_deref(), Some("+919900261104"));
+        assert_eq!(
+            normalize_mobile("09900261104").as_deref(),
+            Some("+919900261104")
+        );
     }
 }

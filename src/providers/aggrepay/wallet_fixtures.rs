@@ -160,7 +160,10 @@ pub struct TransactionFixture {
     pub created_at: Option<DateTime<Utc>>,
 }
 
-async fn merchant_id(conn: &mut SqliteConnection, api_key: &str) -> Result<Option<i64>, sqlx::Error> {
+async fn merchant_id(
+    conn: &mut SqliteConnection,
+    api_key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("select id from aggrepay_merchants where api_key = ?")
         .bind(api_key)
         .fetch_optional(conn)
@@ -171,24 +174,44 @@ fn problem(path: String, message: impl Into<String>) -> SectionError {
     FixtureProblem::new(path, message).into()
 }
 
-async fn require_merchant(conn: &mut SqliteConnection, api_key: &str, path: String) -> Result<i64, SectionError> {
-    merchant_id(conn, api_key)
-        .await?
-        .ok_or_else(|| problem(path, format!("no merchant with api_key `{api_key}` is loaded")))
+async fn require_merchant(
+    conn: &mut SqliteConnection,
+    api_key: &str,
+    path: String,
+) -> Result<i64, SectionError> {
+    merchant_id(conn, api_key).await?.ok_or_else(|| {
+        problem(
+            path,
+            format!("no merchant with api_key `{api_key}` is loaded"),
+        )
+    })
 }
 
-pub async fn load_customers(conn: &mut SqliteConnection, customers: &[CustomerFixture], now: DateTime<Utc>) -> Result<(), SectionError> {
+pub async fn load_customers(
+    conn: &mut SqliteConnection,
+    customers: &[CustomerFixture],
+    now: DateTime<Utc>,
+) -> Result<(), SectionError> {
     for (i, c) in customers.iter().enumerate() {
         let at = |field: &str| format!("customers[{i}].{field}");
         let merchant = require_merchant(conn, &c.api_key, at("api_key")).await?;
-        let mobile = normalize_mobile(&c.mobile_number)
-            .ok_or_else(|| problem(at("mobile_number"), format!("`{}` is not a mobile number", c.mobile_number)))?;
+        let mobile = normalize_mobile(&c.mobile_number).ok_or_else(|| {
+            problem(
+                at("mobile_number"),
+                format!("`{}` is not a mobile number", c.mobile_number),
+            )
+        })?;
         let customer_id = match &c.customer_id {
             Some(id) if id.len() != 9 || !id.bytes().all(|b| b.is_ascii_digit()) => {
-                return Err(problem(at("customer_id"), format!("`{id}` is not 9 digits")));
+                return Err(problem(
+                    at("customer_id"),
+                    format!("`{id}` is not 9 digits"),
+                ));
             }
             Some(id) => id.clone(),
-            None => rand::rng().random_range(100_000_000..=999_999_999u32).to_string(),
+            None => rand::rng()
+                .random_range(100_000_000..=999_999_999u32)
+                .to_string(),
         };
         if c.mpin.len() != 4 || !c.mpin.bytes().all(|b| b.is_ascii_digit()) {
             return Err(problem(at("mpin"), format!("`{}` is not 4 digits", c.mpin)));
@@ -196,7 +219,10 @@ pub async fn load_customers(conn: &mut SqliteConnection, customers: &[CustomerFi
         if let Some(pincode) = &c.pincode
             && (pincode.len() != 6 || !pincode.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(problem(at("pincode"), format!("`{pincode}` is not 6 digits")));
+            return Err(problem(
+                at("pincode"),
+                format!("`{pincode}` is not 6 digits"),
+            ));
         }
         let created_at = c.created_at.unwrap_or(now);
         let paise = |a: Option<Amount>| a.map(to_paise);
@@ -244,7 +270,9 @@ pub async fn load_customers(conn: &mut SqliteConnection, customers: &[CustomerFi
                 at: created_at,
                 transaction_id: None,
             };
-            ledger::record(conn, &opening).await.map_err(|e| ledger_problem(e, at("balance")))?;
+            ledger::record(conn, &opening)
+                .await
+                .map_err(|e| ledger_problem(e, at("balance")))?;
         }
     }
     Ok(())
@@ -252,18 +280,32 @@ pub async fn load_customers(conn: &mut SqliteConnection, customers: &[CustomerFi
 
 fn ledger_problem(error: LedgerError, path: String) -> SectionError {
     match error {
-        LedgerError::Insufficient => problem(path, "the paying wallet does not hold this amount at that point"),
-        LedgerError::DuplicateMerchantTransactionId => problem(path, "duplicate merchant_transaction_id: it is already loaded"),
+        LedgerError::Insufficient => problem(
+            path,
+            "the paying wallet does not hold this amount at that point",
+        ),
+        LedgerError::DuplicateMerchantTransactionId => problem(
+            path,
+            "duplicate merchant_transaction_id: it is already loaded",
+        ),
         LedgerError::AlreadyReversed => problem(path, "that transaction is already reversed"),
         LedgerError::Database(e) => on_duplicate(e, path, "transaction_id".into()),
     }
 }
 
-pub async fn load_pg_transactions(conn: &mut SqliteConnection, records: &[PgTransactionFixture], now: DateTime<Utc>) -> Result<(), SectionError> {
+pub async fn load_pg_transactions(
+    conn: &mut SqliteConnection,
+    records: &[PgTransactionFixture],
+    now: DateTime<Utc>,
+) -> Result<(), SectionError> {
     for (i, r) in records.iter().enumerate() {
-        let merchant = require_merchant(conn, &r.api_key, format!("pg_transactions[{i}].api_key")).await?;
+        let merchant =
+            require_merchant(conn, &r.api_key, format!("pg_transactions[{i}].api_key")).await?;
         if r.amount.value().is_zero() || r.pg_transaction_id.trim().is_empty() {
-            return Err(problem(format!("pg_transactions[{i}]"), "needs a pg_transaction_id and an amount above zero"));
+            return Err(problem(
+                format!("pg_transactions[{i}]"),
+                "needs a pg_transaction_id and an amount above zero",
+            ));
         }
         sqlx::query("insert into aggrepay_pg_transactions (merchant_id, pg_transaction_id, amount, used, created_at) values (?, ?, ?, ?, ?)")
             .bind(merchant)
@@ -286,9 +328,14 @@ pub fn to_paise(amount: Amount) -> i64 {
         .unwrap_or(0)
 }
 
-pub async fn load_sub_merchants(conn: &mut SqliteConnection, records: &[SubMerchantFixture], now: DateTime<Utc>) -> Result<(), SectionError> {
+pub async fn load_sub_merchants(
+    conn: &mut SqliteConnection,
+    records: &[SubMerchantFixture],
+    now: DateTime<Utc>,
+) -> Result<(), SectionError> {
     for (i, r) in records.iter().enumerate() {
-        let merchant = require_merchant(conn, &r.api_key, format!("sub_merchants[{i}].api_key")).await?;
+        let merchant =
+            require_merchant(conn, &r.api_key, format!("sub_merchants[{i}].api_key")).await?;
         let next: i64 = sqlx::query_scalar("select coalesce(max(sub_merchant_id), 0) + 1 from aggrepay_sub_merchants where merchant_id = ?")
             .bind(merchant)
             .fetch_one(&mut *conn)
@@ -316,30 +363,51 @@ pub async fn load_sub_merchants(conn: &mut SqliteConnection, records: &[SubMerch
     Ok(())
 }
 
-async fn customer_row(conn: &mut SqliteConnection, merchant: i64, customer_id: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("select id from aggrepay_customers where merchant_id = ? and customer_id = ?")
-        .bind(merchant)
-        .bind(customer_id)
-        .fetch_optional(conn)
-        .await
+async fn customer_row(
+    conn: &mut SqliteConnection,
+    merchant: i64,
+    customer_id: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select id from aggrepay_customers where merchant_id = ? and customer_id = ?",
+    )
+    .bind(merchant)
+    .bind(customer_id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Replays transactions through the ledger, in order: balances follow, and a debit the
 /// wallet cannot cover is refused.
-pub async fn load_transactions(conn: &mut SqliteConnection, records: &[TransactionFixture], now: DateTime<Utc>) -> Result<(), SectionError> {
+pub async fn load_transactions(
+    conn: &mut SqliteConnection,
+    records: &[TransactionFixture],
+    now: DateTime<Utc>,
+) -> Result<(), SectionError> {
     for (i, r) in records.iter().enumerate() {
         let at = |field: &str| format!("transactions[{i}].{field}");
         let merchant = require_merchant(conn, &r.api_key, at("api_key")).await?;
-        let kind = Kind::parse(&r.kind).ok_or_else(|| problem(at("type"), format!("`{}` is not M2C, C2M, C2C or REVERSAL", r.kind)))?;
-        let mut find = async |field: &str, id: &Option<String>| -> Result<Option<i64>, SectionError> {
-            match id {
-                None => Ok(None),
-                Some(id) => customer_row(conn, merchant, id)
-                    .await?
-                    .map(Some)
-                    .ok_or_else(|| problem(at(field), format!("no customer `{id}` of this merchant is loaded"))),
-            }
-        };
+        let kind = Kind::parse(&r.kind).ok_or_else(|| {
+            problem(
+                at("type"),
+                format!("`{}` is not M2C, C2M, C2C or REVERSAL", r.kind),
+            )
+        })?;
+        let mut find =
+            async |field: &str, id: &Option<String>| -> Result<Option<i64>, SectionError> {
+                match id {
+                    None => Ok(None),
+                    Some(id) => customer_row(conn, merchant, id)
+                        .await?
+                        .map(Some)
+                        .ok_or_else(|| {
+                            problem(
+                                at(field),
+                                format!("no customer `{id}` of this merchant is loaded"),
+                            )
+                        }),
+                }
+            };
         let debit = find("from_customer_id", &r.from_customer_id).await?;
         let credit = find("to_customer_id", &r.to_customer_id).await?;
         let (needs_debit, needs_credit) = match kind {
@@ -348,11 +416,18 @@ pub async fn load_transactions(conn: &mut SqliteConnection, records: &[Transacti
             Kind::C2C => (true, true),
         };
         if needs_debit != debit.is_some() || needs_credit != credit.is_some() {
-            return Err(problem(format!("transactions[{i}]"), format!("a {} transaction names {}", kind.as_str(), match (needs_debit, needs_credit) {
-                (true, true) => "from_customer_id and to_customer_id",
-                (true, false) => "from_customer_id only",
-                _ => "to_customer_id only",
-            })));
+            return Err(problem(
+                format!("transactions[{i}]"),
+                format!(
+                    "a {} transaction names {}",
+                    kind.as_str(),
+                    match (needs_debit, needs_credit) {
+                        (true, true) => "from_customer_id and to_customer_id",
+                        (true, false) => "from_customer_id only",
+                        _ => "to_customer_id only",
+                    }
+                ),
+            ));
         }
         let reverses = match (kind, r.reverses) {
             (Kind::Reversal, Some(original)) => Some(
@@ -381,7 +456,9 @@ pub async fn load_transactions(conn: &mut SqliteConnection, records: &[Transacti
             at: r.created_at.unwrap_or(now),
             transaction_id: r.transaction_id,
         };
-        ledger::record(conn, &movement).await.map_err(|e| ledger_problem(e, format!("transactions[{i}]")))?;
+        ledger::record(conn, &movement)
+            .await
+            .map_err(|e| ledger_problem(e, format!("transactions[{i}]")))?;
     }
     Ok(())
 }
@@ -391,7 +468,9 @@ fn optional_amount(paise: Option<i64>) -> Option<Amount> {
 }
 
 fn time(text: String) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(&text).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(&text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 pub struct Exported {
@@ -420,7 +499,9 @@ pub async fn export(conn: &mut SqliteConnection) -> Result<Exported, sqlx::Error
             email: r.get("email"),
             first_name: r.get("first_name"),
             last_name: r.get("last_name"),
-            date_of_birth: r.get::<Option<String>, _>("date_of_birth").and_then(|d| d.parse().ok()),
+            date_of_birth: r
+                .get::<Option<String>, _>("date_of_birth")
+                .and_then(|d| d.parse().ok()),
             address_line_1: r.get("address_line_1"),
             address_line_2: r.get("address_line_2"),
             city: r.get("city"),
@@ -433,7 +514,9 @@ pub async fn export(conn: &mut SqliteConnection) -> Result<Exported, sqlx::Error
                 max_balance: optional_amount(r.get("max_balance")),
                 monthly_credit: optional_amount(r.get("monthly_credit")),
                 monthly_debit: optional_amount(r.get("monthly_debit")),
-                daily_debit_count: r.get::<Option<i64>, _>("daily_debit_count").and_then(|n| u32::try_from(n).ok()),
+                daily_debit_count: r
+                    .get::<Option<i64>, _>("daily_debit_count")
+                    .and_then(|n| u32::try_from(n).ok()),
                 daily_debit_amount: optional_amount(r.get("daily_debit_amount")),
             },
             created_at: time(r.get("created_at")),
@@ -446,7 +529,8 @@ pub async fn export(conn: &mut SqliteConnection) -> Result<Exported, sqlx::Error
         .map(|r| PgTransactionFixture {
             api_key: key(r.get("merchant_id")),
             pg_transaction_id: r.get("pg_transaction_id"),
-            amount: optional_amount(Some(r.get("amount"))).unwrap_or_else(|| Amount::parse("0").expect("zero")),
+            amount: optional_amount(Some(r.get("amount")))
+                .unwrap_or_else(|| Amount::parse("0").expect("zero")),
             used: r.get::<i64, _>("used") != 0,
             created_at: time(r.get("created_at")),
         })

@@ -1,0 +1,134 @@
+//! Sub merchants: `addsubmerchant`, `getsubmerchants` (sections 20–21).
+//!
+//! Decisions where the document is silent:
+//! - Every field of `addsubmerchant` is required, validated in the document's order:
+//!   `mobile_number` (a valid Indian number, stored as `+91XXXXXXXXXX`), `email`, `name`,
+//!   `account_number` (9 to 18 digits: `The account number must be between 9 and 18
+//!   digits.`), `account_name`, `ifsc_code` (`^[A-Z]{4}0[A-Z0-9]{6}$`, upper case as banks
+//!   print it: `The ifsc code format is invalid.`), `bank_name`, `bank_branch`; texts at most
+//!   255 characters. Names need not be unique.
+//! - Ids are 1, 2, 3… per merchant, the next after the highest.
+//! - `getsubmerchants` answers an array of `{"id","name"}` in id order (the document's
+//!   sample shows one such object); with none, `NO-SUB-MERCHANT-RECORD`.
+
+use super::super::customers::Authenticated;
+use super::super::ledger::stamp;
+use super::super::rules;
+use super::super::wire::{WalletError, respond, success};
+use super::text;
+use crate::app::AppState;
+use crate::db;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use regex::Regex;
+use serde_json::{Value, json};
+use sqlx::Row;
+use std::sync::LazyLock;
+
+static IFSC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Z]{4}0[A-Z0-9]{6}$").expect("a valid pattern"));
+
+/// Section 20: `{"sub_merchant_id":1}`.
+pub async fn addsubmerchant(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    respond(
+        async {
+            let mut tx = db::begin_write(&state.db).await?;
+            let Authenticated { merchant, fields } =
+                Authenticated::read(&mut tx, &headers, &body).await?;
+            let mobile =
+                rules::mobile("mobile_number", rules::required(&fields, "mobile_number")?)?;
+            let email = rules::required(&fields, "email")?;
+            rules::email("email", email)?;
+            rules::max_length("email", email, super::MAX_TEXT)?;
+            let name = text(&fields, "name")?;
+            let account_number = rules::required(&fields, "account_number")?;
+            if !(9..=18).contains(&account_number.len())
+                || !account_number.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Err(WalletError::invalid(
+                    "The account number must be between 9 and 18 digits.",
+                ));
+            }
+            let account_name = text(&fields, "account_name")?;
+            let ifsc_code = rules::required(&fields, "ifsc_code")?;
+            if !IFSC.is_match(ifsc_code) {
+                return Err(WalletError::invalid("The ifsc code format is invalid."));
+            }
+            let bank_name = text(&fields, "bank_name")?;
+            let bank_branch = text(&fields, "bank_branch")?;
+            let next: i64 = sqlx::query_scalar(
+                "select coalesce(max(sub_merchant_id), 0) + 1 from aggrepay_sub_merchants \
+                 where merchant_id = ?",
+            )
+            .bind(merchant.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "insert into aggrepay_sub_merchants (merchant_id, sub_merchant_id, name, \
+                 mobile_number, email, account_number, account_name, ifsc_code, bank_name, \
+                 bank_branch, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(merchant.id)
+            .bind(next)
+            .bind(name)
+            .bind(&mobile)
+            .bind(email)
+            .bind(account_number)
+            .bind(account_name)
+            .bind(ifsc_code)
+            .bind(bank_name)
+            .bind(bank_branch)
+            .bind(stamp(state.clock.now()))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(success(
+                &merchant.salt,
+                json!({"sub_merchant_id": next}),
+                Value::Null,
+            ))
+        }
+        .await,
+    )
+}
+
+/// Section 21: `[{"id":1,"name":"XYZ"}, ...]`.
+pub async fn getsubmerchants(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    respond(
+        async {
+            let mut conn = state.db.acquire().await?;
+            let Authenticated { merchant, .. } =
+                Authenticated::read(&mut conn, &headers, &body).await?;
+            let rows = sqlx::query(
+                "select sub_merchant_id, name from aggrepay_sub_merchants \
+                 where merchant_id = ? order by sub_merchant_id",
+            )
+            .bind(merchant.id)
+            .fetch_all(&mut *conn)
+            .await?;
+            if rows.is_empty() {
+                return Err(WalletError::NoSubMerchantRecord);
+            }
+            let list: Vec<Value> = rows
+                .iter()
+                .map(|r| {
+                    let id: i64 = r.get("sub_merchant_id");
+                    let name: String = r.get("name");
+                    json!({"id": id, "name": name})
+                })
+                .collect();
+            Ok(success(&merchant.salt, Value::Array(list), Value::Null))
+        }
+        .await,
+    )
+}
