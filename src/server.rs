@@ -28,6 +28,19 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
+#[cfg(test)]
+mod tests {
+    use super::normalize_path;
+
+    #[test]
+    fn paths_lose_repeated_and_trailing_slashes() {
+        assert_eq!(normalize_path("//api/v1//get_payment_details/2/"), "/api/v1/get_payment_details/2");
+        assert_eq!(normalize_path("/"), "/");
+        assert_eq!(normalize_path("//"), "/");
+        assert_eq!(normalize_path("/cpay/co"), "/cpay/co");
+    }
+}
+
 /// How long open requests may take to finish after a shutdown signal.
 const DRAIN: Duration = Duration::from_secs(5);
 
@@ -108,8 +121,13 @@ impl Front {
     ) -> Result<Response<Body>, CloseWithoutAnswer> {
         let started = Instant::now();
         let arrived = self.state.clock.reading().now;
-        let (parts, body) = request.into_parts();
-        let path = parts.uri.path().to_string();
+        let (mut parts, body) = request.into_parts();
+        // The journal keeps the path as received; routing uses it normalised.
+        let received = parts.uri.path().to_string();
+        let path = normalize_path(&received);
+        if path != received {
+            parts.uri = with_path(&parts.uri, &path);
+        }
         let body = read_body(body, self.state.config.max_body)
             .await
             .map_err(|_| CloseWithoutAnswer)?;
@@ -119,7 +137,7 @@ impl Front {
                 ReadBody::Within(bytes) => self.call(parts.clone(), bytes, None).await,
                 ReadBody::TooLarge(size) => too_large(None, size),
             };
-            log(&parts.method, &path, Some(response.status()), started, None);
+            log(&parts.method, &received, Some(response.status()), started, None);
             return Ok(response);
         };
         let provider = routed.provider;
@@ -131,7 +149,7 @@ impl Front {
         let mut journal_entry = PendingEntry {
             front: self,
             parts: &parts,
-            path: &path,
+            path: &received,
             provider,
             endpoint,
             request_body: match &body {
@@ -222,6 +240,35 @@ impl Front {
             _ => response,
         }
     }
+}
+
+/// Repeated slashes collapsed and a trailing slash dropped (`//api/v1/x/` is `/api/v1/x`), as
+/// the real services tolerate both (one real Jaze client sends `//api/v1/...`).
+pub fn normalize_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        out.push_str(segment);
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+fn with_path(uri: &axum::http::Uri, path: &str) -> axum::http::Uri {
+    let target = match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_string(),
+    };
+    let mut builder = axum::http::Uri::builder();
+    if let Some(scheme) = uri.scheme() {
+        builder = builder.scheme(scheme.clone());
+    }
+    if let Some(authority) = uri.authority() {
+        builder = builder.authority(authority.clone());
+    }
+    builder.path_and_query(target).build().unwrap_or_else(|_| uri.clone())
 }
 
 /// A provider request on its way, recorded in the journal (and logged) when dropped.

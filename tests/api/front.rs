@@ -191,3 +191,16 @@ async fn magic_values_are_listed_per_provider() {
     assert_eq!(names, ["chillr", "paypro", "aggrepay", "jaze"]);
     assert!(magic.as_object().unwrap().values().all(|v| v.is_array()));
 }
+
+#[tokio::test]
+async fn repeated_and_trailing_slashes_reach_the_same_endpoint_and_the_journal_keeps_the_path_sent() {
+    let app = spawn_app().await;
+    for path in ["//chillr/api/v5/echo/", "/chillr//api/v5//echo", "//api/v5/echo"] {
+        let response = app.post_text(path, "slashes").await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.text().await.unwrap(), "slashes", "{path}");
+    }
+    let journal = app.get_json("/__sandbox/requests?limit=1").await;
+    assert_eq!(journal[0]["path"], "//api/v5/echo");
+    assert_eq!(journal[0]["provider"], "chillr");
+}
