@@ -167,12 +167,20 @@ impl Journal {
     }
 }
 
-/// The body as text, cut at [`BODY_LIMIT`] on a character boundary.
+/// The body as text, cut at [`BODY_LIMIT`] on a character boundary; a body that is not text
+/// (a PDF receipt, say) is kept as a note of its size.
 fn keep(bytes: &[u8]) -> (String, bool) {
     let truncated = bytes.len() > BODY_LIMIT;
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(BODY_LIMIT)]);
-    let text = text.trim_end_matches('\u{FFFD}').to_string();
-    (text, truncated)
+    let kept = &bytes[..bytes.len().min(BODY_LIMIT)];
+    match std::str::from_utf8(kept) {
+        Ok(text) => (text.to_string(), truncated),
+        // Only the last character was cut in two by the limit: keep what comes before it.
+        Err(e) if e.error_len().is_none() => (
+            String::from_utf8_lossy(&kept[..e.valid_up_to()]).into_owned(),
+            truncated,
+        ),
+        Err(_) => (format!("<binary, {} bytes>", bytes.len()), false),
+    }
 }
 
 #[cfg(test)]
@@ -208,6 +216,13 @@ mod tests {
             .map(|e| e.path.clone())
             .collect();
         assert_eq!(paths, ["/chillr/9", "/chillr/8", "/chillr/7"]);
+    }
+
+    #[test]
+    fn binary_bodies_are_kept_as_their_size() {
+        let (text, truncated) = keep(b"%PDF-1.7\n\xff\xfe\x00binary");
+        assert_eq!(text, "<binary, 18 bytes>");
+        assert!(!truncated);
     }
 
     #[test]

@@ -34,7 +34,10 @@ mod tests {
 
     #[test]
     fn paths_lose_repeated_and_trailing_slashes() {
-        assert_eq!(normalize_path("//api/v1//get_payment_details/2/"), "/api/v1/get_payment_details/2");
+        assert_eq!(
+            normalize_path("//api/v1//get_payment_details/2/"),
+            "/api/v1/get_payment_details/2"
+        );
         assert_eq!(normalize_path("/"), "/");
         assert_eq!(normalize_path("//"), "/");
         assert_eq!(normalize_path("/cpay/co"), "/cpay/co");
@@ -137,7 +140,13 @@ impl Front {
                 ReadBody::Within(bytes) => self.call(parts.clone(), bytes, None).await,
                 ReadBody::TooLarge(size) => too_large(None, size),
             };
-            log(&parts.method, &received, Some(response.status()), started, None);
+            log(
+                &parts.method,
+                &received,
+                Some(response.status()),
+                started,
+                None,
+            );
             return Ok(response);
         };
         let provider = routed.provider;
@@ -268,7 +277,10 @@ fn with_path(uri: &axum::http::Uri, path: &str) -> axum::http::Uri {
     if let Some(authority) = uri.authority() {
         builder = builder.authority(authority.clone());
     }
-    builder.path_and_query(target).build().unwrap_or_else(|_| uri.clone())
+    builder
+        .path_and_query(target)
+        .build()
+        .unwrap_or_else(|_| uri.clone())
 }
 
 /// A provider request on its way, recorded in the journal (and logged) when dropped.

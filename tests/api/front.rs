@@ -193,9 +193,14 @@ async fn magic_values_are_listed_per_provider() {
 }
 
 #[tokio::test]
-async fn repeated_and_trailing_slashes_reach_the_same_endpoint_and_the_journal_keeps_the_path_sent() {
+async fn repeated_and_trailing_slashes_reach_the_same_endpoint_and_the_journal_keeps_the_path_sent()
+{
     let app = spawn_app().await;
-    for path in ["//chillr/api/v5/echo/", "/chillr//api/v5//echo", "//api/v5/echo"] {
+    for path in [
+        "//chillr/api/v5/echo/",
+        "/chillr//api/v5//echo",
+        "//api/v5/echo",
+    ] {
         let response = app.post_text(path, "slashes").await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.text().await.unwrap(), "slashes", "{path}");

@@ -14,6 +14,8 @@ mod fixtures;
 mod front;
 mod golden;
 mod helpers;
+mod jaze;
+mod jaze_receipts;
 mod journal;
 mod paypro;
 mod paypro_consumers;

@@ -3,19 +3,30 @@
 //! Source: `payment-details.txt`; decisions in the project spec `jaze.md`. Served under
 //! `/jaze` and at the root (`/api/v1/get_...`, beside AggrePay's `/api/v1/<name>`).
 
+mod actions;
+mod auth;
+mod errors;
 mod fixtures;
+mod queries;
+mod receipt;
+mod records;
 
 use crate::app::AppState;
 use crate::fixtures::SectionError;
-use crate::providers::Provider;
+use crate::providers::{MagicValue, Provider};
 use axum::Router;
 use axum::http::StatusCode;
+use axum::routing::post;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
 use sqlx::SqliteConnection;
 
 pub struct Jaze;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(actions::users, actions::invoices, actions::payments))]
+struct ActionsDoc;
 
 const ENDPOINTS: &[&str] = &[
     "get_all_payment_ids",
@@ -43,10 +54,32 @@ impl Provider for Jaze {
 
     fn router(&self) -> Router<AppState> {
         Router::new()
+            .merge(queries::routes())
+            .merge(receipt::routes())
+    }
+
+    fn actions(&self) -> Router<AppState> {
+        Router::new()
+            .route("/users", post(actions::users))
+            .route("/invoices", post(actions::invoices))
+            .route("/payments", post(actions::payments))
+    }
+
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        use utoipa::OpenApi;
+        Some(ActionsDoc::openapi())
+    }
+
+    fn magic_values(&self) -> Vec<MagicValue> {
+        vec![MagicValue {
+            field: "userId",
+            value: "500",
+            effect: "every endpoint answers errorCode 500 (Internal Server Error)",
+        }]
     }
 
     fn outage_body(&self) -> Value {
-        json!({"status": "failure", "errorCode": 500, "message": "Internal Server Error"})
+        errors::JazeError::Internal.body()
     }
 
     fn http_error_body(&self, status: StatusCode, message: &str) -> Value {
@@ -57,9 +90,9 @@ impl Provider for Jaze {
         &'a self,
         conn: &'a mut SqliteConnection,
         section: &'a Value,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<(), SectionError>> {
-        Box::pin(fixtures::load(conn, section))
+        Box::pin(fixtures::load(conn, section, now))
     }
 
     fn export_fixtures<'a>(

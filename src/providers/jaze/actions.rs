@@ -1,0 +1,78 @@
+//! Jaze's control-plane actions under `/__sandbox/jaze`: create users, invoices and payments
+//! (a gateway payment writes its external payment log too). Each answers 201 with the record
+//! as stored, generated ids and receipt token included.
+
+use super::records::{self, InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use crate::app::AppState;
+use crate::control::{ApiError, parse_json};
+use crate::db;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+type Created = Result<(StatusCode, Json<Value>), ApiError>;
+
+fn refused(error: RecordError) -> ApiError {
+    match error {
+        RecordError::Invalid(field, message) => {
+            ApiError::bad_request(format!("{field}: {message}"))
+        }
+        RecordError::Database(e) => ApiError::internal(e),
+    }
+}
+
+/// Creates a user: `{"user_id":3,"customer_number":"3"}` (`account` names the ISP account when
+/// there are several).
+#[utoipa::path(post, path = "/__sandbox/jaze/users", request_body = UserRecord, responses((status = 201, body = Object), (status = 400, body = Object)))]
+pub async fn users(State(state): State<AppState>, body: Bytes) -> Created {
+    let user: UserRecord = parse_json(&body)?;
+    let mut tx = db::begin_write(&state.db).await?;
+    records::insert_user(&mut tx, &user)
+        .await
+        .map_err(refused)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(json!(user))))
+}
+
+/// Creates an invoice: `{"user_id":2,"amount":"50.00","invoice_id":14701}` (id optional).
+#[utoipa::path(post, path = "/__sandbox/jaze/invoices", request_body = InvoiceRecord, responses((status = 201, body = Object), (status = 400, body = Object)))]
+pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
+    let mut invoice: InvoiceRecord = parse_json(&body)?;
+    let today = state
+        .clock
+        .now()
+        .with_timezone(&crate::timezone::india())
+        .date_naive();
+    let mut tx = db::begin_write(&state.db).await?;
+    invoice.invoice_id = Some(
+        records::insert_invoice(&mut tx, &invoice, today)
+            .await
+            .map_err(refused)?,
+    );
+    tx.commit().await?;
+    invoice.date.get_or_insert(today);
+    Ok((StatusCode::CREATED, Json(json!(invoice))))
+}
+
+/// Creates a payment: `{"user_id":2,"amount":"75.50","method":"cash"|"cheque"|"gateway",
+/// "bank":"HDFC","invoice_ids":[14701],"created_at":"...","gateway":{...}}`; only `user_id`,
+/// `amount` and `method` are required.
+#[utoipa::path(post, path = "/__sandbox/jaze/payments", request_body = PaymentRecord, responses((status = 201, body = Object), (status = 400, body = Object)))]
+pub async fn payments(State(state): State<AppState>, body: Bytes) -> Created {
+    let payment: PaymentRecord = parse_json(&body)?;
+    let now = state.clock.now();
+    let mut tx = db::begin_write(&state.db).await?;
+    let payment_id = records::insert_payment(&mut tx, &payment, now)
+        .await
+        .map_err(refused)?;
+    let (_, _, stored) = records::export(&mut tx).await?;
+    tx.commit().await?;
+    let account = payment.api_token.clone();
+    let created = stored
+        .into_iter()
+        .find(|p| p.payment_id == Some(payment_id) && (account.is_none() || p.api_token == account))
+        .ok_or_else(|| ApiError::internal("the payment vanished inside its transaction"))?;
+    Ok((StatusCode::CREATED, Json(json!(created))))
+}
