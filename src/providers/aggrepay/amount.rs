@@ -38,6 +38,12 @@ pub fn parse_paise(text: &str) -> Result<i64, AmountProblem> {
         .ok_or(AmountProblem::NotANumber)
 }
 
+/// A fixture or control-plane amount (at most two decimals) in paise.
+pub fn to_paise(amount: crate::money::Amount) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (amount.value() * Decimal::from(100)).to_i64().unwrap_or(0)
+}
+
 pub fn to_decimal(paise: i64) -> Decimal {
     Decimal::new(paise, 2).normalize()
 }

@@ -11,8 +11,8 @@
 //! use is "already taken". A `PGTEST-` id that has a record (fixture or this call) is that
 //! record.
 
+use super::amount::to_paise;
 use super::ledger::stamp;
-use super::wallet_fixtures::to_paise;
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
 use crate::db;
