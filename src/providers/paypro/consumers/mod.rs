@@ -40,7 +40,10 @@
 //!   here rather than in production. `CreatedOn` is the creation time in the merchant's time
 //!   zone, .NET style (`2020-06-10T10:17:45.247`, no fraction on a whole second).
 
+mod fixtures;
 mod store;
+
+pub(super) use fixtures::{ConsumerFixture, export_fixtures, load_fixtures};
 
 use super::auth::{Merchant, authenticate};
 use super::dates::dotnet;
@@ -48,14 +51,11 @@ use super::payload::{Inputs, Props, parse_lenient};
 use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
 use crate::db;
-use crate::fixtures::{FixtureProblem, SectionError, on_duplicate};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::SqliteConnection;
 use std::collections::HashSet;
@@ -393,111 +393,6 @@ async fn get_consumer(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
         }
     ]);
     Ok(Json(body).into_response())
-}
-
-/// A consumer in the `paypro` fixture section (`paypro.consumers[]`), named by its merchant's
-/// username. `created_at` defaults to the load time; exports always carry it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ConsumerFixture {
-    /// The merchant's username (MerchantId).
-    username: String,
-    /// 1 to 16 digits.
-    consumer_id: String,
-    name: String,
-    #[serde(default)]
-    mobile: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    created_at: Option<DateTime<Utc>>,
-}
-
-/// Loads `paypro.consumers[]`; merchants (of this document or earlier ones) must be loaded
-/// first. Problems are reported at `consumers[i].<field>`.
-pub(super) async fn load_fixtures(
-    conn: &mut SqliteConnection,
-    consumers: &[ConsumerFixture],
-    now: DateTime<Utc>,
-) -> Result<(), SectionError> {
-    for (i, consumer) in consumers.iter().enumerate() {
-        let at = |field: &str| format!("consumers[{i}].{field}");
-        let Some(merchant_id) = store::merchant_id(conn, &consumer.username).await? else {
-            return Err(FixtureProblem::new(
-                at("username"),
-                format!(
-                    "no PayPro merchant has the username `{}`",
-                    consumer.username
-                ),
-            )
-            .into());
-        };
-        let id = &consumer.consumer_id;
-        if id.is_empty() || id.len() > 16 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(FixtureProblem::new(
-                at("consumer_id"),
-                format!("`{id}` is not 1 to 16 digits"),
-            )
-            .into());
-        }
-        if consumer.name.trim().is_empty() {
-            return Err(FixtureProblem::new(at("name"), "must not be empty").into());
-        }
-        for (field, value) in [
-            ("name", &consumer.name),
-            ("mobile", &consumer.mobile),
-            ("email", &consumer.email),
-            ("address", &consumer.address),
-        ] {
-            if value.chars().count() > MAX_FIELD {
-                return Err(FixtureProblem::new(
-                    at(field),
-                    format!("at most {MAX_FIELD} characters"),
-                )
-                .into());
-            }
-        }
-        let fields = Fields {
-            name: Some(consumer.name.clone()),
-            mobile: Some(consumer.mobile.clone()),
-            email: Some(consumer.email.clone()),
-            address: Some(consumer.address.clone()),
-        };
-        let created_at = consumer.created_at.unwrap_or(now);
-        store::insert(conn, merchant_id, id, &fields, created_at)
-            .await
-            .map_err(|e| {
-                on_duplicate(
-                    e,
-                    at("consumer_id"),
-                    format!("consumer `{id}` of merchant `{}`", consumer.username),
-                )
-            })?;
-    }
-    Ok(())
-}
-
-/// Every consumer, in id order, `created_at` included, so that export → load round-trips.
-pub(super) async fn export_fixtures(
-    conn: &mut SqliteConnection,
-) -> Result<Vec<ConsumerFixture>, sqlx::Error> {
-    store::all(conn)
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok(ConsumerFixture {
-                created_at: Some(store::parse_stamp(&row.created_at)?),
-                username: row.username,
-                consumer_id: row.consumer_id,
-                name: row.name,
-                mobile: row.mobile,
-                email: row.email,
-                address: row.address,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]
