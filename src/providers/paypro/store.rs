@@ -135,9 +135,11 @@ pub async fn next_connectpay_id(
     day: NaiveDate,
 ) -> Result<String, sqlx::Error> {
     let prefix = format!("{company_code}{}", day.format("%y%j"));
+    // A range on the unique index (`:` sorts right after `9`), not LIKE: SQLite cannot use an
+    // index for a LIKE whose pattern is a parameter, and would scan every order.
     let last: Option<String> = sqlx::query_scalar(
-        "select max(connectpay_id) from paypro_orders where connectpay_id like ? || '%' \
-         and length(connectpay_id) = 14",
+        "select max(connectpay_id) from paypro_orders \
+         where connectpay_id >= ?1 and connectpay_id < ?1 || ':' and length(connectpay_id) = 14",
     )
     .bind(&prefix)
     .fetch_one(conn)
