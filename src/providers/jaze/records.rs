@@ -424,15 +424,26 @@ pub async fn export(
     )
     .fetch_all(&mut *conn)
     .await?;
+    // Every payment's invoices in one query, not one query per payment.
+    let mut invoices_of: std::collections::HashMap<i64, Vec<i64>> =
+        std::collections::HashMap::new();
+    for link in sqlx::query(
+        "select pi.payment_row, i.invoice_id from jaze_payment_invoices pi \
+         join jaze_invoices i on i.id = pi.invoice_row order by pi.payment_row, pi.position",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        invoices_of
+            .entry(link.get("payment_row"))
+            .or_default()
+            .push(link.get("invoice_id"));
+    }
     let mut payments = Vec::new();
     for r in rows {
-        let invoice_ids: Vec<i64> = sqlx::query_scalar(
-            "select i.invoice_id from jaze_payment_invoices pi join jaze_invoices i on i.id = pi.invoice_row \
-             where pi.payment_row = ? order by pi.position",
-        )
-        .bind(r.get::<i64, _>("id"))
-        .fetch_all(&mut *conn)
-        .await?;
+        let invoice_ids = invoices_of
+            .remove(&r.get::<i64, _>("id"))
+            .unwrap_or_default();
         let method = Method::parse(r.get("method")).unwrap_or(Method::Cash);
         let gateway = r
             .get::<Option<String>, _>("operator")
