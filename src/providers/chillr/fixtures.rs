@@ -250,10 +250,7 @@ pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
             .await?;
     let users = store::all_users(conn).await?;
     let mut batches = Vec::new();
-    for batch_id in store::all_batch_ids(conn).await? {
-        let Some(batch) = store::find_batch(conn, &batch_id, None).await? else {
-            continue;
-        };
+    for batch in store::all_batches(conn).await? {
         batches.push(Batch {
             batch_id: Some(batch.batch_id),
             api_key: batch.api_key,

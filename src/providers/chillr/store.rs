@@ -6,8 +6,9 @@
 use super::lifecycle::PaymentStatus;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::json;
-use sqlx::{Row, SqliteConnection};
-use std::collections::HashSet;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, Row, SqliteConnection};
+use std::collections::{HashMap, HashSet};
 
 pub struct Merchant {
     pub id: i64,
@@ -155,11 +156,9 @@ pub async fn find_batch(
     batch_id: &str,
     merchant_id: Option<i64>,
 ) -> Result<Option<StoredBatch>, sqlx::Error> {
-    let row = sqlx::query(
-        "select b.id, b.batch_id, m.api_key, b.name, b.expiry_date, b.created_at, b.merchant_id \
-         from chillr_batches b join chillr_merchants m on m.id = b.merchant_id \
-         where b.batch_id = ?",
-    )
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{BATCH_SELECT} where b.batch_id = ?"
+    )))
     .bind(batch_id)
     .fetch_optional(&mut *conn)
     .await?;
@@ -167,9 +166,50 @@ pub async fn find_batch(
     if merchant_id.is_some_and(|m| m != row.get::<i64, _>("merchant_id")) {
         return Ok(None);
     }
-    let id: i64 = row.get("id");
-    let batch = StoredBatch {
-        id,
+    let customers = customers_of(conn, row.get("id")).await?;
+    let batch = batch_from(&row, customers)?;
+    Ok(Some(batch))
+}
+
+const CUSTOMER_COLUMNS: &str = "batch_id, msisdn, amount, transaction_id, payment_status, acted_at";
+
+async fn customers_of(
+    conn: &mut SqliteConnection,
+    batch_row_id: i64,
+) -> Result<Vec<CustomerRecord>, sqlx::Error> {
+    let sql = AssertSqlSafe(format!(
+        "select {CUSTOMER_COLUMNS} from chillr_customers where batch_id = ? order by position"
+    ));
+    let rows = sqlx::query(sql).bind(batch_row_id).fetch_all(conn).await?;
+    rows.iter().map(customer_from).collect()
+}
+
+fn customer_from(r: &SqliteRow) -> Result<CustomerRecord, sqlx::Error> {
+    let transaction_id: Option<String> = r.get("transaction_id");
+    let request = match transaction_id {
+        Some(transaction_id) => {
+            let status: String = r.get("payment_status");
+            let acted_at: Option<String> = r.get("acted_at");
+            Some(Request {
+                transaction_id,
+                status: PaymentStatus::parse_stored(&status).ok_or_else(|| {
+                    sqlx::Error::Decode(format!("bad stored status `{status}`").into())
+                })?,
+                acted_at: acted_at.as_deref().map(parse_stamp).transpose()?,
+            })
+        }
+        None => None,
+    };
+    Ok(CustomerRecord {
+        msisdn: r.get("msisdn"),
+        amount: r.get("amount"),
+        request,
+    })
+}
+
+fn batch_from(row: &SqliteRow, customers: Vec<CustomerRecord>) -> Result<StoredBatch, sqlx::Error> {
+    Ok(StoredBatch {
+        id: row.get("id"),
         batch_id: row.get("batch_id"),
         api_key: row.get("api_key"),
         name: row.get("name"),
@@ -178,53 +218,42 @@ pub async fn find_batch(
             .parse()
             .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         created_at: parse_stamp(row.get("created_at"))?,
-        customers: customers_of(conn, id).await?,
-    };
-    Ok(Some(batch))
+        customers,
+    })
 }
 
-async fn customers_of(
-    conn: &mut SqliteConnection,
-    batch_row_id: i64,
-) -> Result<Vec<CustomerRecord>, sqlx::Error> {
-    let rows = sqlx::query(
-        "select msisdn, amount, transaction_id, payment_status, acted_at \
-         from chillr_customers where batch_id = ? order by position",
-    )
-    .bind(batch_row_id)
+const BATCH_SELECT: &str = "select b.id, b.batch_id, m.api_key, b.name, b.expiry_date, b.created_at, \
+     b.merchant_id from chillr_batches b join chillr_merchants m on m.id = b.merchant_id";
+
+/// Every batch with its customers, in creation order (the state export): two queries,
+/// whatever the number of batches.
+pub async fn all_batches(conn: &mut SqliteConnection) -> Result<Vec<StoredBatch>, sqlx::Error> {
+    let batches = sqlx::query(AssertSqlSafe(format!("{BATCH_SELECT} order by b.id")))
+        .fetch_all(&mut *conn)
+        .await?;
+    let customers = sqlx::query(AssertSqlSafe(format!(
+        "select {CUSTOMER_COLUMNS} from chillr_customers order by batch_id, position"
+    )))
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let transaction_id: Option<String> = r.get("transaction_id");
-            let request = match transaction_id {
-                Some(transaction_id) => {
-                    let status: String = r.get("payment_status");
-                    let acted_at: Option<String> = r.get("acted_at");
-                    Some(Request {
-                        transaction_id,
-                        status: PaymentStatus::parse_stored(&status).ok_or_else(|| {
-                            sqlx::Error::Decode(format!("bad stored status `{status}`").into())
-                        })?,
-                        acted_at: acted_at.as_deref().map(parse_stamp).transpose()?,
-                    })
-                }
-                None => None,
-            };
-            Ok(CustomerRecord {
-                msisdn: r.get("msisdn"),
-                amount: r.get("amount"),
-                request,
-            })
+    let mut by_batch: HashMap<i64, Vec<CustomerRecord>> = HashMap::new();
+    for row in &customers {
+        by_batch
+            .entry(row.get("batch_id"))
+            .or_default()
+            .push(customer_from(row)?);
+    }
+    batches
+        .iter()
+        .map(|row| {
+            batch_from(
+                row,
+                by_batch
+                    .remove(&row.get::<i64, _>("id"))
+                    .unwrap_or_default(),
+            )
         })
         .collect()
-}
-
-/// Every batch id, in creation order (for the state export).
-pub async fn all_batch_ids(conn: &mut SqliteConnection) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("select batch_id from chillr_batches order by id")
-        .fetch_all(conn)
-        .await
 }
 
 pub async fn all_users(conn: &mut SqliteConnection) -> Result<Vec<String>, sqlx::Error> {
