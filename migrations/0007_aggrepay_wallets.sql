@@ -80,7 +80,8 @@ create table aggrepay_entries (
     balance_after integer not null check (balance_after >= 0),
     created_at text not null
 ) strict;
-create index aggrepay_entries_by_customer on aggrepay_entries (customer_row, id);
+-- Listings (newest first, ties by insertion) and limit sums over a day or a month.
+create index aggrepay_entries_by_customer on aggrepay_entries (customer_row, created_at, id);
 
 create table aggrepay_sub_merchants (
     id integer primary key,
