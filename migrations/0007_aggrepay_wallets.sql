@@ -82,6 +82,8 @@ create table aggrepay_entries (
 ) strict;
 -- Listings (newest first, ties by insertion) and limit sums over a day or a month.
 create index aggrepay_entries_by_customer on aggrepay_entries (customer_row, created_at, id);
+-- A transaction's entries (listings, exports, and the cascade when a transaction goes).
+create index aggrepay_entries_by_transaction on aggrepay_entries (transaction_row);
 
 create table aggrepay_sub_merchants (
     id integer primary key,

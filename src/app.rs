@@ -28,6 +28,8 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     pub config: Arc<ServeArgs>,
     pub providers: Arc<Providers>,
+    /// Keeps an in-memory database alive as long as the application.
+    pub keep_alive: Arc<db::KeepAlive>,
     /// The port the server listens on (the configured one, or the one port 0 picked).
     pub port: u16,
     /// The state right after start, as a fixture document: what `reset` returns to.
@@ -63,7 +65,7 @@ impl Application {
         config: ServeArgs,
         extra: ExtraRoutes,
     ) -> Result<Self, StartError> {
-        let db = db::connect(&config.database).await?;
+        let (db, keep_alive) = db::connect(&config.database).await?;
         let clock = Arc::new(Clock::real());
         let providers = Arc::new(Providers::all());
         let empty = {
@@ -100,6 +102,7 @@ impl Application {
             journal: Arc::new(Journal::new(config.journal_limit)),
             faults: Arc::new(Faults::default()),
             providers,
+            keep_alive: Arc::new(keep_alive),
             port,
             start_state: Arc::new(RwLock::new(start_state)),
             config: Arc::new(config.clone()),

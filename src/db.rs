@@ -12,8 +12,14 @@ use std::time::Duration;
 
 pub type Db = SqlitePool;
 
+/// Holds an in-memory database open. sqlx names `sqlite::memory:` as a shared-cache database
+/// that lives while any connection to it is open; when a client gives up mid-query, sqlx may
+/// close the pool's only connection, and without this one the next connection would open a
+/// new, empty database.
+pub struct KeepAlive(#[allow(dead_code)] tokio::sync::Mutex<Option<sqlx::SqliteConnection>>);
+
 /// Opens (creating if missing) and migrates the database named by a sqlx URL or a file path.
-pub async fn connect(database: &str) -> anyhow::Result<Db> {
+pub async fn connect(database: &str) -> anyhow::Result<(Db, KeepAlive)> {
     let in_memory = database.contains(":memory:") || database.contains("mode=memory");
     let options = if database.starts_with("sqlite:") {
         SqliteConnectOptions::from_str(database)
@@ -33,6 +39,15 @@ pub async fn connect(database: &str) -> anyhow::Result<Db> {
     })
     .synchronous(SqliteSynchronous::Normal);
 
+    let keeper = if in_memory {
+        Some(
+            sqlx::ConnectOptions::connect(&options)
+                .await
+                .with_context(|| format!("cannot open the database `{database}`"))?,
+        )
+    } else {
+        None
+    };
     let pool = if in_memory {
         SqlitePoolOptions::new()
             .max_connections(1)
@@ -50,7 +65,7 @@ pub async fn connect(database: &str) -> anyhow::Result<Db> {
         .run(&pool)
         .await
         .context("cannot apply the database migrations")?;
-    Ok(pool)
+    Ok((pool, KeepAlive(tokio::sync::Mutex::new(keeper))))
 }
 
 /// A write transaction that holds SQLite's write lock from its first statement, so a
@@ -94,4 +109,26 @@ pub async fn wipe(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    #[tokio::test]
+    async fn an_in_memory_database_survives_its_pool_connection_being_closed() {
+        let (db, _keep_alive) = connect("sqlite::memory:").await.unwrap();
+        sqlx::query("insert into chillr_users (msisdn) values ('9447741462')")
+            .execute(&db)
+            .await
+            .unwrap();
+        // What sqlx does when a request is dropped mid-query: the connection is closed.
+        db.acquire().await.unwrap().detach().close().await.unwrap();
+        let count: i64 = sqlx::query_scalar("select count(*) from chillr_users")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(count, 1);
+    }
 }
