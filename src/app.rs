@@ -6,7 +6,7 @@ use crate::clock::Clock;
 use crate::config::ServeArgs;
 use crate::db::{self, Db};
 use crate::faults::Faults;
-use crate::fixtures::{self, Document, FixtureError, LoadError};
+use crate::fixtures::{self, FixtureError, LoadError};
 use crate::journal::Journal;
 use crate::providers::Providers;
 use crate::{control, server};
@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 #[derive(Clone)]
@@ -28,12 +28,10 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     pub config: Arc<ServeArgs>,
     pub providers: Arc<Providers>,
-    /// Keeps an in-memory database alive as long as the application.
-    pub keep_alive: Arc<db::KeepAlive>,
     /// The port the server listens on (the configured one, or the one port 0 picked).
     pub port: u16,
-    /// The state right after start, as a fixture document: what `reset` returns to.
-    pub start_state: Arc<RwLock<Document>>,
+    /// The database right after start, copied in memory: what `reset` returns to.
+    pub start_state: Arc<db::Snapshot>,
 }
 
 /// Why the sandbox could not start.
@@ -65,13 +63,10 @@ impl Application {
         config: ServeArgs,
         extra: ExtraRoutes,
     ) -> Result<Self, StartError> {
-        let (db, keep_alive) = db::connect(&config.database).await?;
+        let db = Db::connect(&config.database)?;
         let clock = Arc::new(Clock::real());
         let providers = Arc::new(Providers::all());
-        let empty = {
-            let mut conn = db.acquire().await.map_err(anyhow::Error::from)?;
-            db::is_empty(&mut conn).await.map_err(anyhow::Error::from)?
-        };
+        let empty = db.read(db::is_empty).await.map_err(anyhow::Error::from)?;
         if empty {
             let documents = match &config.fixtures {
                 Some(dir) => fixtures::read_dir(dir, &providers)?,
@@ -88,7 +83,7 @@ impl Application {
                     LoadError::Database(e) => StartError::Other(e.into()),
                 })?;
         }
-        let start_state = snapshot(&db, &providers).await?;
+        let start_state = db.snapshot().await.map_err(anyhow::Error::from)?;
         let listener = TcpListener::bind((config.host.as_str(), config.port))
             .await
             .map_err(|e| {
@@ -102,9 +97,8 @@ impl Application {
             journal: Arc::new(Journal::new(config.journal_limit)),
             faults: Arc::new(Faults::default()),
             providers,
-            keep_alive: Arc::new(keep_alive),
             port,
-            start_state: Arc::new(RwLock::new(start_state)),
+            start_state: Arc::new(start_state),
             config: Arc::new(config.clone()),
         };
         let router = router(state.clone(), extra);
@@ -131,19 +125,6 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
         server::serve(self.listener, self.router, self.state, shutdown).await
     }
-}
-
-/// The current state as a fixture document.
-pub async fn snapshot(db: &Db, providers: &Providers) -> anyhow::Result<Document> {
-    let value = fixtures::export(db, providers).await?;
-    let body = match value {
-        serde_json::Value::Object(map) => map,
-        _ => unreachable!("export answers an object"),
-    };
-    Ok(Document {
-        file: "start state".into(),
-        body,
-    })
 }
 
 fn router(state: AppState, mut extra: ExtraRoutes) -> Router {

@@ -38,7 +38,7 @@ pub struct ServeArgs {
     #[arg(long, env = "HOST", default_value = "0.0.0.0")]
     pub host: String,
 
-    /// SQLite database: a sqlx URL (`sqlite:///data/paysandbox.db?mode=rwc`,
+    /// SQLite database: a URL (`sqlite:///data/paysandbox.db?mode=rwc`,
     /// `sqlite::memory:`) or a plain file path; a missing file is created.
     #[arg(long, env = "DATABASE_URL", default_value = "./paysandbox.db")]
     pub database: String,

@@ -25,22 +25,15 @@ pub async fn reset(
     State(state): State<AppState>,
     Query(query): Query<ResetQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let documents = if query.empty {
-        Vec::new()
-    } else {
-        vec![
-            state
-                .start_state
-                .read()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone(),
-        ]
-    };
     state.clock.reset_to_real();
     state.faults.clear();
-    fixtures::replace(&state.db, &state.providers, &documents, state.clock.now())
-        .await
-        .map_err(load_error)?;
+    if query.empty {
+        fixtures::replace(&state.db, &state.providers, &[], state.clock.now())
+            .await
+            .map_err(load_error)?;
+    } else {
+        state.db.restore(&state.start_state).await?;
+    }
     state.journal.clear();
     Ok(Json(json!({"reset": true, "empty": query.empty})))
 }

@@ -14,10 +14,9 @@ use crate::fixtures::SectionError;
 use axum::Router;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use futures_util::future::BoxFuture;
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
 /// A documented value that triggers a behaviour without set-up, as test card numbers do.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -63,18 +62,15 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Loads this provider's section of a fixture document, inside the caller's transaction;
     /// `now` (the sandbox clock) is the default for times a fixture leaves out.
-    fn load_fixtures<'a>(
-        &'a self,
-        conn: &'a mut SqliteConnection,
-        section: &'a Value,
+    fn load_fixtures(
+        &self,
+        conn: &Connection,
+        section: &Value,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<(), SectionError>>;
+    ) -> Result<(), SectionError>;
 
     /// This provider's whole state as a fixture section, records in id order.
-    fn export_fixtures<'a>(
-        &'a self,
-        conn: &'a mut SqliteConnection,
-    ) -> BoxFuture<'a, Result<Value, sqlx::Error>>;
+    fn export_fixtures(&self, conn: &Connection) -> Result<Value, crate::db::DbError>;
 
     /// The endpoint a path (inside the provider) addresses: the first segment that is one of
     /// [`Provider::endpoints`].

@@ -3,6 +3,7 @@
 mod admin;
 mod aggrepay;
 mod aggrepay_accounts;
+mod aggrepay_limits_totals;
 mod aggrepay_wallet;
 mod chillr;
 mod chillr_input;

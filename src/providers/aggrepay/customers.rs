@@ -5,10 +5,10 @@ use super::hash::request_hash;
 use super::request::Fields;
 use super::rules::{label, normalize_mobile};
 use super::wire::WalletError;
+use crate::db::DbError;
 use axum::http::{HeaderMap, header};
 use bytes::Bytes;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 /// A merchant, with its default limits (paise; the count as is).
 #[derive(Debug, Clone)]
@@ -52,40 +52,24 @@ pub struct Authenticated {
 }
 
 impl Authenticated {
-    pub async fn read(
-        conn: &mut SqliteConnection,
+    pub fn read(
+        conn: &Connection,
         headers: &HeaderMap,
         body: &Bytes,
     ) -> Result<Authenticated, WalletError> {
         let content_type = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
-        let fields = Fields::read(content_type, body).await;
+        let fields = Fields::read(content_type, body);
         let api_key = fields.get("api_key").ok_or(WalletError::Unauthorized)?;
-        let row = sqlx::query(
-            "select id, salt, fixed_otp, max_balance, monthly_credit, monthly_debit, \
-             daily_debit_count, daily_debit_amount from aggrepay_merchants where api_key = ?",
-        )
-        .bind(api_key)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(WalletError::Unauthorized)?;
-        let paise = |column: &str| -> i64 {
-            let text: String = row.get(column);
-            super::amount::parse_paise(&text).unwrap_or(0)
-        };
-        let merchant = Merchant {
-            id: row.get("id"),
-            salt: row.get("salt"),
-            fixed_otp: row.get("fixed_otp"),
-            limits: Limits {
-                max_balance: paise("max_balance"),
-                monthly_credit: paise("monthly_credit"),
-                monthly_debit: paise("monthly_debit"),
-                daily_debit_count: row.get("daily_debit_count"),
-                daily_debit_amount: paise("daily_debit_amount"),
-            },
-        };
+        let merchant = conn
+            .prepare_cached(
+                "select id, salt, fixed_otp, max_balance, monthly_credit, monthly_debit, \
+                 daily_debit_count, daily_debit_amount from aggrepay_merchants where api_key = ?",
+            )?
+            .query_row([api_key], merchant_from)
+            .optional()?
+            .ok_or(WalletError::Unauthorized)?;
         let given = fields.get("hash").ok_or(WalletError::HashMismatch)?;
         if !given.eq_ignore_ascii_case(&request_hash(&merchant.salt, fields.pairs())) {
             return Err(WalletError::HashMismatch);
@@ -100,6 +84,25 @@ impl Authenticated {
         }
         Ok(Authenticated { merchant, fields })
     }
+}
+
+fn merchant_from(row: &Row) -> rusqlite::Result<Merchant> {
+    let paise = |column: &str| -> rusqlite::Result<i64> {
+        let text: String = row.get(column)?;
+        Ok(super::amount::parse_paise(&text).unwrap_or(0))
+    };
+    Ok(Merchant {
+        id: row.get("id")?,
+        salt: row.get("salt")?,
+        fixed_otp: row.get("fixed_otp")?,
+        limits: Limits {
+            max_balance: paise("max_balance")?,
+            monthly_credit: paise("monthly_credit")?,
+            monthly_debit: paise("monthly_debit")?,
+            daily_debit_count: row.get("daily_debit_count")?,
+            daily_debit_amount: paise("daily_debit_amount")?,
+        },
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -123,69 +126,76 @@ pub struct Customer {
     pub limits: Limits,
 }
 
-const COLUMNS: &str = "id, customer_id, mobile_number, email, first_name, last_name, date_of_birth, \
-     address_line_1, address_line_2, city, pincode, description, mpin, active, balance, \
-     max_balance, monthly_credit, monthly_debit, daily_debit_count, daily_debit_amount";
-
-fn customer_from(row: &SqliteRow, defaults: Limits) -> Customer {
-    let over = |column: &str, default: i64| row.get::<Option<i64>, _>(column).unwrap_or(default);
-    Customer {
-        row: row.get("id"),
-        customer_id: row.get("customer_id"),
-        mobile_number: row.get("mobile_number"),
-        email: row.get("email"),
-        first_name: row.get("first_name"),
-        last_name: row.get("last_name"),
-        date_of_birth: row.get("date_of_birth"),
-        address_line_1: row.get("address_line_1"),
-        address_line_2: row.get("address_line_2"),
-        city: row.get("city"),
-        pincode: row.get("pincode"),
-        description: row.get("description"),
-        mpin: row.get("mpin"),
-        active: row.get::<i64, _>("active") != 0,
-        balance: row.get("balance"),
-        limits: Limits {
-            max_balance: over("max_balance", defaults.max_balance),
-            monthly_credit: over("monthly_credit", defaults.monthly_credit),
-            monthly_debit: over("monthly_debit", defaults.monthly_debit),
-            daily_debit_count: over("daily_debit_count", defaults.daily_debit_count),
-            daily_debit_amount: over("daily_debit_amount", defaults.daily_debit_amount),
-        },
-    }
+/// The columns [`customer_from`] reads, as a literal so the queries are constants.
+macro_rules! columns {
+    () => {
+        "id, customer_id, mobile_number, email, first_name, last_name, date_of_birth, \
+         address_line_1, address_line_2, city, pincode, description, mpin, active, balance, \
+         max_balance, monthly_credit, monthly_debit, daily_debit_count, daily_debit_amount"
+    };
 }
 
-pub async fn by_customer_id(
-    conn: &mut SqliteConnection,
+fn customer_from(row: &Row, defaults: Limits) -> rusqlite::Result<Customer> {
+    let over = |column: &str, default: i64| -> rusqlite::Result<i64> {
+        Ok(row.get::<_, Option<i64>>(column)?.unwrap_or(default))
+    };
+    Ok(Customer {
+        row: row.get("id")?,
+        customer_id: row.get("customer_id")?,
+        mobile_number: row.get("mobile_number")?,
+        email: row.get("email")?,
+        first_name: row.get("first_name")?,
+        last_name: row.get("last_name")?,
+        date_of_birth: row.get("date_of_birth")?,
+        address_line_1: row.get("address_line_1")?,
+        address_line_2: row.get("address_line_2")?,
+        city: row.get("city")?,
+        pincode: row.get("pincode")?,
+        description: row.get("description")?,
+        mpin: row.get("mpin")?,
+        active: row.get::<_, i64>("active")? != 0,
+        balance: row.get("balance")?,
+        limits: Limits {
+            max_balance: over("max_balance", defaults.max_balance)?,
+            monthly_credit: over("monthly_credit", defaults.monthly_credit)?,
+            monthly_debit: over("monthly_debit", defaults.monthly_debit)?,
+            daily_debit_count: over("daily_debit_count", defaults.daily_debit_count)?,
+            daily_debit_amount: over("daily_debit_amount", defaults.daily_debit_amount)?,
+        },
+    })
+}
+
+pub fn by_customer_id(
+    conn: &Connection,
     merchant: &Merchant,
     customer_id: &str,
-) -> Result<Option<Customer>, sqlx::Error> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from aggrepay_customers where merchant_id = ? and customer_id = ?"
-    ));
-    let row = sqlx::query(sql)
-        .bind(merchant.id)
-        .bind(customer_id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|r| customer_from(&r, merchant.limits)))
+) -> Result<Option<Customer>, DbError> {
+    conn.prepare_cached(concat!(
+        "select ",
+        columns!(),
+        " from aggrepay_customers where merchant_id = ? and customer_id = ?"
+    ))?
+    .query_row(rusqlite::params![merchant.id, customer_id], |r| {
+        customer_from(r, merchant.limits)
+    })
+    .optional()
 }
 
 /// `mobile` already normalised (`+91XXXXXXXXXX`).
-pub async fn by_mobile(
-    conn: &mut SqliteConnection,
+pub fn by_mobile(
+    conn: &Connection,
     merchant: &Merchant,
     mobile: &str,
-) -> Result<Option<Customer>, sqlx::Error> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from aggrepay_customers where merchant_id = ? and mobile_number = ?"
-    ));
-    let row = sqlx::query(sql)
-        .bind(merchant.id)
-        .bind(mobile)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|r| customer_from(&r, merchant.limits)))
+) -> Result<Option<Customer>, DbError> {
+    conn.prepare_cached(concat!(
+        "select ",
+        columns!(),
+        " from aggrepay_customers where merchant_id = ? and mobile_number = ?"
+    ))?
+    .query_row(rusqlite::params![merchant.id, mobile], |r| {
+        customer_from(r, merchant.limits)
+    })
+    .optional()
 }
 
 /// The customer a request names by `<prefix>customer_id` or, when that is absent,
@@ -193,8 +203,8 @@ pub async fn by_mobile(
 /// `The selected customer id is invalid.`, `The mobile number field contains an invalid
 /// number.`, `The selected mobile number is invalid.`, `The mobile number field is required
 /// when customer id is not present.`
-pub async fn resolve(
-    conn: &mut SqliteConnection,
+pub fn resolve(
+    conn: &Connection,
     merchant: &Merchant,
     fields: &Fields,
     prefix: &str,
@@ -202,7 +212,7 @@ pub async fn resolve(
     let id_field = format!("{prefix}customer_id");
     let mobile_field = format!("{prefix}mobile_number");
     if let Some(id) = fields.get(&id_field) {
-        return by_customer_id(conn, merchant, id).await?.ok_or_else(|| {
+        return by_customer_id(conn, merchant, id)?.ok_or_else(|| {
             WalletError::invalid(format!("The selected {} is invalid.", label(&id_field)))
         });
     }
@@ -219,7 +229,7 @@ pub async fn resolve(
             label(&mobile_field)
         ))
     })?;
-    by_mobile(conn, merchant, &mobile).await?.ok_or_else(|| {
+    by_mobile(conn, merchant, &mobile)?.ok_or_else(|| {
         WalletError::invalid(format!("The selected {} is invalid.", label(&mobile_field)))
     })
 }

@@ -3,13 +3,15 @@
 use super::wallet_fixtures::{
     self, CustomerFixture, PgTransactionFixture, SubMerchantFixture, TransactionFixture,
 };
+use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
 use crate::money::Amount;
 use crate::text::NonEmpty;
 use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use rusqlite::types::Type;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,18 +42,37 @@ pub struct Merchant {
 }
 
 /// Wallet limits, inclusive; days and months in India time.
-#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
-    #[sqlx(try_from = "String")]
     pub max_balance: Amount,
-    #[sqlx(try_from = "String")]
     pub monthly_credit: Amount,
-    #[sqlx(try_from = "String")]
     pub monthly_debit: Amount,
     pub daily_debit_count: u32,
-    #[sqlx(try_from = "String")]
     pub daily_debit_amount: Amount,
+}
+
+impl Limits {
+    fn from_row(row: &rusqlite::Row) -> rusqlite::Result<Self> {
+        Ok(Limits {
+            max_balance: checked(row, "max_balance")?,
+            monthly_credit: checked(row, "monthly_credit")?,
+            monthly_debit: checked(row, "monthly_debit")?,
+            daily_debit_count: row.get("daily_debit_count")?,
+            daily_debit_amount: checked(row, "daily_debit_amount")?,
+        })
+    }
+}
+
+/// A text column read through the type's own check (an amount, a non-empty text).
+fn checked<T: TryFrom<String, Error = String>>(
+    row: &rusqlite::Row,
+    column: &str,
+) -> rusqlite::Result<T> {
+    let index = row.as_ref().column_index(column)?;
+    let text: String = row.get(index)?;
+    T::try_from(text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, e.into()))
 }
 
 impl TryFrom<String> for Amount {
@@ -74,23 +95,21 @@ impl Default for Limits {
     }
 }
 
-pub async fn load(
-    conn: &mut SqliteConnection,
-    section: &Value,
-    now: DateTime<Utc>,
-) -> Result<(), SectionError> {
+pub fn load(conn: &Connection, section: &Value, now: DateTime<Utc>) -> Result<(), SectionError> {
     let section: Section = parse_section(section)?;
-    load_merchants(conn, &section.merchants).await?;
-    wallet_fixtures::load_customers(conn, &section.customers, now).await?;
-    wallet_fixtures::load_pg_transactions(conn, &section.pg_transactions, now).await?;
-    wallet_fixtures::load_sub_merchants(conn, &section.sub_merchants, now).await?;
-    wallet_fixtures::load_transactions(conn, &section.transactions, now).await
+    load_merchants(conn, &section.merchants)?;
+    wallet_fixtures::load_customers(conn, &section.customers, now)?;
+    wallet_fixtures::load_pg_transactions(conn, &section.pg_transactions, now)?;
+    wallet_fixtures::load_sub_merchants(conn, &section.sub_merchants, now)?;
+    wallet_fixtures::load_transactions(conn, &section.transactions, now)
 }
 
-async fn load_merchants(
-    conn: &mut SqliteConnection,
-    merchants: &[Merchant],
-) -> Result<(), SectionError> {
+fn load_merchants(conn: &Connection, merchants: &[Merchant]) -> Result<(), SectionError> {
+    let mut insert = conn.prepare_cached(
+        "insert into aggrepay_merchants (api_key, salt, fixed_otp, max_balance, \
+         monthly_credit, monthly_debit, daily_debit_count, daily_debit_amount) \
+         values (?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
     for (i, merchant) in merchants.iter().enumerate() {
         if let Some(otp) = &merchant.fixed_otp
             && (otp.len() != 6 || !otp.bytes().all(|b| b.is_ascii_digit()))
@@ -102,60 +121,44 @@ async fn load_merchants(
             .into());
         }
         let limits = &merchant.limits;
-        sqlx::query(
-            "insert into aggrepay_merchants (api_key, salt, fixed_otp, max_balance, \
-             monthly_credit, monthly_debit, daily_debit_count, daily_debit_amount) \
-             values (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(merchant.api_key.as_str())
-        .bind(merchant.salt.as_str())
-        .bind(&merchant.fixed_otp)
-        .bind(limits.max_balance.to_fixed2())
-        .bind(limits.monthly_credit.to_fixed2())
-        .bind(limits.monthly_debit.to_fixed2())
-        .bind(limits.daily_debit_count)
-        .bind(limits.daily_debit_amount.to_fixed2())
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| {
-            on_duplicate(
-                e,
-                format!("merchants[{i}].api_key"),
-                format!("api_key `{}`", merchant.api_key),
-            )
-        })?;
+        insert
+            .execute(rusqlite::params![
+                merchant.api_key.as_str(),
+                merchant.salt.as_str(),
+                merchant.fixed_otp,
+                limits.max_balance.to_fixed2(),
+                limits.monthly_credit.to_fixed2(),
+                limits.monthly_debit.to_fixed2(),
+                limits.daily_debit_count,
+                limits.daily_debit_amount.to_fixed2(),
+            ])
+            .map_err(|e| {
+                on_duplicate(
+                    e,
+                    format!("merchants[{i}].api_key"),
+                    format!("api_key `{}`", merchant.api_key),
+                )
+            })?;
     }
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    #[sqlx(try_from = "String")]
-    api_key: NonEmpty,
-    #[sqlx(try_from = "String")]
-    salt: NonEmpty,
-    fixed_otp: Option<String>,
-    #[sqlx(flatten)]
-    limits: Limits,
-}
-
-pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "select api_key, salt, fixed_otp, max_balance, monthly_credit, monthly_debit, \
-         daily_debit_count, daily_debit_amount from aggrepay_merchants order by id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let merchants = rows
-        .into_iter()
-        .map(|r| Merchant {
-            api_key: r.api_key,
-            salt: r.salt,
-            fixed_otp: r.fixed_otp,
-            limits: r.limits,
-        })
-        .collect();
-    let records = wallet_fixtures::export(conn).await?;
+pub fn export(conn: &Connection) -> Result<Value, DbError> {
+    let merchants = conn
+        .prepare_cached(
+            "select api_key, salt, fixed_otp, max_balance, monthly_credit, monthly_debit, \
+             daily_debit_count, daily_debit_amount from aggrepay_merchants order by id",
+        )?
+        .query_map([], |r| {
+            Ok(Merchant {
+                api_key: checked(r, "api_key")?,
+                salt: checked(r, "salt")?,
+                fixed_otp: r.get("fixed_otp")?,
+                limits: Limits::from_row(r)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let records = wallet_fixtures::export(conn)?;
     let section = Section {
         merchants,
         customers: records.customers,

@@ -2,11 +2,15 @@
 //! two entries, written with the balance change inside the caller's write transaction. A
 //! debit only happens when the balance covers it (`balance >= amount` in the same UPDATE),
 //! so a balance is never negative and always the sum of its customer's entries, under any
-//! concurrency; `merchant_transaction_id` is unique per merchant by a UNIQUE index.
+//! concurrency; `merchant_transaction_id` is unique per merchant by a UNIQUE index. The
+//! wallets' running limit totals ([`limits`]) change with every entry and reversal, in the
+//! same transaction.
 
+use super::limits;
+use crate::db::{self, DbError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rand::Rng;
-use sqlx::SqliteConnection;
+use rusqlite::{Connection, OptionalExtension, params};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -37,6 +41,22 @@ impl Kind {
             "C2C" => Some(Kind::C2C),
             "REVERSAL" => Some(Kind::Reversal),
             _ => None,
+        }
+    }
+}
+
+/// The side of an entry: money out of the wallet, or into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentType {
+    Debit,
+    Credit,
+}
+
+impl PaymentType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentType::Debit => "DEBIT",
+            PaymentType::Credit => "CREDIT",
         }
     }
 }
@@ -77,11 +97,11 @@ pub enum LedgerError {
     DuplicateMerchantTransactionId,
     /// The transaction was already reversed.
     AlreadyReversed,
-    Database(sqlx::Error),
+    Database(DbError),
 }
 
-impl From<sqlx::Error> for LedgerError {
-    fn from(error: sqlx::Error) -> Self {
+impl From<DbError> for LedgerError {
+    fn from(error: DbError) -> Self {
         LedgerError::Database(error)
     }
 }
@@ -95,39 +115,43 @@ pub fn random_transaction_id() -> i64 {
     rand::rng().random_range(100_000_000..=999_999_999)
 }
 
-/// Records a movement. Must run inside a write transaction (`db::begin_write`), which the
-/// caller commits or rolls back.
-pub async fn record(
-    conn: &mut SqliteConnection,
-    movement: &Movement<'_>,
-) -> Result<Recorded, LedgerError> {
+/// Records a movement. Must run inside a write transaction ([`crate::db::Db::write`]), which
+/// commits it or rolls it back.
+pub fn record(conn: &Connection, movement: &Movement<'_>) -> Result<Recorded, LedgerError> {
+    let mut insert = conn.prepare_cached(
+        "insert into aggrepay_transactions (merchant_id, transaction_id, merchant_transaction_id, \
+         transaction_type, amount, description, pg_transaction_id, to_sub_merchant_id, reverses, \
+         created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )?;
+    let at = stamp(movement.at);
     let mut attempts = 0;
     let (row, transaction_id) = loop {
         attempts += 1;
         let transaction_id = movement
             .transaction_id
             .unwrap_or_else(random_transaction_id);
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "insert into aggrepay_transactions (merchant_id, transaction_id, merchant_transaction_id, \
-             transaction_type, amount, description, pg_transaction_id, to_sub_merchant_id, reverses, \
-             created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
-        )
-        .bind(movement.merchant_id)
-        .bind(transaction_id)
-        .bind(movement.merchant_transaction_id)
-        .bind(movement.kind.as_str())
-        .bind(movement.amount)
-        .bind(movement.description)
-        .bind(movement.pg_transaction_id)
-        .bind(movement.to_sub_merchant_id)
-        .bind(movement.reverses)
-        .bind(stamp(movement.at))
-        .fetch_one(&mut *conn)
-        .await;
+        let inserted = insert.query_row(
+            params![
+                movement.merchant_id,
+                transaction_id,
+                movement.merchant_transaction_id,
+                movement.kind.as_str(),
+                movement.amount,
+                movement.description,
+                movement.pg_transaction_id,
+                movement.to_sub_merchant_id,
+                movement.reverses,
+                at,
+            ],
+            |r| r.get::<_, i64>(0),
+        );
         match inserted {
             Ok(row) => break (row, transaction_id),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                let message = e.message().to_string();
+            Err(e) if db::is_unique_violation(&e) => {
+                let message = match &e {
+                    DbError::SqliteFailure(_, Some(message)) => message.as_str(),
+                    _ => "",
+                };
                 if message.contains("merchant_transaction_id") {
                     return Err(LedgerError::DuplicateMerchantTransactionId);
                 }
@@ -138,32 +162,48 @@ pub async fn record(
                 if movement.transaction_id.is_none() && attempts < 10 {
                     continue;
                 }
-                return Err(LedgerError::Database(sqlx::Error::Database(e)));
+                return Err(LedgerError::Database(e));
             }
             Err(e) => return Err(e.into()),
         }
     };
     if let Some(customer) = movement.debit {
-        let balance: Option<i64> = sqlx::query_scalar(
-            "update aggrepay_customers set balance = balance - ?1 where id = ?2 and balance >= ?1 \
-             returning balance",
-        )
-        .bind(movement.amount)
-        .bind(customer)
-        .fetch_optional(&mut *conn)
-        .await?;
+        let balance: Option<i64> = conn
+            .prepare_cached(
+                "update aggrepay_customers set balance = balance - ?1 where id = ?2 and balance >= ?1 \
+                 returning balance",
+            )?
+            .query_row(params![movement.amount, customer], |r| r.get(0))
+            .optional()?;
         let balance = balance.ok_or(LedgerError::Insufficient)?;
-        entry(conn, row, customer, "DEBIT", movement, balance).await?;
+        entry(
+            conn,
+            row,
+            customer,
+            PaymentType::Debit,
+            movement,
+            &at,
+            balance,
+        )?;
     }
     if let Some(customer) = movement.credit {
-        let balance: i64 = sqlx::query_scalar(
-            "update aggrepay_customers set balance = balance + ? where id = ? returning balance",
-        )
-        .bind(movement.amount)
-        .bind(customer)
-        .fetch_one(&mut *conn)
-        .await?;
-        entry(conn, row, customer, "CREDIT", movement, balance).await?;
+        let balance: i64 = conn
+            .prepare_cached(
+                "update aggrepay_customers set balance = balance + ? where id = ? returning balance",
+            )?
+            .query_row(params![movement.amount, customer], |r| r.get(0))?;
+        entry(
+            conn,
+            row,
+            customer,
+            PaymentType::Credit,
+            movement,
+            &at,
+            balance,
+        )?;
+    }
+    if let Some(original) = movement.reverses {
+        limits::record_reversal(conn, original)?;
     }
     Ok(Recorded {
         row,
@@ -171,25 +211,27 @@ pub async fn record(
     })
 }
 
-async fn entry(
-    conn: &mut SqliteConnection,
+/// Inserts one entry of `movement` and counts it in the wallet's limit totals.
+fn entry(
+    conn: &Connection,
     transaction_row: i64,
     customer: i64,
-    payment_type: &str,
+    payment_type: PaymentType,
     movement: &Movement<'_>,
+    at: &str,
     balance_after: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), DbError> {
+    conn.prepare_cached(
         "insert into aggrepay_entries (transaction_row, customer_row, payment_type, amount, \
          balance_after, created_at) values (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(transaction_row)
-    .bind(customer)
-    .bind(payment_type)
-    .bind(movement.amount)
-    .bind(balance_after)
-    .bind(stamp(movement.at))
-    .execute(conn)
-    .await?;
-    Ok(())
+    )?
+    .execute(params![
+        transaction_row,
+        customer,
+        payment_type.as_str(),
+        movement.amount,
+        balance_after,
+        at
+    ])?;
+    limits::record_entry(conn, customer, movement, payment_type)
 }

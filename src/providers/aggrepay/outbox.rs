@@ -21,9 +21,9 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sqlx::Row;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -64,45 +64,45 @@ pub async fn otps(
         .as_deref()
         .map(str::trim)
         .filter(|k| !k.is_empty());
-    let mut conn = state.db.acquire().await?;
-    let merchant: Option<i64> = match api_key {
-        None => None,
-        Some(key) => Some(
-            sqlx::query_scalar("select id from aggrepay_merchants where api_key = ?")
-                .bind(key)
-                .fetch_optional(&mut *conn)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::not_found(format!("no AggrePay merchant has api_key `{key}`"))
-                })?,
-        ),
-    };
-    let rows = sqlx::query(
-        "select o.mobile_number, o.otp, o.purpose, o.created_at, o.expires_at, o.used, \
-         o.superseded, m.api_key from aggrepay_otps o \
-         join aggrepay_merchants m on m.id = o.merchant_id \
-         where (?1 is null or o.mobile_number = ?1) and (?2 is null or o.merchant_id = ?2) \
-         order by o.created_at, o.id",
-    )
-    .bind(&mobile)
-    .bind(merchant)
-    .fetch_all(&mut *conn)
-    .await?;
-    let list = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "mobile_number": r.get::<String, _>("mobile_number"),
-                "otp": r.get::<String, _>("otp"),
-                "purpose": r.get::<String, _>("purpose"),
-                "created_at": india_time(r.get("created_at")),
-                "expires_at": india_time(r.get("expires_at")),
-                "used": r.get::<i64, _>("used") != 0,
-                "superseded": r.get::<i64, _>("superseded") != 0,
-                "api_key": r.get::<String, _>("api_key"),
-            })
+    let list = state
+        .db
+        .read(|conn| -> Result<Vec<Value>, ApiError> {
+            let merchant: Option<i64> = match api_key {
+                None => None,
+                Some(key) => Some(
+                    conn.prepare_cached("select id from aggrepay_merchants where api_key = ?")?
+                        .query_row([key], |r| r.get(0))
+                        .optional()?
+                        .ok_or_else(|| {
+                            ApiError::not_found(format!("no AggrePay merchant has api_key `{key}`"))
+                        })?,
+                ),
+            };
+            let list = conn
+                .prepare_cached(
+                    "select o.mobile_number, o.otp, o.purpose, o.created_at, o.expires_at, \
+                     o.used, o.superseded, m.api_key from aggrepay_otps o \
+                     join aggrepay_merchants m on m.id = o.merchant_id \
+                     where (?1 is null or o.mobile_number = ?1) \
+                     and (?2 is null or o.merchant_id = ?2) \
+                     order by o.created_at, o.id",
+                )?
+                .query_map(rusqlite::params![mobile, merchant], |r| {
+                    Ok(json!({
+                        "mobile_number": r.get::<_, String>("mobile_number")?,
+                        "otp": r.get::<_, String>("otp")?,
+                        "purpose": r.get::<_, String>("purpose")?,
+                        "created_at": india_time(r.get("created_at")?),
+                        "expires_at": india_time(r.get("expires_at")?),
+                        "used": r.get::<_, i64>("used")? != 0,
+                        "superseded": r.get::<_, i64>("superseded")? != 0,
+                        "api_key": r.get::<_, String>("api_key")?,
+                    }))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(list)
         })
-        .collect();
+        .await?;
     Ok(Json(Value::Array(list)))
 }
 

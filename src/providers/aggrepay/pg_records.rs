@@ -15,16 +15,16 @@ use super::amount::to_paise;
 use super::ledger::stamp;
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
-use crate::db;
+use crate::db::{self, DbError};
 use crate::money::Amount;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use rand::Rng;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sqlx::SqliteConnection;
 
 /// The magic prefix of a gateway id that needs no record.
 pub const MAGIC_PREFIX: &str = "PGTEST-";
@@ -80,48 +80,46 @@ pub async fn create(
             "pg_transaction_id: at most {MAX_ID_LENGTH} characters"
         )));
     }
-    let mut tx = db::begin_write(&state.db).await?;
-    let merchant: i64 = sqlx::query_scalar("select id from aggrepay_merchants where api_key = ?")
-        .bind(&api_key)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found(format!("no AggrePay merchant with api_key `{api_key}`"))
-        })?;
-    let now = state.clock.now();
-    let mut attempts = 0;
-    let id = loop {
-        attempts += 1;
-        let id = given.clone().unwrap_or_else(|| {
-            format!(
-                "PG{}",
-                rand::rng().random_range(100_000_000_000u64..=999_999_999_999)
-            )
-        });
-        let inserted = sqlx::query(
-            "insert into aggrepay_pg_transactions (merchant_id, pg_transaction_id, amount, used, created_at) \
-             values (?, ?, ?, 0, ?)",
-        )
-        .bind(merchant)
-        .bind(&id)
-        .bind(paise)
-        .bind(stamp(now))
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => break id,
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                if given.is_some() || attempts >= 10 {
-                    return Err(ApiError::conflict(
-                        format!("this merchant already has pg_transaction_id `{id}`"),
-                        json!({"pg_transaction_id": id}),
-                    ));
+    let (id, now) = state
+        .db
+        .write(|tx| -> Result<_, ApiError> {
+            let merchant: i64 = tx
+                .prepare_cached("select id from aggrepay_merchants where api_key = ?")?
+                .query_row([&api_key], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| {
+                    ApiError::not_found(format!("no AggrePay merchant with api_key `{api_key}`"))
+                })?;
+            let now = state.clock.now();
+            let mut insert = tx.prepare_cached(
+                "insert into aggrepay_pg_transactions \
+                 (merchant_id, pg_transaction_id, amount, used, created_at) \
+                 values (?, ?, ?, 0, ?)",
+            )?;
+            let mut attempts = 0;
+            loop {
+                attempts += 1;
+                let id = given.clone().unwrap_or_else(|| {
+                    format!(
+                        "PG{}",
+                        rand::rng().random_range(100_000_000_000u64..=999_999_999_999)
+                    )
+                });
+                match insert.execute(rusqlite::params![merchant, id, paise, stamp(now)]) {
+                    Ok(_) => return Ok((id, now)),
+                    Err(e) if db::is_unique_violation(&e) => {
+                        if given.is_some() || attempts >= 10 {
+                            return Err(ApiError::conflict(
+                                format!("this merchant already has pg_transaction_id `{id}`"),
+                                json!({"pg_transaction_id": id}),
+                            ));
+                        }
+                    }
+                    Err(e) => return Err(e.into()),
                 }
             }
-            Err(e) => return Err(e.into()),
-        }
-    };
-    tx.commit().await?;
+        })
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -135,7 +133,7 @@ pub async fn create(
 }
 
 /// A merchant's gateway record.
-#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy)]
 pub struct PgRecord {
     pub id: i64,
     /// Paise.
@@ -143,53 +141,64 @@ pub struct PgRecord {
     pub used: bool,
 }
 
-pub async fn find(
-    conn: &mut SqliteConnection,
+impl PgRecord {
+    fn from_row(row: &rusqlite::Row) -> rusqlite::Result<Self> {
+        Ok(PgRecord {
+            id: row.get("id")?,
+            amount: row.get("amount")?,
+            used: row.get("used")?,
+        })
+    }
+}
+
+pub fn find(
+    conn: &Connection,
     merchant: i64,
     pg_transaction_id: &str,
-) -> Result<Option<PgRecord>, sqlx::Error> {
-    sqlx::query_as("select id, amount, used from aggrepay_pg_transactions where merchant_id = ? and pg_transaction_id = ?")
-        .bind(merchant)
-        .bind(pg_transaction_id)
-        .fetch_optional(conn)
-        .await
+) -> Result<Option<PgRecord>, DbError> {
+    conn.prepare_cached(
+        "select id, amount, used from aggrepay_pg_transactions \
+         where merchant_id = ? and pg_transaction_id = ?",
+    )?
+    .query_row(
+        rusqlite::params![merchant, pg_transaction_id],
+        PgRecord::from_row,
+    )
+    .optional()
 }
 
 /// Marks a record used; false when it already was (inside the caller's write transaction).
-pub async fn use_record(
-    conn: &mut SqliteConnection,
-    record: PgRecord,
-) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("update aggrepay_pg_transactions set used = 1 where id = ? and used = 0")
-            .bind(record.id)
-            .execute(conn)
-            .await?;
-    Ok(done.rows_affected() == 1)
+pub fn use_record(conn: &Connection, record: PgRecord) -> Result<bool, DbError> {
+    let changed = conn
+        .prepare_cached("update aggrepay_pg_transactions set used = 1 where id = ? and used = 0")?
+        .execute([record.id])?;
+    Ok(changed == 1)
 }
 
 /// Writes a `PGTEST-` id as a used record of this amount; false when the merchant already has
 /// that id.
-pub async fn use_magic(
-    conn: &mut SqliteConnection,
+pub fn use_magic(
+    conn: &Connection,
     merchant: i64,
     pg_transaction_id: &str,
     amount: i64,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, sqlx::Error> {
-    let inserted = sqlx::query(
-        "insert into aggrepay_pg_transactions (merchant_id, pg_transaction_id, amount, used, created_at) \
-         values (?, ?, ?, 1, ?)",
-    )
-    .bind(merchant)
-    .bind(pg_transaction_id)
-    .bind(amount)
-    .bind(stamp(now))
-    .execute(conn)
-    .await;
+) -> Result<bool, DbError> {
+    let inserted = conn
+        .prepare_cached(
+            "insert into aggrepay_pg_transactions \
+             (merchant_id, pg_transaction_id, amount, used, created_at) \
+             values (?, ?, ?, 1, ?)",
+        )?
+        .execute(rusqlite::params![
+            merchant,
+            pg_transaction_id,
+            amount,
+            stamp(now)
+        ]);
     match inserted {
         Ok(_) => Ok(true),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+        Err(e) if db::is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e),
     }
 }

@@ -2,6 +2,7 @@
 //! says), multipart, or a JSON object; every value trimmed, an empty value as if absent.
 
 use bytes::Bytes;
+use futures_util::FutureExt;
 use serde_json::Value;
 
 /// The posted fields, in the order they came, names as sent (`Hash` is `hash`).
@@ -12,7 +13,7 @@ pub struct Fields {
 }
 
 impl Fields {
-    pub async fn read(content_type: Option<&str>, body: &Bytes) -> Fields {
+    pub fn read(content_type: Option<&str>, body: &Bytes) -> Fields {
         let content_type = content_type.unwrap_or_default();
         let media_type = content_type.to_ascii_lowercase();
         let starts_json = body
@@ -21,7 +22,7 @@ impl Fields {
             .is_some_and(|b| *b == b'{');
         let mut not_text = Vec::new();
         let raw: Vec<(String, String)> = if media_type.starts_with("multipart/form-data") {
-            read_multipart(content_type, body.clone()).await
+            read_multipart(content_type, body.clone())
         } else if starts_json {
             match serde_json::from_slice::<serde_json::Map<String, Value>>(body) {
                 Ok(object) => object
@@ -84,7 +85,15 @@ fn scalar(value: Value) -> Option<String> {
     }
 }
 
-async fn read_multipart(content_type: &str, body: Bytes) -> Vec<(String, String)> {
+/// The fields of a multipart body. The whole body is in memory, so the parser never waits:
+/// its future completes on the first poll.
+fn read_multipart(content_type: &str, body: Bytes) -> Vec<(String, String)> {
+    multipart_fields(content_type, body)
+        .now_or_never()
+        .unwrap_or_default()
+}
+
+async fn multipart_fields(content_type: &str, body: Bytes) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     let Ok(boundary) = multer::parse_boundary(content_type) else {
         return pairs;
@@ -105,18 +114,29 @@ async fn read_multipart(content_type: &str, body: Bytes) -> Vec<(String, String)
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn forms_and_json_objects_are_read_trimmed_with_empty_values_absent() {
-        let form = Fields::read(None, &Bytes::from_static(b"api_key=+k+&email=&Hash=ABC")).await;
+    #[test]
+    fn forms_and_json_objects_are_read_trimmed_with_empty_values_absent() {
+        let form = Fields::read(None, &Bytes::from_static(b"api_key=+k+&email=&Hash=ABC"));
         assert_eq!(form.get("api_key"), Some("k"));
         assert_eq!(form.get("email"), None);
         assert_eq!(form.get("hash"), Some("ABC"));
         let json = Fields::read(
             Some("application/json"),
             &Bytes::from_static(br#"{"amount": 10.5, "mpin": "1234", "x": null}"#),
-        )
-        .await;
+        );
         assert_eq!(json.get("amount"), Some("10.5"));
         assert_eq!(json.get("x"), None);
+    }
+
+    #[test]
+    fn multipart_bodies_are_read_without_waiting() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\n k \r\n\
+                    --XyZ\r\nContent-Disposition: form-data; name=\"Hash\"\r\n\r\nABC\r\n--XyZ--\r\n";
+        let fields = Fields::read(
+            Some("multipart/form-data; boundary=XyZ"),
+            &Bytes::from_static(body.as_bytes()),
+        );
+        assert_eq!(fields.get("api_key"), Some("k"));
+        assert_eq!(fields.get("hash"), Some("ABC"));
     }
 }

@@ -3,6 +3,7 @@
 
 use super::hash::response_hash;
 use super::php_json;
+use crate::db::DbError;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -71,8 +72,8 @@ impl WalletError {
     }
 }
 
-impl From<sqlx::Error> for WalletError {
-    fn from(error: sqlx::Error) -> Self {
+impl From<DbError> for WalletError {
+    fn from(error: DbError) -> Self {
         tracing::error!(%error, "aggrepay: database error");
         WalletError::Internal
     }

@@ -7,7 +7,6 @@ use super::rules::normalize_msisdn;
 use super::store;
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
-use crate::db;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -45,38 +44,41 @@ pub async fn act(
     let ActBody { action } = parse_json(&body)?;
     let unknown = || ApiError::not_found(format!("batch {batch_id} has no customer {msisdn}"));
     let msisdn = normalize_msisdn(&msisdn).ok_or_else(unknown)?;
-    let mut tx = db::begin_write(&state.db).await?;
-    let batch = store::find_batch(&mut tx, &batch_id, None)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no batch {batch_id}")))?;
-    let customer = batch
-        .customers
-        .iter()
-        .find(|c| c.msisdn == msisdn)
-        .ok_or_else(unknown)?;
-    let Some(request) = &customer.request else {
-        return Err(ApiError::conflict(
-            format!("{msisdn} is not a Chillr user: no collect request was generated"),
-            json!({"payment_status": null}),
-        ));
-    };
-    let now = state.clock.now();
-    let current = timeline(&batch, now).effective(&msisdn, request.status, request.acted_at);
-    if current.status != PaymentStatus::Pending {
-        return Err(ApiError::conflict(
-            format!("the collect request is already {}", current.status.as_str()),
-            json!({"payment_status": current.status.as_str()}),
-        ));
-    }
-    let status = match action {
-        Action::Pay => PaymentStatus::Paid,
-        Action::Decline => PaymentStatus::Declined,
-    };
-    store::set_status(&mut tx, batch.id, &msisdn, status, now).await?;
-    let batch = store::find_batch(&mut tx, &batch_id, None)
-        .await?
-        .ok_or_else(|| ApiError::internal("the batch vanished inside its transaction"))?;
-    tx.commit().await?;
+    let (batch, now) = state
+        .db
+        .write(|tx| -> Result<_, ApiError> {
+            let batch = store::find_batch(tx, &batch_id, None)?
+                .ok_or_else(|| ApiError::not_found(format!("no batch {batch_id}")))?;
+            let customer = batch
+                .customers
+                .iter()
+                .find(|c| c.msisdn == msisdn)
+                .ok_or_else(unknown)?;
+            let Some(request) = &customer.request else {
+                return Err(ApiError::conflict(
+                    format!("{msisdn} is not a Chillr user: no collect request was generated"),
+                    json!({"payment_status": null}),
+                ));
+            };
+            let now = state.clock.now();
+            let current =
+                timeline(&batch, now).effective(&msisdn, request.status, request.acted_at);
+            if current.status != PaymentStatus::Pending {
+                return Err(ApiError::conflict(
+                    format!("the collect request is already {}", current.status.as_str()),
+                    json!({"payment_status": current.status.as_str()}),
+                ));
+            }
+            let status = match action {
+                Action::Pay => PaymentStatus::Paid,
+                Action::Decline => PaymentStatus::Declined,
+            };
+            store::set_status(tx, batch.id, &msisdn, status, now)?;
+            let batch = store::find_batch(tx, &batch_id, None)?
+                .ok_or_else(|| ApiError::internal("the batch vanished inside its transaction"))?;
+            Ok((batch, now))
+        })
+        .await?;
     Ok(Json(status_view(&batch, now)))
 }
 
@@ -115,8 +117,9 @@ pub async fn register_users(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut tx = db::begin_write(&state.db).await?;
-    store::register_users(&mut tx, &normalized).await?;
-    tx.commit().await?;
+    state
+        .db
+        .write(|tx| store::register_users(tx, &normalized))
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({"registered": normalized}))))
 }

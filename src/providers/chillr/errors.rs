@@ -1,6 +1,7 @@
 //! Chillr's failure codes: one variant per documented code, answered as Chillr answers
 //! them (HTTP 200, `"status":"failure"`, the code as a JSON number, the documented message).
 
+use crate::db::DbError;
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -69,8 +70,8 @@ impl ChillrError {
     }
 }
 
-impl From<sqlx::Error> for ChillrError {
-    fn from(error: sqlx::Error) -> Self {
+impl From<DbError> for ChillrError {
+    fn from(error: DbError) -> Self {
         tracing::error!(%error, "chillr: database error");
         ChillrError::Internal
     }

@@ -6,12 +6,13 @@ use super::ids::{self, is_batch_id, is_transaction_id};
 use super::lifecycle::PaymentStatus;
 use super::rules::{format_expiry_date, normalize_msisdn, parse_amount, parse_expiry_date};
 use super::store::{self, CustomerRecord, NewBatch, Request};
+use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
 use crate::text::NonEmpty;
 use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::SqliteConnection;
 use std::collections::HashSet;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -26,13 +27,24 @@ pub struct Section {
     pub batches: Vec<Batch>,
 }
 
-#[derive(Debug, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Merchant {
-    #[sqlx(try_from = "String")]
     pub api_key: NonEmpty,
-    #[sqlx(try_from = "String")]
     pub api_secret_key: NonEmpty,
+}
+
+impl Merchant {
+    fn from_row(row: &Row) -> rusqlite::Result<Self> {
+        let non_empty = |column: &str| {
+            NonEmpty::try_from(row.get::<_, String>(column)?)
+                .map_err(|message| store::bad_value(row, column, message))
+        };
+        Ok(Merchant {
+            api_key: non_empty("api_key")?,
+            api_secret_key: non_empty("api_secret_key")?,
+        })
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -83,18 +95,13 @@ fn pending() -> FixtureStatus {
     FixtureStatus::Pending
 }
 
-pub async fn load(
-    conn: &mut SqliteConnection,
-    section: &Value,
-    now: DateTime<Utc>,
-) -> Result<(), SectionError> {
+pub fn load(conn: &Connection, section: &Value, now: DateTime<Utc>) -> Result<(), SectionError> {
     let section: Section = parse_section(section)?;
+    let mut insert_merchant = conn
+        .prepare_cached("insert into chillr_merchants (api_key, api_secret_key) values (?, ?)")?;
     for (i, merchant) in section.merchants.iter().enumerate() {
-        sqlx::query("insert into chillr_merchants (api_key, api_secret_key) values (?, ?)")
-            .bind(merchant.api_key.as_str())
-            .bind(merchant.api_secret_key.as_str())
-            .execute(&mut *conn)
-            .await
+        insert_merchant
+            .execute([merchant.api_key.as_str(), merchant.api_secret_key.as_str()])
             .map_err(|e| {
                 on_duplicate(
                     e,
@@ -116,19 +123,18 @@ pub async fn load(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    store::register_users(conn, &users).await?;
+    store::register_users(conn, &users)?;
     for (i, batch) in section.batches.iter().enumerate() {
         let at = format!("batches[{i}]");
-        let new = check_batch(conn, batch, &at, now).await?;
+        let new = check_batch(conn, batch, &at, now)?;
         store::insert_batch(conn, &new)
-            .await
             .map_err(|e| on_duplicate(e, at.clone(), "batch_id or transaction_id".into()))?;
     }
     Ok(())
 }
 
-async fn check_batch(
-    conn: &mut SqliteConnection,
+fn check_batch(
+    conn: &Connection,
     batch: &Batch,
     at: &str,
     now: DateTime<Utc>,
@@ -147,14 +153,12 @@ async fn check_batch(
         Some(id) => id.clone(),
         None => ids::batch_id(created_at),
     };
-    let merchant = store::merchant_by_api_key(conn, &batch.api_key)
-        .await?
-        .ok_or_else(|| {
-            problem(
-                "api_key",
-                format!("no merchant with api_key `{}` is loaded", batch.api_key),
-            )
-        })?;
+    let merchant = store::merchant_by_api_key(conn, &batch.api_key)?.ok_or_else(|| {
+        problem(
+            "api_key",
+            format!("no merchant with api_key `{}` is loaded", batch.api_key),
+        )
+    })?;
     if batch.name.is_empty() || batch.name.chars().count() > 100 {
         return Err(problem("name", "must have 1 to 100 characters".into()).into());
     }
@@ -243,14 +247,14 @@ async fn check_batch(
     })
 }
 
-pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
-    let merchants: Vec<Merchant> =
-        sqlx::query_as("select api_key, api_secret_key from chillr_merchants order by id")
-            .fetch_all(&mut *conn)
-            .await?;
-    let users = store::all_users(conn).await?;
+pub fn export(conn: &Connection) -> Result<Value, DbError> {
+    let merchants = conn
+        .prepare_cached("select api_key, api_secret_key from chillr_merchants order by id")?
+        .query_map([], Merchant::from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let users = store::all_users(conn)?;
     let mut batches = Vec::new();
-    for batch in store::all_batches(conn).await? {
+    for batch in store::all_batches(conn)? {
         batches.push(Batch {
             batch_id: Some(batch.batch_id),
             api_key: batch.api_key,

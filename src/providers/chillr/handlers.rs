@@ -7,13 +7,14 @@ use super::rules::{format_expiry_date, normalize_msisdn, parse_amount, parse_exp
 use super::store::{self, CustomerRecord, NewBatch, Request, StoredBatch};
 use super::wire::{Field, Params};
 use crate::app::AppState;
-use crate::db;
+use crate::db::{self, DbError};
 use crate::timezone::india;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::Connection;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 
@@ -47,14 +48,13 @@ fn required(params: &Params, name: &str, missing: ChillrError) -> Result<Field, 
 }
 
 /// 57 for an unknown api_key, then 56 for a wrong secret.
-async fn authenticate(
-    state: &AppState,
+fn authenticate(
+    conn: &Connection,
     api_key: &Field,
     secret: &Field,
 ) -> Result<store::Merchant, ChillrError> {
-    let mut conn = state.db.acquire().await?;
     let merchant = match api_key.text() {
-        Some(key) => store::merchant_by_api_key(&mut conn, key).await?,
+        Some(key) => store::merchant_by_api_key(conn, key)?,
         None => None,
     };
     let merchant = merchant.ok_or(ChillrError::MerchantNotFound)?;
@@ -74,8 +74,9 @@ async fn create_batch(state: &AppState, params: &Params) -> Result<Value, Chillr
         .text()
         .and_then(parse_expiry_date)
         .ok_or(ChillrError::ExpiryDateFormat)?;
-    let merchant = authenticate(state, &api_key, &secret).await?;
 
+    // The checks that need no database run first; their verdict is given after
+    // authentication (57 and 56 come before 58 and 59), in the transaction that writes.
     let now = state.clock.now();
     let mut reasons = Vec::new();
     if expiry_date < now.with_timezone(&india()).date_naive() {
@@ -134,26 +135,26 @@ async fn create_batch(state: &AppState, params: &Params) -> Result<Value, Chillr
             }
         }
     }
-    if !reasons.is_empty() {
-        return Err(ChillrError::InvalidParameters(reasons));
-    }
-    if valid.iter().any(|(msisdn, _)| msisdn == OUTAGE_MSISDN) {
-        return Err(ChillrError::Internal);
-    }
-
-    let msisdns: Vec<String> = valid.iter().map(|(m, _)| m.clone()).collect();
-    let users = {
-        let mut conn = state.db.acquire().await?;
-        store::chillr_users_among(&mut conn, &msisdns).await?
+    let refusal = if !reasons.is_empty() {
+        Some(ChillrError::InvalidParameters(reasons))
+    } else if valid.iter().any(|(msisdn, _)| msisdn == OUTAGE_MSISDN) {
+        Some(ChillrError::Internal)
+    } else {
+        None
     };
-    if users.is_empty() {
-        return Err(ChillrError::InvalidParameters(vec![
-            "None of the customers are Chillr users.".into(),
-        ]));
-    }
+    let msisdns: Vec<String> = valid.iter().map(|(m, _)| m.clone()).collect();
+    let new = Submitted {
+        api_key: &api_key,
+        secret: &secret,
+        refusal,
+        name: &name,
+        expiry_date,
+        now,
+        customers: &valid,
+        msisdns: &msisdns,
+    };
+    let (batch, users) = insert_with_fresh_ids(state, &new).await?;
     let non_chillr: Vec<&String> = msisdns.iter().filter(|m| !users.contains(*m)).collect();
-    let batch =
-        insert_with_fresh_ids(state, merchant.id, name, expiry_date, now, &valid, &users).await?;
     Ok(json!({
         "status": "success",
         "status_code": 0,
@@ -162,43 +163,86 @@ async fn create_batch(state: &AppState, params: &Params) -> Result<Value, Chillr
     }))
 }
 
-/// Writes the batch in one transaction; on the (astronomically rare) clash of a random id
-/// with an existing one, draws new ids and tries again.
+/// A collect request as checked without the database.
+struct Submitted<'a> {
+    api_key: &'a Field,
+    secret: &'a Field,
+    /// The answer owed once the merchant is authenticated (58 or 59), if any.
+    refusal: Option<ChillrError>,
+    name: &'a str,
+    expiry_date: NaiveDate,
+    now: DateTime<Utc>,
+    customers: &'a [(String, String)],
+    msisdns: &'a [String],
+}
+
+/// Why one attempt at writing a batch failed.
+enum Failed {
+    Refused(ChillrError),
+    Database(DbError),
+}
+
+impl From<DbError> for Failed {
+    fn from(error: DbError) -> Self {
+        Failed::Database(error)
+    }
+}
+
+impl From<ChillrError> for Failed {
+    fn from(error: ChillrError) -> Self {
+        Failed::Refused(error)
+    }
+}
+
+/// Authenticates, finds the Chillr users and writes the batch in one transaction, answering
+/// the batch id and the users; on the (astronomically rare) clash of a random id with an
+/// existing one, draws new ids and tries again.
 async fn insert_with_fresh_ids(
     state: &AppState,
-    merchant_id: i64,
-    name: String,
-    expiry_date: chrono::NaiveDate,
-    now: DateTime<Utc>,
-    customers: &[(String, String)],
-    users: &HashSet<String>,
-) -> Result<String, ChillrError> {
+    new: &Submitted<'_>,
+) -> Result<(String, HashSet<String>), ChillrError> {
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let batch = NewBatch {
-            batch_id: ids::batch_id(now),
-            merchant_id,
-            name: name.clone(),
-            expiry_date,
-            created_at: now,
-            customers: customers
-                .iter()
-                .map(|(msisdn, amount)| CustomerRecord {
-                    msisdn: msisdn.clone(),
-                    amount: amount.clone(),
-                    request: users.contains(msisdn).then(|| new_request(msisdn, now)),
-                })
-                .collect(),
-        };
-        let mut tx = db::begin_write(&state.db).await?;
-        match store::insert_batch(&mut tx, &batch).await {
-            Ok(()) => {
-                tx.commit().await?;
-                return Ok(batch.batch_id);
-            }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempts < 5 => continue,
-            Err(e) => return Err(e.into()),
+        let written = state
+            .db
+            .write(|tx| -> Result<_, Failed> {
+                let merchant = authenticate(tx, new.api_key, new.secret)?;
+                if let Some(refusal) = &new.refusal {
+                    return Err(refusal.clone().into());
+                }
+                let users = store::chillr_users_among(tx, new.msisdns)?;
+                if users.is_empty() {
+                    return Err(ChillrError::InvalidParameters(vec![
+                        "None of the customers are Chillr users.".into(),
+                    ])
+                    .into());
+                }
+                let batch = NewBatch {
+                    batch_id: ids::batch_id(new.now),
+                    merchant_id: merchant.id,
+                    name: new.name.to_string(),
+                    expiry_date: new.expiry_date,
+                    created_at: new.now,
+                    customers: new
+                        .customers
+                        .iter()
+                        .map(|(msisdn, amount)| CustomerRecord {
+                            msisdn: msisdn.clone(),
+                            amount: amount.clone(),
+                            request: users.contains(msisdn).then(|| new_request(msisdn, new.now)),
+                        })
+                        .collect(),
+                };
+                store::insert_batch(tx, &batch)?;
+                Ok((batch.batch_id, users))
+            })
+            .await;
+        match written {
+            Ok(written) => return Ok(written),
+            Err(Failed::Database(e)) if db::is_unique_violation(&e) && attempts < 5 => continue,
+            Err(Failed::Database(e)) => return Err(e.into()),
+            Err(Failed::Refused(e)) => return Err(e),
         }
     }
 }
@@ -221,14 +265,16 @@ async fn batch_status_of(state: &AppState, params: &Params) -> Result<Value, Chi
     let api_key = required(params, "api_key", ChillrError::ApiKeyMissing)?;
     let secret = required(params, "api_secret_key", ChillrError::ApiSecretKeyMissing)?;
     let batch_id = required(params, "batch_id", ChillrError::BatchIdMissing)?;
-    let merchant = authenticate(state, &api_key, &secret).await?;
-    let batch = match batch_id.text() {
-        Some(batch_id) => {
-            let mut conn = state.db.acquire().await?;
-            store::find_batch(&mut conn, batch_id, Some(merchant.id)).await?
-        }
-        None => None,
-    };
+    let batch = state
+        .db
+        .read(|conn| -> Result<_, ChillrError> {
+            let merchant = authenticate(conn, &api_key, &secret)?;
+            match batch_id.text() {
+                Some(batch_id) => Ok(store::find_batch(conn, batch_id, Some(merchant.id))?),
+                None => Ok(None),
+            }
+        })
+        .await?;
     let batch = batch.ok_or(ChillrError::BatchNotFound)?;
     Ok(json!({
         "status": "success",

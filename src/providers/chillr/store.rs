@@ -4,10 +4,11 @@
 //! batch of 10,000 customers is one insert inside the caller's transaction.
 
 use super::lifecycle::PaymentStatus;
+use crate::db::DbError;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::json;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 use std::collections::{HashMap, HashSet};
 
 pub struct Merchant {
@@ -54,72 +55,69 @@ pub fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn parse_stamp(text: &str) -> Result<DateTime<Utc>, sqlx::Error> {
+fn parse_stamp(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| sqlx::Error::Decode(format!("bad stored time `{text}`: {e}").into()))
+        .map_err(|e| format!("bad stored time `{text}`: {e}"))
 }
 
-pub async fn merchant_by_api_key(
-    conn: &mut SqliteConnection,
-    api_key: &str,
-) -> Result<Option<Merchant>, sqlx::Error> {
-    let row = sqlx::query("select id, api_secret_key from chillr_merchants where api_key = ?")
-        .bind(api_key)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|r| Merchant {
-        id: r.get("id"),
-        api_secret_key: r.get("api_secret_key"),
-    }))
+/// A stored value of `column` the code cannot read back.
+pub fn bad_value(row: &Row, column: &str, message: String) -> DbError {
+    let index = row.as_ref().column_index(column).unwrap_or(usize::MAX);
+    DbError::FromSqlConversionFailure(index, Type::Text, message.into())
+}
+
+pub fn merchant_by_api_key(conn: &Connection, api_key: &str) -> Result<Option<Merchant>, DbError> {
+    conn.prepare_cached("select id, api_secret_key from chillr_merchants where api_key = ?")?
+        .query_row([api_key], |r| {
+            Ok(Merchant {
+                id: r.get("id")?,
+                api_secret_key: r.get("api_secret_key")?,
+            })
+        })
+        .optional()
 }
 
 /// Which of these msisdns are registered Chillr users.
-pub async fn chillr_users_among(
-    conn: &mut SqliteConnection,
+pub fn chillr_users_among(
+    conn: &Connection,
     msisdns: &[String],
-) -> Result<HashSet<String>, sqlx::Error> {
+) -> Result<HashSet<String>, DbError> {
     let list = serde_json::to_string(msisdns).expect("strings serialize");
-    let found: Vec<String> = sqlx::query_scalar(
+    conn.prepare_cached(
         "select msisdn from chillr_users where msisdn in (select value from json_each(?))",
-    )
-    .bind(list)
-    .fetch_all(conn)
-    .await?;
-    Ok(found.into_iter().collect())
+    )?
+    .query_map([list], |r| r.get(0))?
+    .collect()
 }
 
 /// Registers users; ones already registered are left as they are.
-pub async fn register_users(
-    conn: &mut SqliteConnection,
-    msisdns: &[String],
-) -> Result<(), sqlx::Error> {
+pub fn register_users(conn: &Connection, msisdns: &[String]) -> Result<(), DbError> {
     let list = serde_json::to_string(msisdns).expect("strings serialize");
-    sqlx::query(
+    conn.prepare_cached(
         "insert into chillr_users (msisdn) select value from json_each(?) where true \
          on conflict (msisdn) do nothing",
-    )
-    .bind(list)
-    .execute(conn)
-    .await?;
+    )?
+    .execute([list])?;
     Ok(())
 }
 
-pub async fn insert_batch(
-    conn: &mut SqliteConnection,
-    batch: &NewBatch,
-) -> Result<(), sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
-        "insert into chillr_batches (batch_id, merchant_id, name, expiry_date, created_at) \
-         values (?, ?, ?, ?, ?) returning id",
-    )
-    .bind(&batch.batch_id)
-    .bind(batch.merchant_id)
-    .bind(&batch.name)
-    .bind(batch.expiry_date.to_string())
-    .bind(stamp(batch.created_at))
-    .fetch_one(&mut *conn)
-    .await?;
+pub fn insert_batch(conn: &Connection, batch: &NewBatch) -> Result<(), DbError> {
+    let id: i64 = conn
+        .prepare_cached(
+            "insert into chillr_batches (batch_id, merchant_id, name, expiry_date, created_at) \
+             values (?, ?, ?, ?, ?) returning id",
+        )?
+        .query_row(
+            rusqlite::params![
+                batch.batch_id,
+                batch.merchant_id,
+                batch.name,
+                batch.expiry_date.to_string(),
+                stamp(batch.created_at),
+            ],
+            |r| r.get(0),
+        )?;
     let rows: Vec<_> = batch
         .customers
         .iter()
@@ -136,88 +134,96 @@ pub async fn insert_batch(
             })
         })
         .collect();
-    sqlx::query(
+    conn.prepare_cached(
         "insert into chillr_customers \
          (batch_id, position, msisdn, amount, transaction_id, payment_status, acted_at) \
          select ?, value ->> '$.p', value ->> '$.m', value ->> '$.a', value ->> '$.t', \
                 value ->> '$.s', value ->> '$.at' \
          from json_each(?)",
-    )
-    .bind(id)
-    .bind(serde_json::to_string(&rows).expect("rows serialize"))
-    .execute(conn)
-    .await?;
+    )?
+    .execute(rusqlite::params![
+        id,
+        serde_json::to_string(&rows).expect("rows serialize")
+    ])?;
     Ok(())
 }
 
 /// A batch by its id; with `merchant_id`, only when it is that merchant's.
-pub async fn find_batch(
-    conn: &mut SqliteConnection,
+pub fn find_batch(
+    conn: &Connection,
     batch_id: &str,
     merchant_id: Option<i64>,
-) -> Result<Option<StoredBatch>, sqlx::Error> {
-    let row = sqlx::query(AssertSqlSafe(format!(
-        "{BATCH_SELECT} where b.batch_id = ?"
-    )))
-    .bind(batch_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    if merchant_id.is_some_and(|m| m != row.get::<i64, _>("merchant_id")) {
+) -> Result<Option<StoredBatch>, DbError> {
+    let found = conn
+        .prepare_cached(&format!("{BATCH_SELECT} where b.batch_id = ?"))?
+        .query_row([batch_id], |row| {
+            let owner: i64 = row.get("merchant_id")?;
+            if merchant_id.is_some_and(|m| m != owner) {
+                return Ok(None);
+            }
+            batch_from(row, Vec::new()).map(Some)
+        })
+        .optional()?
+        .flatten();
+    let Some(mut batch) = found else {
         return Ok(None);
-    }
-    let customers = customers_of(conn, row.get("id")).await?;
-    let batch = batch_from(&row, customers)?;
+    };
+    batch.customers = customers_of(conn, batch.id)?;
     Ok(Some(batch))
 }
 
 const CUSTOMER_COLUMNS: &str = "batch_id, msisdn, amount, transaction_id, payment_status, acted_at";
 
-async fn customers_of(
-    conn: &mut SqliteConnection,
-    batch_row_id: i64,
-) -> Result<Vec<CustomerRecord>, sqlx::Error> {
-    let sql = AssertSqlSafe(format!(
+fn customers_of(conn: &Connection, batch_row_id: i64) -> Result<Vec<CustomerRecord>, DbError> {
+    conn.prepare_cached(&format!(
         "select {CUSTOMER_COLUMNS} from chillr_customers where batch_id = ? order by position"
-    ));
-    let rows = sqlx::query(sql).bind(batch_row_id).fetch_all(conn).await?;
-    rows.iter().map(customer_from).collect()
+    ))?
+    .query_map([batch_row_id], customer_from)?
+    .collect()
 }
 
-fn customer_from(r: &SqliteRow) -> Result<CustomerRecord, sqlx::Error> {
-    let transaction_id: Option<String> = r.get("transaction_id");
+fn customer_from(r: &Row) -> Result<CustomerRecord, DbError> {
+    let transaction_id: Option<String> = r.get("transaction_id")?;
     let request = match transaction_id {
         Some(transaction_id) => {
-            let status: String = r.get("payment_status");
-            let acted_at: Option<String> = r.get("acted_at");
+            let status: String = r.get("payment_status")?;
+            let acted_at: Option<String> = r.get("acted_at")?;
             Some(Request {
                 transaction_id,
                 status: PaymentStatus::parse_stored(&status).ok_or_else(|| {
-                    sqlx::Error::Decode(format!("bad stored status `{status}`").into())
+                    bad_value(r, "payment_status", format!("bad stored status `{status}`"))
                 })?,
-                acted_at: acted_at.as_deref().map(parse_stamp).transpose()?,
+                acted_at: acted_at
+                    .as_deref()
+                    .map(|t| parse_stamp(t).map_err(|m| bad_value(r, "acted_at", m)))
+                    .transpose()?,
             })
         }
         None => None,
     };
     Ok(CustomerRecord {
-        msisdn: r.get("msisdn"),
-        amount: r.get("amount"),
+        msisdn: r.get("msisdn")?,
+        amount: r.get("amount")?,
         request,
     })
 }
 
-fn batch_from(row: &SqliteRow, customers: Vec<CustomerRecord>) -> Result<StoredBatch, sqlx::Error> {
+fn batch_from(row: &Row, customers: Vec<CustomerRecord>) -> Result<StoredBatch, DbError> {
+    let expiry_date: String = row.get("expiry_date")?;
+    let created_at: String = row.get("created_at")?;
     Ok(StoredBatch {
-        id: row.get("id"),
-        batch_id: row.get("batch_id"),
-        api_key: row.get("api_key"),
-        name: row.get("name"),
-        expiry_date: row
-            .get::<String, _>("expiry_date")
-            .parse()
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        created_at: parse_stamp(row.get("created_at"))?,
+        id: row.get("id")?,
+        batch_id: row.get("batch_id")?,
+        api_key: row.get("api_key")?,
+        name: row.get("name")?,
+        expiry_date: expiry_date.parse().map_err(|e| {
+            bad_value(
+                row,
+                "expiry_date",
+                format!("bad stored date `{expiry_date}`: {e}"),
+            )
+        })?,
+        created_at: parse_stamp(&created_at).map_err(|m| bad_value(row, "created_at", m))?,
         customers,
     })
 }
@@ -227,58 +233,49 @@ const BATCH_SELECT: &str = "select b.id, b.batch_id, m.api_key, b.name, b.expiry
 
 /// Every batch with its customers, in creation order (the state export): two queries,
 /// whatever the number of batches.
-pub async fn all_batches(conn: &mut SqliteConnection) -> Result<Vec<StoredBatch>, sqlx::Error> {
-    let batches = sqlx::query(AssertSqlSafe(format!("{BATCH_SELECT} order by b.id")))
-        .fetch_all(&mut *conn)
-        .await?;
-    let customers = sqlx::query(AssertSqlSafe(format!(
-        "select {CUSTOMER_COLUMNS} from chillr_customers order by batch_id, position"
-    )))
-    .fetch_all(conn)
-    .await?;
+pub fn all_batches(conn: &Connection) -> Result<Vec<StoredBatch>, DbError> {
     let mut by_batch: HashMap<i64, Vec<CustomerRecord>> = HashMap::new();
-    for row in &customers {
+    let mut customers = conn.prepare_cached(&format!(
+        "select {CUSTOMER_COLUMNS} from chillr_customers order by batch_id, position"
+    ))?;
+    let mut rows = customers.query([])?;
+    while let Some(row) = rows.next()? {
         by_batch
-            .entry(row.get("batch_id"))
+            .entry(row.get("batch_id")?)
             .or_default()
             .push(customer_from(row)?);
     }
-    batches
-        .iter()
-        .map(|row| {
-            batch_from(
-                row,
-                by_batch
-                    .remove(&row.get::<i64, _>("id"))
-                    .unwrap_or_default(),
-            )
-        })
+    conn.prepare_cached(&format!("{BATCH_SELECT} order by b.id"))?
+        .query_map([], |row| {
+            let id: i64 = row.get("id")?;
+            batch_from(row, by_batch.remove(&id).unwrap_or_default())
+        })?
         .collect()
 }
 
-pub async fn all_users(conn: &mut SqliteConnection) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("select msisdn from chillr_users order by id")
-        .fetch_all(conn)
-        .await
+pub fn all_users(conn: &Connection) -> Result<Vec<String>, DbError> {
+    conn.prepare_cached("select msisdn from chillr_users order by id")?
+        .query_map([], |r| r.get(0))?
+        .collect()
 }
 
 /// Records the customer's action on a pending request.
-pub async fn set_status(
-    conn: &mut SqliteConnection,
+pub fn set_status(
+    conn: &Connection,
     batch_row_id: i64,
     msisdn: &str,
     status: PaymentStatus,
     acted_at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), DbError> {
+    conn.prepare_cached(
         "update chillr_customers set payment_status = ?, acted_at = ? \
          where batch_id = ? and msisdn = ? and payment_status = 'pending'",
-    )
-    .bind(status.as_str())
-    .bind(stamp(acted_at))
-    .bind(batch_row_id)
-    .bind(msisdn)
-    .execute(conn)
-    .await?;
+    )?
+    .execute(rusqlite::params![
+        status.as_str(),
+        stamp(acted_at),
+        batch_row_id,
+        msisdn
+    ])?;
     Ok(())
 }

@@ -5,7 +5,6 @@
 use super::records::{self, InvoiceRecord, PaymentRecord, RecordError, UserRecord};
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
-use crate::db;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -28,11 +27,11 @@ fn refused(error: RecordError) -> ApiError {
 #[utoipa::path(post, path = "/__sandbox/jaze/users", request_body = UserRecord, responses((status = 201, body = Object), (status = 400, body = Object)))]
 pub async fn users(State(state): State<AppState>, body: Bytes) -> Created {
     let user: UserRecord = parse_json(&body)?;
-    let mut tx = db::begin_write(&state.db).await?;
-    records::insert_user(&mut tx, &user)
+    state
+        .db
+        .write(|tx| records::insert_user(tx, &user))
         .await
         .map_err(refused)?;
-    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(json!(user))))
 }
 
@@ -45,13 +44,13 @@ pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
         .now()
         .with_timezone(&crate::timezone::india())
         .date_naive();
-    let mut tx = db::begin_write(&state.db).await?;
     invoice.invoice_id = Some(
-        records::insert_invoice(&mut tx, &invoice, today)
+        state
+            .db
+            .write(|tx| records::insert_invoice(tx, &invoice, today))
             .await
             .map_err(refused)?,
     );
-    tx.commit().await?;
     invoice.date.get_or_insert(today);
     Ok((StatusCode::CREATED, Json(json!(invoice))))
 }
@@ -63,12 +62,15 @@ pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
 pub async fn payments(State(state): State<AppState>, body: Bytes) -> Created {
     let payment: PaymentRecord = parse_json(&body)?;
     let now = state.clock.now();
-    let mut tx = db::begin_write(&state.db).await?;
-    let payment_id = records::insert_payment(&mut tx, &payment, now)
+    let (payment_id, stored) = state
+        .db
+        .write(|tx| {
+            let payment_id = records::insert_payment(tx, &payment, now)?;
+            let (_, _, stored) = records::export(tx)?;
+            Ok((payment_id, stored))
+        })
         .await
         .map_err(refused)?;
-    let (_, _, stored) = records::export(&mut tx).await?;
-    tx.commit().await?;
     let account = payment.api_token.clone();
     let created = stored
         .into_iter()

@@ -4,7 +4,7 @@
 use super::errors::JazeError;
 use axum::http::{HeaderMap, header};
 use base64::Engine;
-use sqlx::{Row, SqliteConnection};
+use rusqlite::{Connection, OptionalExtension};
 
 /// The ISP account whose API Token and API Key were given.
 #[derive(Debug, Clone)]
@@ -12,18 +12,17 @@ pub struct Account {
     pub id: i64,
 }
 
-pub async fn authenticate(
-    conn: &mut SqliteConnection,
-    headers: &HeaderMap,
-) -> Result<Account, JazeError> {
+pub fn authenticate(conn: &Connection, headers: &HeaderMap) -> Result<Account, JazeError> {
     let (token, key) = credentials(headers).ok_or(JazeError::Unauthorized)?;
-    let row = sqlx::query("select id, api_key from jaze_accounts where api_token = ?")
-        .bind(&token)
-        .fetch_optional(conn)
-        .await?
-        .filter(|r| r.get::<String, _>("api_key") == key)
+    let (id, _) = conn
+        .prepare_cached("select id, api_key from jaze_accounts where api_token = ?")?
+        .query_row([&token], |r| {
+            Ok((r.get::<_, i64>("id")?, r.get::<_, String>("api_key")?))
+        })
+        .optional()?
+        .filter(|(_, api_key)| *api_key == key)
         .ok_or(JazeError::Unauthorized)?;
-    Ok(Account { id: row.get("id") })
+    Ok(Account { id })
 }
 
 fn credentials(headers: &HeaderMap) -> Option<(String, String)> {

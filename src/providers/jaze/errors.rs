@@ -1,6 +1,7 @@
 //! Jaze's failures: `{"status":"failure","errorCode":N,"message":"..."}`, HTTP 200 but for
 //! the 401 of a missing or wrong API Token / API Key.
 
+use crate::db::DbError;
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -29,8 +30,8 @@ impl JazeError {
     }
 }
 
-impl From<sqlx::Error> for JazeError {
-    fn from(error: sqlx::Error) -> Self {
+impl From<DbError> for JazeError {
+    fn from(error: DbError) -> Self {
         tracing::error!(%error, "jaze: database error");
         JazeError::Internal
     }

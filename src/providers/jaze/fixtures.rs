@@ -1,12 +1,14 @@
 //! The `jaze` fixture section: ISP accounts (api_token, api_key, name).
 
 use super::records::{self, InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
 use crate::text::NonEmpty;
 use chrono::{DateTime, Utc};
+use rusqlite::types::Type;
+use rusqlite::{Connection, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,27 +23,35 @@ pub struct Section {
     pub payments: Vec<PaymentRecord>,
 }
 
-#[derive(Debug, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     /// The HTTP Basic user name.
-    #[sqlx(try_from = "String")]
     pub api_token: NonEmpty,
     /// The HTTP Basic password.
-    #[sqlx(try_from = "String")]
     pub api_key: NonEmpty,
     /// The ISP's name, printed on receipts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-pub async fn load(
-    conn: &mut SqliteConnection,
-    section: &Value,
-    now: DateTime<Utc>,
-) -> Result<(), SectionError> {
+impl Account {
+    fn from_row(row: &Row) -> rusqlite::Result<Self> {
+        let non_empty = |index: usize| {
+            NonEmpty::try_from(row.get::<_, String>(index)?)
+                .map_err(|e| DbError::FromSqlConversionFailure(index, Type::Text, e.into()))
+        };
+        Ok(Account {
+            api_token: non_empty(0)?,
+            api_key: non_empty(1)?,
+            name: row.get(2)?,
+        })
+    }
+}
+
+pub fn load(conn: &Connection, section: &Value, now: DateTime<Utc>) -> Result<(), SectionError> {
     let section: Section = parse_section(section)?;
-    load_accounts(conn, &section.accounts).await?;
+    load_accounts(conn, &section.accounts)?;
     let at = |list: &str, i: usize, e: RecordError| match e {
         RecordError::Invalid(field, message) => {
             SectionError::from(FixtureProblem::new(format!("{list}[{i}].{field}"), message))
@@ -49,35 +59,28 @@ pub async fn load(
         RecordError::Database(e) => SectionError::Database(e),
     };
     for (i, user) in section.users.iter().enumerate() {
-        records::insert_user(conn, user)
-            .await
-            .map_err(|e| at("users", i, e))?;
+        records::insert_user(conn, user).map_err(|e| at("users", i, e))?;
     }
     let today = now.with_timezone(&crate::timezone::india()).date_naive();
     for (i, invoice) in section.invoices.iter().enumerate() {
-        records::insert_invoice(conn, invoice, today)
-            .await
-            .map_err(|e| at("invoices", i, e))?;
+        records::insert_invoice(conn, invoice, today).map_err(|e| at("invoices", i, e))?;
     }
     for (i, payment) in section.payments.iter().enumerate() {
-        records::insert_payment(conn, payment, now)
-            .await
-            .map_err(|e| at("payments", i, e))?;
+        records::insert_payment(conn, payment, now).map_err(|e| at("payments", i, e))?;
     }
     Ok(())
 }
 
-async fn load_accounts(
-    conn: &mut SqliteConnection,
-    accounts: &[Account],
-) -> Result<(), SectionError> {
+fn load_accounts(conn: &Connection, accounts: &[Account]) -> Result<(), SectionError> {
+    let mut insert = conn
+        .prepare_cached("insert into jaze_accounts (api_token, api_key, name) values (?, ?, ?)")?;
     for (i, account) in accounts.iter().enumerate() {
-        sqlx::query("insert into jaze_accounts (api_token, api_key, name) values (?, ?, ?)")
-            .bind(account.api_token.as_str())
-            .bind(account.api_key.as_str())
-            .bind(&account.name)
-            .execute(&mut *conn)
-            .await
+        insert
+            .execute((
+                account.api_token.as_str(),
+                account.api_key.as_str(),
+                &account.name,
+            ))
             .map_err(|e| {
                 on_duplicate(
                     e,
@@ -89,12 +92,12 @@ async fn load_accounts(
     Ok(())
 }
 
-pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
-    let accounts: Vec<Account> =
-        sqlx::query_as("select api_token, api_key, name from jaze_accounts order by id")
-            .fetch_all(&mut *conn)
-            .await?;
-    let (users, invoices, payments) = records::export(conn).await?;
+pub fn export(conn: &Connection) -> Result<Value, DbError> {
+    let accounts: Vec<Account> = conn
+        .prepare_cached("select api_token, api_key, name from jaze_accounts order by id")?
+        .query_map([], Account::from_row)?
+        .collect::<Result<_, _>>()?;
+    let (users, invoices, payments) = records::export(conn)?;
     let section = Section {
         accounts,
         users,

@@ -18,9 +18,8 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use chrono::{DateTime, Utc};
-use futures_util::future::BoxFuture;
+use rusqlite::Connection;
 use serde_json::{Value, json};
-use sqlx::SqliteConnection;
 
 pub struct Jaze;
 
@@ -86,19 +85,16 @@ impl Provider for Jaze {
         json!({"status": "failure", "errorCode": status.as_u16(), "message": message})
     }
 
-    fn load_fixtures<'a>(
-        &'a self,
-        conn: &'a mut SqliteConnection,
-        section: &'a Value,
+    fn load_fixtures(
+        &self,
+        conn: &Connection,
+        section: &Value,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<(), SectionError>> {
-        Box::pin(fixtures::load(conn, section, now))
+    ) -> Result<(), SectionError> {
+        fixtures::load(conn, section, now)
     }
 
-    fn export_fixtures<'a>(
-        &'a self,
-        conn: &'a mut SqliteConnection,
-    ) -> BoxFuture<'a, Result<Value, sqlx::Error>> {
-        Box::pin(fixtures::export(conn))
+    fn export_fixtures(&self, conn: &Connection) -> Result<Value, crate::db::DbError> {
+        fixtures::export(conn)
     }
 }

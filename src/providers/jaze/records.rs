@@ -3,13 +3,14 @@
 //! serves both: `api_token` names the ISP account (`account` in control-plane bodies), and may
 //! be left out when there is only one account.
 
+use crate::db::{self, DbError};
 use crate::money::Amount;
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rand::Rng;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{Row, SqliteConnection};
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -131,11 +132,11 @@ pub struct PaymentRecord {
 #[derive(Debug)]
 pub enum RecordError {
     Invalid(&'static str, String),
-    Database(sqlx::Error),
+    Database(DbError),
 }
 
-impl From<sqlx::Error> for RecordError {
-    fn from(error: sqlx::Error) -> Self {
+impl From<DbError> for RecordError {
+    fn from(error: DbError) -> Self {
         RecordError::Database(error)
     }
 }
@@ -149,15 +150,12 @@ pub fn stamp(at: DateTime<Utc>) -> String {
 }
 
 /// The account a record names, or the only one.
-pub async fn account_id(
-    conn: &mut SqliteConnection,
-    api_token: Option<&str>,
-) -> Result<i64, RecordError> {
+pub fn account_id(conn: &Connection, api_token: Option<&str>) -> Result<i64, RecordError> {
     match api_token {
-        Some(token) => sqlx::query_scalar("select id from jaze_accounts where api_token = ?")
-            .bind(token)
-            .fetch_optional(conn)
-            .await?
+        Some(token) => conn
+            .prepare_cached("select id from jaze_accounts where api_token = ?")?
+            .query_row([token], |r| r.get(0))
+            .optional()?
             .ok_or_else(|| {
                 invalid(
                     "api_token",
@@ -165,10 +163,10 @@ pub async fn account_id(
                 )
             }),
         None => {
-            let ids: Vec<i64> =
-                sqlx::query_scalar("select id from jaze_accounts order by id limit 2")
-                    .fetch_all(conn)
-                    .await?;
+            let ids: Vec<i64> = conn
+                .prepare_cached("select id from jaze_accounts order by id limit 2")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
             match ids.as_slice() {
                 [only] => Ok(*only),
                 [] => Err(invalid("api_token", "no account is loaded")),
@@ -178,86 +176,75 @@ pub async fn account_id(
     }
 }
 
-async fn user_row(
-    conn: &mut SqliteConnection,
-    account: i64,
-    user_id: i64,
-) -> Result<i64, RecordError> {
-    sqlx::query_scalar("select id from jaze_users where account_id = ? and user_id = ?")
-        .bind(account)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await?
+fn user_row(conn: &Connection, account: i64, user_id: i64) -> Result<i64, RecordError> {
+    conn.prepare_cached("select id from jaze_users where account_id = ? and user_id = ?")?
+        .query_row(params![account, user_id], |r| r.get(0))
+        .optional()?
         .ok_or_else(|| invalid("user_id", format!("no user {user_id} in this account")))
 }
 
-fn duplicate(field: &'static str, what: String) -> impl FnOnce(sqlx::Error) -> RecordError {
-    move |e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
+fn duplicate(field: &'static str, what: String) -> impl FnOnce(DbError) -> RecordError {
+    move |e| {
+        if db::is_unique_violation(&e) {
             invalid(field, format!("duplicate {what}: it is already loaded"))
+        } else {
+            RecordError::Database(e)
         }
-        _ => RecordError::Database(e),
     }
 }
 
-pub async fn insert_user(
-    conn: &mut SqliteConnection,
-    user: &UserRecord,
-) -> Result<(), RecordError> {
-    let account = account_id(conn, user.api_token.as_deref()).await?;
+pub fn insert_user(conn: &Connection, user: &UserRecord) -> Result<(), RecordError> {
+    let account = account_id(conn, user.api_token.as_deref())?;
     if user.user_id <= 0 {
         return Err(invalid("user_id", "must be a positive number"));
     }
     if user.customer_number.trim().is_empty() {
         return Err(invalid("customer_number", "must not be empty"));
     }
-    sqlx::query(
+    conn.prepare_cached(
         "insert into jaze_users (account_id, user_id, customer_number, name) values (?, ?, ?, ?)",
-    )
-    .bind(account)
-    .bind(user.user_id)
-    .bind(user.customer_number.trim())
-    .bind(&user.name)
-    .execute(conn)
-    .await
+    )?
+    .execute(params![
+        account,
+        user.user_id,
+        user.customer_number.trim(),
+        user.name
+    ])
     .map_err(duplicate("user_id", format!("user_id {}", user.user_id)))?;
     Ok(())
 }
 
-async fn next_id(
-    conn: &mut SqliteConnection,
-    table: &str,
-    column: &str,
-    account: i64,
-) -> Result<i64, sqlx::Error> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "select coalesce(max({column}), 0) + 1 from {table} where account_id = ?"
-    ));
-    sqlx::query_scalar(sql).bind(account).fetch_one(conn).await
+fn next_id(conn: &Connection, table: &str, column: &str, account: i64) -> Result<i64, DbError> {
+    let sql = format!("select coalesce(max({column}), 0) + 1 from {table} where account_id = ?");
+    conn.prepare_cached(&sql)?
+        .query_row([account], |r| r.get(0))
 }
 
 /// Answers the invoice id.
-pub async fn insert_invoice(
-    conn: &mut SqliteConnection,
+pub fn insert_invoice(
+    conn: &Connection,
     invoice: &InvoiceRecord,
     today: NaiveDate,
 ) -> Result<i64, RecordError> {
-    let account = account_id(conn, invoice.api_token.as_deref()).await?;
-    let user = user_row(conn, account, invoice.user_id).await?;
+    let account = account_id(conn, invoice.api_token.as_deref())?;
+    let user = user_row(conn, account, invoice.user_id)?;
     let invoice_id = match invoice.invoice_id {
         Some(id) if id <= 0 => return Err(invalid("invoice_id", "must be a positive number")),
         Some(id) => id,
-        None => next_id(conn, "jaze_invoices", "invoice_id", account).await?,
+        None => next_id(conn, "jaze_invoices", "invoice_id", account)?,
     };
-    sqlx::query("insert into jaze_invoices (account_id, invoice_id, user_row, amount, invoice_date) values (?, ?, ?, ?, ?)")
-        .bind(account)
-        .bind(invoice_id)
-        .bind(user)
-        .bind(invoice.amount.to_fixed2())
-        .bind(invoice.date.unwrap_or(today).to_string())
-        .execute(conn)
-        .await
-        .map_err(duplicate("invoice_id", format!("invoice_id {invoice_id}")))?;
+    conn.prepare_cached(
+        "insert into jaze_invoices (account_id, invoice_id, user_row, amount, invoice_date) \
+         values (?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        account,
+        invoice_id,
+        user,
+        invoice.amount.to_fixed2(),
+        invoice.date.unwrap_or(today).to_string(),
+    ])
+    .map_err(duplicate("invoice_id", format!("invoice_id {invoice_id}")))?;
     Ok(invoice_id)
 }
 
@@ -268,13 +255,13 @@ pub fn new_receipt_token() -> String {
 }
 
 /// Answers the payment id.
-pub async fn insert_payment(
-    conn: &mut SqliteConnection,
+pub fn insert_payment(
+    conn: &Connection,
     payment: &PaymentRecord,
     now: DateTime<Utc>,
 ) -> Result<i64, RecordError> {
-    let account = account_id(conn, payment.api_token.as_deref()).await?;
-    let user = user_row(conn, account, payment.user_id).await?;
+    let account = account_id(conn, payment.api_token.as_deref())?;
+    let user = user_row(conn, account, payment.user_id)?;
     if payment.amount.value().is_zero() {
         return Err(invalid("amount", "must be above zero"));
     }
@@ -287,7 +274,7 @@ pub async fn insert_payment(
     let payment_id = match payment.payment_id {
         Some(id) if id <= 0 => return Err(invalid("payment_id", "must be a positive number")),
         Some(id) => id,
-        None => next_id(conn, "jaze_payments", "payment_id", account).await?,
+        None => next_id(conn, "jaze_payments", "payment_id", account)?,
     };
     let token = match &payment.receipt_token {
         Some(token)
@@ -309,42 +296,51 @@ pub async fn insert_payment(
         Method::Cheque => Some(payment.bank.clone().unwrap_or_else(|| "Cheque".into())),
         Method::Gateway => payment.bank.clone(),
     };
-    let row: i64 = sqlx::query_scalar(
-        "insert into jaze_payments (account_id, payment_id, user_row, amount, method, bank, created_at, receipt_token) \
-         values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
-    )
-    .bind(account)
-    .bind(payment_id)
-    .bind(user)
-    .bind(payment.amount.to_fixed2())
-    .bind(payment.method.stored())
-    .bind(&bank)
-    .bind(stamp(payment.created_at.unwrap_or(now)))
-    .bind(&token)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(duplicate("payment_id", format!("payment_id {payment_id} or receipt_token")))?;
-    for (position, invoice_id) in payment.invoice_ids.iter().enumerate() {
-        let invoice: i64 = sqlx::query_scalar(
-            "select id from jaze_invoices where account_id = ? and invoice_id = ?",
+    let row: i64 = conn
+        .prepare_cached(
+            "insert into jaze_payments (account_id, payment_id, user_row, amount, method, bank, created_at, receipt_token) \
+             values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
+        )?
+        .query_row(
+            params![
+                account,
+                payment_id,
+                user,
+                payment.amount.to_fixed2(),
+                payment.method.stored(),
+                bank,
+                stamp(payment.created_at.unwrap_or(now)),
+                token,
+            ],
+            |r| r.get(0),
         )
-        .bind(account)
-        .bind(invoice_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| {
-            invalid(
-                "invoice_ids",
-                format!("no invoice {invoice_id} in this account"),
-            )
-        })?;
-        sqlx::query("insert into jaze_payment_invoices (payment_row, invoice_row, position) values (?, ?, ?)")
-            .bind(row)
-            .bind(invoice)
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .execute(&mut *conn)
-            .await
-            .map_err(duplicate("invoice_ids", format!("invoice {invoice_id} in one payment")))?;
+        .map_err(duplicate(
+            "payment_id",
+            format!("payment_id {payment_id} or receipt_token"),
+        ))?;
+    for (position, invoice_id) in payment.invoice_ids.iter().enumerate() {
+        let invoice: i64 = conn
+            .prepare_cached("select id from jaze_invoices where account_id = ? and invoice_id = ?")?
+            .query_row(params![account, invoice_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| {
+                invalid(
+                    "invoice_ids",
+                    format!("no invoice {invoice_id} in this account"),
+                )
+            })?;
+        conn.prepare_cached(
+            "insert into jaze_payment_invoices (payment_row, invoice_row, position) values (?, ?, ?)",
+        )?
+        .execute(params![
+            row,
+            invoice,
+            i64::try_from(position).unwrap_or(i64::MAX)
+        ])
+        .map_err(duplicate(
+            "invoice_ids",
+            format!("invoice {invoice_id} in one payment"),
+        ))?;
     }
     if payment.method == Method::Gateway {
         let log = payment.gateway.clone().unwrap_or_default();
@@ -368,106 +364,111 @@ pub async fn insert_payment(
             })
             .to_string(),
         };
-        sqlx::query(
+        conn.prepare_cached(
             "insert into jaze_gateway_logs (payment_row, merchant_txn_id, gateway_txn_id, details, currency, operator) \
              values (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(row)
-        .bind(merchant_txn_id)
-        .bind(gateway_txn_id)
-        .bind(details)
-        .bind(log.number.unwrap_or_else(|| "INR".into()))
-        .bind(log.operator.unwrap_or_else(|| "techprocess-pay".into()))
-        .execute(&mut *conn)
-        .await?;
+        )?
+        .execute(params![
+            row,
+            merchant_txn_id,
+            gateway_txn_id,
+            details,
+            log.number.unwrap_or_else(|| "INR".into()),
+            log.operator.unwrap_or_else(|| "techprocess-pay".into()),
+        ])?;
     }
     Ok(payment_id)
 }
 
+/// Every user, invoice and payment record, in that order.
+pub type Records = (Vec<UserRecord>, Vec<InvoiceRecord>, Vec<PaymentRecord>);
+
 /// Every record of every account, in id order, with what was generated written out.
-pub async fn export(
-    conn: &mut SqliteConnection,
-) -> Result<(Vec<UserRecord>, Vec<InvoiceRecord>, Vec<PaymentRecord>), sqlx::Error> {
-    let users = sqlx::query("select a.api_token, u.user_id, u.customer_number, u.name from jaze_users u join jaze_accounts a on a.id = u.account_id order by u.id")
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| UserRecord {
-            api_token: Some(r.get("api_token")),
-            user_id: r.get("user_id"),
-            customer_number: r.get("customer_number"),
-            name: r.get("name"),
-        })
-        .collect();
+pub fn export(conn: &Connection) -> Result<Records, DbError> {
+    let users = conn
+        .prepare_cached(
+            "select a.api_token, u.user_id, u.customer_number, u.name from jaze_users u \
+             join jaze_accounts a on a.id = u.account_id order by u.id",
+        )?
+        .query_map([], |r| {
+            Ok(UserRecord {
+                api_token: Some(r.get("api_token")?),
+                user_id: r.get("user_id")?,
+                customer_number: r.get("customer_number")?,
+                name: r.get("name")?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
     let amount =
         |text: String| Amount::parse(&text).unwrap_or_else(|_| Amount::parse("0").expect("zero"));
-    let invoices = sqlx::query(
-        "select a.api_token, i.invoice_id, u.user_id, i.amount, i.invoice_date from jaze_invoices i \
-         join jaze_accounts a on a.id = i.account_id join jaze_users u on u.id = i.user_row order by i.id",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| InvoiceRecord {
-        api_token: Some(r.get("api_token")),
-        invoice_id: Some(r.get("invoice_id")),
-        user_id: r.get("user_id"),
-        amount: amount(r.get("amount")),
-        date: r.get::<String, _>("invoice_date").parse().ok(),
-    })
-    .collect();
-    let rows = sqlx::query(
+    let invoices = conn
+        .prepare_cached(
+            "select a.api_token, i.invoice_id, u.user_id, i.amount, i.invoice_date from jaze_invoices i \
+             join jaze_accounts a on a.id = i.account_id join jaze_users u on u.id = i.user_row order by i.id",
+        )?
+        .query_map([], |r| {
+            Ok(InvoiceRecord {
+                api_token: Some(r.get("api_token")?),
+                invoice_id: Some(r.get("invoice_id")?),
+                user_id: r.get("user_id")?,
+                amount: amount(r.get("amount")?),
+                date: r.get::<_, String>("invoice_date")?.parse().ok(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    // Every payment's invoices in one query, not one query per payment.
+    let mut invoices_of: std::collections::HashMap<i64, Vec<i64>> =
+        std::collections::HashMap::new();
+    let mut links = conn.prepare_cached(
+        "select pi.payment_row, i.invoice_id from jaze_payment_invoices pi \
+         join jaze_invoices i on i.id = pi.invoice_row order by pi.payment_row, pi.position",
+    )?;
+    for link in links.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>("payment_row")?,
+            r.get::<_, i64>("invoice_id")?,
+        ))
+    })? {
+        let (payment_row, invoice_id) = link?;
+        invoices_of.entry(payment_row).or_default().push(invoice_id);
+    }
+    let mut statement = conn.prepare_cached(
         "select p.id, a.api_token, p.payment_id, u.user_id, p.amount, p.method, p.bank, p.created_at, p.receipt_token, \
          g.operator, g.merchant_txn_id, g.gateway_txn_id, g.details, g.currency from jaze_payments p \
          join jaze_accounts a on a.id = p.account_id join jaze_users u on u.id = p.user_row \
          left join jaze_gateway_logs g on g.payment_row = p.id order by p.id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    // Every payment's invoices in one query, not one query per payment.
-    let mut invoices_of: std::collections::HashMap<i64, Vec<i64>> =
-        std::collections::HashMap::new();
-    for link in sqlx::query(
-        "select pi.payment_row, i.invoice_id from jaze_payment_invoices pi \
-         join jaze_invoices i on i.id = pi.invoice_row order by pi.payment_row, pi.position",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        invoices_of
-            .entry(link.get("payment_row"))
-            .or_default()
-            .push(link.get("invoice_id"));
-    }
-    let mut payments = Vec::new();
-    for r in rows {
-        let invoice_ids = invoices_of
-            .remove(&r.get::<i64, _>("id"))
-            .unwrap_or_default();
-        let method = Method::parse(r.get("method")).unwrap_or(Method::Cash);
-        let gateway = r
-            .get::<Option<String>, _>("operator")
-            .map(|operator| GatewayRecord {
-                operator: Some(operator),
-                merchant_txn_id: r.get("merchant_txn_id"),
-                gateway_txn_id: r.get("gateway_txn_id"),
-                details: r.get::<Option<String>, _>("details").map(Value::String),
-                number: r.get("currency"),
-            });
-        payments.push(PaymentRecord {
-            api_token: Some(r.get("api_token")),
-            payment_id: Some(r.get("payment_id")),
-            user_id: r.get("user_id"),
-            amount: amount(r.get("amount")),
-            method,
-            bank: r.get("bank"),
-            created_at: DateTime::parse_from_rfc3339(r.get("created_at"))
-                .ok()
-                .map(|t| t.with_timezone(&Utc)),
-            invoice_ids,
-            gateway,
-            receipt_token: Some(r.get("receipt_token")),
-        });
-    }
+    )?;
+    let payments = statement
+        .query_map([], |r| {
+            let invoice_ids = invoices_of
+                .remove(&r.get::<_, i64>("id")?)
+                .unwrap_or_default();
+            let method = Method::parse(&r.get::<_, String>("method")?).unwrap_or(Method::Cash);
+            let gateway = match r.get::<_, Option<String>>("operator")? {
+                Some(operator) => Some(GatewayRecord {
+                    operator: Some(operator),
+                    merchant_txn_id: r.get("merchant_txn_id")?,
+                    gateway_txn_id: r.get("gateway_txn_id")?,
+                    details: r.get::<_, Option<String>>("details")?.map(Value::String),
+                    number: r.get("currency")?,
+                }),
+                None => None,
+            };
+            Ok(PaymentRecord {
+                api_token: Some(r.get("api_token")?),
+                payment_id: Some(r.get("payment_id")?),
+                user_id: r.get("user_id")?,
+                amount: amount(r.get("amount")?),
+                method,
+                bank: r.get("bank")?,
+                created_at: DateTime::parse_from_rfc3339(&r.get::<_, String>("created_at")?)
+                    .ok()
+                    .map(|t| t.with_timezone(&Utc)),
+                invoice_ids,
+                gateway,
+                receipt_token: Some(r.get("receipt_token")?),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
     Ok((users, invoices, payments))
 }

@@ -1,6 +1,6 @@
 //! PayPro's control-plane actions under `/__sandbox/paypro`: pay an order as the customer.
 
-use super::auth::merchant_by_id;
+use super::auth::Merchant;
 use super::payment::{self, Outcome};
 use super::queries::local;
 use super::store::{Order, shown};
@@ -23,7 +23,7 @@ pub async fn pay(
     Path(cpay_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     match payment::pay(&state, cpay_id.trim()).await? {
-        Outcome::Paid(order) => Ok(Json(view(&state, &order, "Paid").await?)),
+        Outcome::Paid(order, merchant) => Ok(Json(view(&order, &merchant, "Paid"))),
         Outcome::NotPayable(_, status) => Err(ApiError::conflict(
             format!("the order is {} and cannot be paid", status.label(false)),
             json!({"OrderStatus": status.label(false)}),
@@ -34,14 +34,12 @@ pub async fn pay(
     }
 }
 
-async fn view(state: &AppState, order: &Order, status: &str) -> Result<Value, ApiError> {
-    let mut conn = state.db.acquire().await?;
-    let merchant = merchant_by_id(&mut conn, order.merchant_id).await?;
-    Ok(json!({
+fn view(order: &Order, merchant: &Merchant, status: &str) -> Value {
+    json!({
         "ConnectPayId": order.connectpay_id,
         "OrderNumber": order.order_number,
         "OrderStatus": status,
         "AmountPaid": order.amount_paid.map(shown),
         "DatePaid": order.paid_at.map(|at| local(at, merchant.offset())),
-    }))
+    })
 }

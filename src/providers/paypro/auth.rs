@@ -1,7 +1,8 @@
 //! PayPro credentials and enabled services, checked in the spec's order.
 
 use super::wire::Failure;
-use sqlx::{Row, SqliteConnection};
+use crate::db::DbError;
+use rusqlite::{Connection, OptionalExtension, Row};
 
 /// A merchant as the endpoints need it.
 #[derive(Debug, Clone)]
@@ -22,33 +23,40 @@ impl Merchant {
     }
 }
 
-const SELECT: &str = "select id, username, password, company_code, min_amount, max_amount, fee, \
-     services, utc_offset, status_case from paypro_merchants";
+/// `select <the merchant's columns> from paypro_merchants where <condition>`.
+macro_rules! select {
+    ($condition:literal) => {
+        concat!(
+            "select id, username, password, company_code, min_amount, max_amount, fee, \
+             services, utc_offset, status_case from paypro_merchants where ",
+            $condition
+        )
+    };
+}
 
-fn merchant_from(row: &sqlx::sqlite::SqliteRow) -> Merchant {
-    Merchant {
-        id: row.get("id"),
-        company_code: row.get("company_code"),
-        min_amount: row.get("min_amount"),
-        max_amount: row.get("max_amount"),
-        fee: row.get("fee"),
-        utc_offset: row.get("utc_offset"),
-        upper_case_status: row.get::<String, _>("status_case") == "upper",
-        services: serde_json::from_str(row.get("services")).unwrap_or_default(),
-    }
+fn merchant_from(row: &Row) -> rusqlite::Result<Merchant> {
+    Ok(Merchant {
+        id: row.get("id")?,
+        company_code: row.get("company_code")?,
+        min_amount: row.get("min_amount")?,
+        max_amount: row.get("max_amount")?,
+        fee: row.get("fee")?,
+        utc_offset: row.get("utc_offset")?,
+        upper_case_status: row.get_ref("status_case")?.as_str()? == "upper",
+        services: serde_json::from_str(row.get_ref("services")?.as_str()?).unwrap_or_default(),
+    })
 }
 
 /// The merchant an order belongs to (for the payment page and the control plane).
-pub async fn merchant_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Merchant, sqlx::Error> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} where id = ?"));
-    let row = sqlx::query(sql).bind(id).fetch_one(conn).await?;
-    Ok(merchant_from(&row))
+pub fn merchant_by_id(conn: &Connection, id: i64) -> Result<Merchant, DbError> {
+    conn.prepare_cached(select!("id = ?"))?
+        .query_row([id], merchant_from)
 }
 
 /// Checks the username and password, then that `service` is enabled. Failures are `01`,
 /// except on `co` and `cmo`, where they are `04`.
-pub async fn authenticate(
-    conn: &mut SqliteConnection,
+pub fn authenticate(
+    conn: &Connection,
     username: Option<&str>,
     password: Option<&str>,
     service: &str,
@@ -69,12 +77,18 @@ pub async fn authenticate(
     if password.chars().count() > 60 {
         return Err(fail("Password length is invalid"));
     }
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} where username = ?"));
-    let row = sqlx::query(sql).bind(username).fetch_optional(conn).await?;
-    let row = row
-        .filter(|r| r.get::<String, _>("password") == password)
+    let merchant = conn
+        .prepare_cached(select!("username = ?"))?
+        .query_row([username], |row| {
+            if row.get_ref("password")?.as_str()? == password {
+                merchant_from(row).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .optional()?
+        .flatten()
         .ok_or_else(|| fail("Username or password is invalid"))?;
-    let merchant = merchant_from(&row);
     if !merchant.services.iter().any(|s| s == service) {
         let status = if code == "04" { "04" } else { "02" };
         return Err(Failure::new(

@@ -7,11 +7,12 @@ use super::payload::{Inputs, Props, parse_lenient};
 use super::store::{self, Order};
 use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
-use crate::db;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -81,37 +82,47 @@ async fn change(state: &AppState, inputs: &Inputs, change: Change) -> Result<Res
         return Err(invalid_format());
     };
     let props = Props(&object);
-    let merchant = {
-        let mut conn = state.db.acquire().await?;
-        authenticate(
-            &mut conn,
-            props.text("Username").as_deref(),
-            props.text("Password").as_deref(),
-            service,
-        )
-        .await?
-    };
-    let csv = props.text("CsvOrderNumbers").ok_or_else(invalid_format)?;
-    let wanted = if change == Change::Refund {
-        parse_refunds(&csv)
-    } else {
-        Some(parse_numbers(&csv))
-    }
-    .filter(|w| !w.is_empty())
-    .ok_or_else(invalid_format)?;
+    let username = props.text("Username");
+    let password = props.text("Password");
+    // Checked after the credentials: their failures answer first.
+    let wanted = props
+        .text("CsvOrderNumbers")
+        .and_then(|csv| {
+            if change == Change::Refund {
+                parse_refunds(&csv)
+            } else {
+                Some(parse_numbers(&csv))
+            }
+        })
+        .filter(|w| !w.is_empty())
+        .ok_or_else(invalid_format);
+    state
+        .db
+        .write(|conn| {
+            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), service)?;
+            apply(conn, &merchant, &wanted?, change, state.clock.now())
+        })
+        .await
+}
 
-    let now = state.clock.now();
-    let mut tx = db::begin_write(&state.db).await?;
+/// The wanted changes after the credentials: all made, or none, in the caller's transaction.
+fn apply(
+    conn: &Connection,
+    merchant: &Merchant,
+    wanted: &[Wanted],
+    change: Change,
+    now: DateTime<Utc>,
+) -> Result<Response, Failure> {
     let mut found = Vec::new();
     let mut refused = Vec::new();
-    for item in &wanted {
-        match store::by_number(&mut tx, merchant.id, &item.number).await? {
+    for item in wanted {
+        match store::by_number(conn, merchant.id, &item.number)? {
             None => refused.push(json!({"OrderNumber": item.number, "OrderStatus": "Not Found"})),
             Some(order) => match why_not(&order, item, change, now) {
                 None => found.push((order, item.amount)),
                 Some(reason) => refused.push(json!({
                     "OrderNumber": order.order_number,
-                    "OrderStatus": reason.label(&merchant),
+                    "OrderStatus": reason.label(merchant),
                     "ConnectPayId": order.connectpay_id,
                 })),
             },
@@ -128,15 +139,14 @@ async fn change(state: &AppState, inputs: &Inputs, change: Change) -> Result<Res
         match change {
             Change::Pay => {
                 let due = amount_due(&order, now, merchant.offset());
-                store::mark_paid(&mut tx, order.id, due, now).await?;
+                store::mark_paid(conn, order.id, due, now)?;
             }
-            Change::Block => store::mark_blocked(&mut tx, order.id, now).await?,
+            Change::Block => store::mark_blocked(conn, order.id, now)?,
             Change::Refund => {
-                store::mark_refunded(&mut tx, order.id, amount.unwrap_or_default(), now).await?
+                store::mark_refunded(conn, order.id, amount.unwrap_or_default(), now)?
             }
         }
     }
-    tx.commit().await?;
     Ok(answer("00", []))
 }
 
@@ -155,12 +165,7 @@ impl Refusal {
     }
 }
 
-fn why_not(
-    order: &Order,
-    item: &Wanted,
-    change: Change,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Option<Refusal> {
+fn why_not(order: &Order, item: &Wanted, change: Change, now: DateTime<Utc>) -> Option<Refusal> {
     let status = effective(order, now);
     match change {
         Change::Pay | Change::Block => {

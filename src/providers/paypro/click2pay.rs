@@ -7,6 +7,7 @@ use super::lifecycle::{OrderStatus, amount_due, effective};
 use super::payment::{self, Outcome};
 use super::store::{self, Order, shown};
 use crate::app::AppState;
+use crate::db::DbError;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -25,12 +26,18 @@ pub struct PageQuery {
 pub async fn page(State(state): State<AppState>, Query(query): Query<PageQuery>) -> Response {
     let cpay_id = query.cpay_id.unwrap_or_default();
     let callback = query.callback_url.unwrap_or_default();
-    let order = match state.db.acquire().await {
-        Ok(mut conn) => store::by_connectpay_id(&mut conn, None, cpay_id.trim()).await,
-        Err(e) => Err(e),
-    };
-    let order = match order {
-        Ok(Some(order)) => order,
+    let found = state
+        .db
+        .read(|conn| {
+            let Some(order) = store::by_connectpay_id(conn, None, cpay_id.trim())? else {
+                return Ok(None);
+            };
+            let merchant = merchant_by_id(conn, order.merchant_id)?;
+            Ok::<_, DbError>(Some((order, merchant)))
+        })
+        .await;
+    let (order, merchant) = match found {
+        Ok(Some(found)) => found,
         Ok(None) => {
             return message(
                 StatusCode::NOT_FOUND,
@@ -41,16 +48,10 @@ pub async fn page(State(state): State<AppState>, Query(query): Query<PageQuery>)
         Err(e) => return internal(e),
     };
     let now = state.clock.now();
-    let (status, due) = match state.db.acquire().await {
-        Ok(mut conn) => match merchant_by_id(&mut conn, order.merchant_id).await {
-            Ok(merchant) => (
-                effective(&order, now),
-                amount_due(&order, now, merchant.offset()),
-            ),
-            Err(e) => return internal(e),
-        },
-        Err(e) => return internal(e),
-    };
+    let (status, due) = (
+        effective(&order, now),
+        amount_due(&order, now, merchant.offset()),
+    );
     let actions = if status == OrderStatus::Unpaid {
         format!(
             r#"<form method="post" action="/paypro/click2pay/pay">{hidden}<button type="submit">Pay</button></form>
@@ -106,7 +107,9 @@ pub struct Submitted {
 pub async fn pay(State(state): State<AppState>, body: Bytes) -> Response {
     let form: Submitted = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     match payment::pay(&state, form.cpay_id.trim()).await {
-        Ok(Outcome::Paid(order)) => finish(&form.callback_url, &order, "PAID", "Payment received"),
+        Ok(Outcome::Paid(order, _)) => {
+            finish(&form.callback_url, &order, "PAID", "Payment received")
+        }
         Ok(Outcome::NotPayable(order, status)) => {
             let why = format!("This order is {} and cannot be paid.", status.label(false));
             if form.callback_url.is_empty() {
@@ -127,10 +130,10 @@ pub async fn pay(State(state): State<AppState>, body: Bytes) -> Response {
 /// The Fail button: the order stays unpaid; 303 to the callback with `status=FAILED`.
 pub async fn fail(State(state): State<AppState>, body: Bytes) -> Response {
     let form: Submitted = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let order = match state.db.acquire().await {
-        Ok(mut conn) => store::by_connectpay_id(&mut conn, None, form.cpay_id.trim()).await,
-        Err(e) => Err(e),
-    };
+    let order = state
+        .db
+        .read(|conn| store::by_connectpay_id(conn, None, form.cpay_id.trim()))
+        .await;
     match order {
         Ok(Some(order)) => finish(
             &form.callback_url,
@@ -186,7 +189,7 @@ fn message(status: StatusCode, title: &str, body: &str) -> Response {
     (status, Html(page)).into_response()
 }
 
-fn internal(error: sqlx::Error) -> Response {
+fn internal(error: DbError) -> Response {
     tracing::error!(%error, "paypro click2pay: database error");
     message(
         StatusCode::INTERNAL_SERVER_ERROR,

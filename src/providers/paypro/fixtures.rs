@@ -3,12 +3,13 @@
 use super::ENDPOINTS;
 use super::consumers::ConsumerFixture;
 use super::order_fixtures::OrderFixture;
+use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
 use crate::money::Amount;
 use crate::text::NonEmpty;
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,49 +118,47 @@ impl Merchant {
     }
 }
 
-pub async fn load(
-    conn: &mut SqliteConnection,
+pub fn load(
+    conn: &Connection,
     section: &Value,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), SectionError> {
     let section: Section = parse_section(section)?;
-    load_merchants(conn, &section.merchants).await?;
-    super::order_fixtures::load(conn, &section.orders, now).await?;
-    super::consumers::load_fixtures(conn, &section.consumers, now).await
+    load_merchants(conn, &section.merchants)?;
+    super::order_fixtures::load(conn, &section.orders, now)?;
+    super::consumers::load_fixtures(conn, &section.consumers, now)
 }
 
-async fn load_merchants(
-    conn: &mut SqliteConnection,
-    merchants: &[Merchant],
-) -> Result<(), SectionError> {
+fn load_merchants(conn: &Connection, merchants: &[Merchant]) -> Result<(), SectionError> {
+    let mut insert = conn.prepare_cached(
+        "insert into paypro_merchants (username, password, company_code, min_amount, \
+         max_amount, fee, services, utc_offset, status_case) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
     for (i, merchant) in merchants.iter().enumerate() {
         let at = format!("merchants[{i}]");
         merchant.check(&at)?;
-        sqlx::query(
-            "insert into paypro_merchants (username, password, company_code, min_amount, \
-             max_amount, fee, services, utc_offset, status_case) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(merchant.username.as_str())
-        .bind(merchant.password.as_str())
-        .bind(&merchant.company_code)
-        .bind(merchant.min_amount.to_fixed2())
-        .bind(merchant.max_amount.to_fixed2())
-        .bind(merchant.fee.to_fixed2())
-        .bind(serde_json::to_string(&merchant.services).expect("strings serialize"))
-        .bind(&merchant.utc_offset)
-        .bind(status_case_text(merchant.status_case))
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| {
-            on_duplicate(
-                e,
-                at.clone(),
-                format!(
-                    "merchant: username `{}` or company_code `{}`",
-                    merchant.username, merchant.company_code
-                ),
-            )
-        })?;
+        insert
+            .execute(params![
+                merchant.username.as_str(),
+                merchant.password.as_str(),
+                merchant.company_code,
+                merchant.min_amount.to_fixed2(),
+                merchant.max_amount.to_fixed2(),
+                merchant.fee.to_fixed2(),
+                serde_json::to_string(&merchant.services).expect("strings serialize"),
+                merchant.utc_offset,
+                status_case_text(merchant.status_case),
+            ])
+            .map_err(|e| {
+                on_duplicate(
+                    e,
+                    at.clone(),
+                    format!(
+                        "merchant: username `{}` or company_code `{}`",
+                        merchant.username, merchant.company_code
+                    ),
+                )
+            })?;
     }
     Ok(())
 }
@@ -171,43 +170,28 @@ fn status_case_text(case: StatusCase) -> &'static str {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    username: String,
-    password: String,
-    company_code: String,
-    min_amount: String,
-    max_amount: String,
-    fee: String,
-    services: String,
-    utc_offset: String,
-    status_case: String,
-}
-
-pub async fn export(conn: &mut SqliteConnection) -> Result<Value, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "select username, password, company_code, min_amount, max_amount, fee, services, \
-         utc_offset, status_case from paypro_merchants order by id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let merchants: Vec<Value> = rows
-        .into_iter()
-        .map(|r| {
-            serde_json::json!({
-                "username": r.username,
-                "password": r.password,
-                "company_code": r.company_code,
-                "min_amount": r.min_amount,
-                "max_amount": r.max_amount,
-                "fee": r.fee,
-                "services": serde_json::from_str::<Value>(&r.services).unwrap_or(Value::Null),
-                "utc_offset": r.utc_offset,
-                "status_case": r.status_case,
-            })
-        })
-        .collect();
-    let orders = super::order_fixtures::export(conn).await?;
-    let consumers = super::consumers::export_fixtures(conn).await?;
+pub fn export(conn: &Connection) -> Result<Value, DbError> {
+    let merchants: Vec<Value> = conn
+        .prepare_cached(
+            "select username, password, company_code, min_amount, max_amount, fee, services, \
+             utc_offset, status_case from paypro_merchants order by id",
+        )?
+        .query_map([], |r| {
+            Ok(serde_json::json!({
+                "username": r.get::<_, String>("username")?,
+                "password": r.get::<_, String>("password")?,
+                "company_code": r.get::<_, String>("company_code")?,
+                "min_amount": r.get::<_, String>("min_amount")?,
+                "max_amount": r.get::<_, String>("max_amount")?,
+                "fee": r.get::<_, String>("fee")?,
+                "services": serde_json::from_str::<Value>(r.get_ref("services")?.as_str()?)
+                    .unwrap_or(Value::Null),
+                "utc_offset": r.get::<_, String>("utc_offset")?,
+                "status_case": r.get::<_, String>("status_case")?,
+            }))
+        })?
+        .collect::<Result<_, _>>()?;
+    let orders = super::order_fixtures::export(conn)?;
+    let consumers = super::consumers::export_fixtures(conn)?;
     Ok(serde_json::json!({ "merchants": merchants, "orders": orders, "consumers": consumers }))
 }

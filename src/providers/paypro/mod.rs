@@ -20,15 +20,15 @@ mod store;
 mod wire;
 
 use crate::app::AppState;
+use crate::db::DbError;
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use futures_util::future::BoxFuture;
+use rusqlite::Connection;
 use serde_json::{Value, json};
-use sqlx::SqliteConnection;
 use utoipa::OpenApi;
 
 pub struct PayPro;
@@ -113,19 +113,16 @@ impl Provider for PayPro {
         ]
     }
 
-    fn load_fixtures<'a>(
-        &'a self,
-        conn: &'a mut SqliteConnection,
-        section: &'a Value,
+    fn load_fixtures(
+        &self,
+        conn: &Connection,
+        section: &Value,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<(), SectionError>> {
-        Box::pin(fixtures::load(conn, section, now))
+    ) -> Result<(), SectionError> {
+        fixtures::load(conn, section, now)
     }
 
-    fn export_fixtures<'a>(
-        &'a self,
-        conn: &'a mut SqliteConnection,
-    ) -> BoxFuture<'a, Result<Value, sqlx::Error>> {
-        Box::pin(fixtures::export(conn))
+    fn export_fixtures(&self, conn: &Connection) -> Result<Value, DbError> {
+        fixtures::export(conn)
     }
 }

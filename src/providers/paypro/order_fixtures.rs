@@ -3,13 +3,15 @@
 
 use super::lifecycle::OrderStatus;
 use super::store::{self, Order};
+use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate};
 use crate::money::Amount;
 use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{Row, SqliteConnection};
+use std::collections::HashMap;
 use std::str::FromStr;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -98,33 +100,36 @@ struct MerchantRow {
     offset: chrono::FixedOffset,
 }
 
-async fn merchant(
-    conn: &mut SqliteConnection,
-    username: &str,
-) -> Result<Option<MerchantRow>, sqlx::Error> {
-    let row = sqlx::query(
-        "select id, company_code, fee, utc_offset from paypro_merchants where username = ?",
-    )
-    .bind(username)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|r| MerchantRow {
-        id: r.get("id"),
-        company_code: r.get("company_code"),
-        fee: Decimal::from_str(r.get("fee")).unwrap_or_default(),
-        offset: crate::timezone::parse_offset(r.get("utc_offset"))
-            .unwrap_or_else(crate::timezone::pakistan),
-    }))
+/// Every loaded merchant by username (orders name theirs; none is added while orders load).
+fn merchants(conn: &Connection) -> Result<HashMap<String, MerchantRow>, DbError> {
+    conn.prepare_cached("select id, username, company_code, fee, utc_offset from paypro_merchants")?
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>("username")?,
+                MerchantRow {
+                    id: r.get("id")?,
+                    company_code: r.get("company_code")?,
+                    fee: Decimal::from_str(r.get_ref("fee")?.as_str()?).unwrap_or_default(),
+                    offset: crate::timezone::parse_offset(r.get_ref("utc_offset")?.as_str()?)
+                        .unwrap_or_else(crate::timezone::pakistan),
+                },
+            ))
+        })?
+        .collect()
 }
 
-pub async fn load(
-    conn: &mut SqliteConnection,
+pub fn load(
+    conn: &Connection,
     orders: &[OrderFixture],
     now: DateTime<Utc>,
 ) -> Result<(), SectionError> {
+    if orders.is_empty() {
+        return Ok(());
+    }
+    let merchants = merchants(conn)?;
     for (i, fixture) in orders.iter().enumerate() {
         let at = |field: &str| format!("orders[{i}].{field}");
-        let merchant = merchant(conn, &fixture.username).await?.ok_or_else(|| {
+        let merchant = merchants.get(&fixture.username).ok_or_else(|| {
             FixtureProblem::new(
                 at("username"),
                 format!("no merchant with username `{}` is loaded", fixture.username),
@@ -192,7 +197,7 @@ pub async fn load(
             Some(id) => id.clone(),
             None => {
                 let day = created_at.with_timezone(&merchant.offset).date_naive();
-                store::next_connectpay_id(conn, &merchant.company_code, day).await?
+                store::next_connectpay_id(conn, &merchant.company_code, day)?
             }
         };
         let order = Order {
@@ -230,7 +235,7 @@ pub async fn load(
             refunded_amount: (status == OrderStatus::Refunded)
                 .then(|| fixture.refunded_amount.map_or(within, Amount::value)),
         };
-        store::insert(conn, &order).await.map_err(|e| {
+        store::insert(conn, &order).map_err(|e| {
             on_duplicate(
                 e,
                 format!("orders[{i}]"),
@@ -244,17 +249,13 @@ pub async fn load(
     Ok(())
 }
 
-pub async fn export(conn: &mut SqliteConnection) -> Result<Vec<OrderFixture>, sqlx::Error> {
-    let usernames: std::collections::HashMap<i64, String> =
-        sqlx::query("select id, username from paypro_merchants")
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| (r.get("id"), r.get("username")))
-            .collect();
+pub fn export(conn: &Connection) -> Result<Vec<OrderFixture>, DbError> {
+    let usernames: HashMap<i64, String> = conn
+        .prepare_cached("select id, username from paypro_merchants")?
+        .query_map([], |r| Ok((r.get("id")?, r.get("username")?)))?
+        .collect::<Result<_, _>>()?;
     let amount = |d: Decimal| Amount::new(d).expect("stored amounts have two decimals");
-    Ok(store::all(conn)
-        .await?
+    Ok(store::all(conn)?
         .into_iter()
         .map(|o| OrderFixture {
             username: usernames.get(&o.merchant_id).cloned().unwrap_or_default(),

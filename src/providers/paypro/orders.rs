@@ -8,12 +8,12 @@ use super::payload::{Inputs, Props, parse_lenient};
 use super::store::{self, Order, shown};
 use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
-use crate::db;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -77,17 +77,29 @@ async fn create(
             "Invalid Data. Main table details are not provided",
         ));
     }
-    let merchant = {
-        let mut conn = state.db.acquire().await?;
-        authenticate(
-            &mut conn,
-            head.text("MerchantId").as_deref(),
-            head.text("MerchantPassword").as_deref(),
-            service,
-        )
-        .await?
-    };
-    let orders = &items[1..];
+    let username = head.text("MerchantId");
+    let password = head.text("MerchantPassword");
+    // Checked after the credentials: their failures answer first.
+    let orders = shape(&items[1..], service);
+    state
+        .db
+        .write(|conn| {
+            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), service)?;
+            create_in(
+                conn,
+                &merchant,
+                &orders?,
+                service,
+                click2pay,
+                state.clock.now(),
+            )
+        })
+        .await
+}
+
+/// The order elements, when their number and kind fit the service and none asks for an
+/// outage.
+fn shape<'a>(orders: &'a [Value], service: &str) -> Result<Vec<Props<'a>>, Failure> {
     if service == "cmo" && orders.len() > MAX_ORDERS {
         return Err(Failure::invalid(
             "Invalid Data. Maximum 50 orders are allowed in one request",
@@ -108,20 +120,28 @@ async fn create(
     if orders.iter().any(outage) {
         return Err(Failure::service_fail());
     }
+    Ok(orders)
+}
 
-    let now = state.clock.now();
-    let mut tx = db::begin_write(&state.db).await?;
+/// The orders after the credentials: checked all, then created all, in the caller's
+/// transaction.
+fn create_in(
+    conn: &Connection,
+    merchant: &Merchant,
+    orders: &[Props],
+    service: &str,
+    click2pay: &str,
+    now: DateTime<Utc>,
+) -> Result<Response, Failure> {
     let mut seen = HashSet::new();
     let mut checked = Vec::new();
     let mut failures: Vec<(String, Failure)> = Vec::new();
-    for props in &orders {
+    for props in orders {
         let number = props.text("OrderNumber").unwrap_or_default();
-        let result = match check_order(props, &merchant, now) {
+        let result = match check_order(props, merchant, now) {
             Ok(order) => {
                 let repeated = !seen.insert(store::order_key(&order.order_number))
-                    || store::by_number(&mut tx, merchant.id, &order.order_number)
-                        .await?
-                        .is_some();
+                    || store::by_number(conn, merchant.id, &order.order_number)?.is_some();
                 if repeated {
                     Err(Failure::new(
                         "01",
@@ -152,8 +172,7 @@ async fn create(
     let day = now.with_timezone(&merchant.offset()).date_naive();
     let mut created = Vec::new();
     for mut order in checked {
-        order.connectpay_id =
-            store::next_connectpay_id(&mut tx, &merchant.company_code, day).await?;
+        order.connectpay_id = store::next_connectpay_id(conn, &merchant.company_code, day)?;
         if has_prefix(&order.order_number, "MAGIC-PAID") {
             order.amount_paid = Some(amount_due(&order, now, merchant.offset()));
             order.status = OrderStatus::Paid;
@@ -162,7 +181,7 @@ async fn create(
             order.status = OrderStatus::Blocked;
             order.blocked_at = Some(now);
         }
-        store::insert(&mut tx, &order).await?;
+        store::insert(conn, &order)?;
         created.push(json!({
             "Description": format!("Order number {} created successfully", order.order_number),
             "OrderAmount": shown(order.order_amount),
@@ -173,7 +192,6 @@ async fn create(
             "Click2Pay": format!("{click2pay}{}", order.connectpay_id),
         }));
     }
-    tx.commit().await?;
     Ok(answer("00", created))
 }
 

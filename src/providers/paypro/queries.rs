@@ -53,45 +53,43 @@ struct StatusItem {
 }
 
 async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
-    let mut conn = state.db.acquire().await?;
-    let merchant = authenticate(
-        &mut conn,
-        inputs.param("userName").as_deref(),
-        inputs.param("password").as_deref(),
-        "gos",
-    )
-    .await?;
-    let cpay_id = inputs
-        .param("cpayId")
-        .ok_or_else(|| Failure::new("01", "Invalid Format"))?;
-    let order = store::by_connectpay_id(&mut conn, Some(merchant.id), &cpay_id)
-        .await?
-        .ok_or_else(Failure::no_data)?;
+    let username = inputs.param("userName");
+    let password = inputs.param("password");
+    let cpay_id = inputs.param("cpayId");
+    let (merchant, order) = state
+        .db
+        .read(|conn| {
+            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gos")?;
+            let cpay_id = cpay_id.ok_or_else(|| Failure::new("01", "Invalid Format"))?;
+            let order = store::by_connectpay_id(conn, Some(merchant.id), &cpay_id)?
+                .ok_or_else(Failure::no_data)?;
+            Ok::<_, Failure>((merchant, order))
+        })
+        .await?;
     let now = state.clock.now();
     let offset = merchant.offset();
     let item = StatusItem {
         order_status: effective(&order, now).label(merchant.upper_case_status),
         amount_paid: number(format!("{:.4}", order.amount_paid.unwrap_or_default())),
         date_paid: order.paid_at.map(|at| local(at, offset)),
-        order_number: order.order_number.clone(),
+        order_number: order.order_number,
         bill_detail: order
             .bill_detail
-            .as_deref()
-            .and_then(|text| RawValue::from_string(text.to_string()).ok()),
+            .and_then(|text| RawValue::from_string(text).ok()),
     };
-    Ok(answer_raw("00", &[item]))
+    Ok(answer_raw("00", [item]))
 }
 
 #[derive(Serialize)]
-struct PaidOrder {
+struct PaidOrder<'a> {
     #[serde(rename = "Order Number")]
-    order_number: String,
+    order_number: &'a str,
     #[serde(rename = "Customer Email")]
-    customer_email: String,
+    customer_email: &'a str,
     #[serde(rename = "Issue Date")]
     issue_date: String,
     #[serde(rename = "Customer Mobile")]
-    customer_mobile: String,
+    customer_mobile: &'a str,
     #[serde(rename = "Order Amount")]
     order_amount: Box<RawValue>,
     #[serde(rename = "Date Created")]
@@ -99,66 +97,72 @@ struct PaidOrder {
     #[serde(rename = "Order Due Date")]
     order_due_date: String,
     #[serde(rename = "Customer Address")]
-    customer_address: String,
+    customer_address: &'a str,
     #[serde(rename = "Date Paid")]
     date_paid: String,
     #[serde(rename = "ConnectPay Id")]
-    connectpay_id: String,
+    connectpay_id: &'a str,
     #[serde(rename = "Amount Paid")]
     amount_paid: Box<RawValue>,
 }
 
 async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
-    let mut conn = state.db.acquire().await?;
-    let merchant = authenticate(
-        &mut conn,
-        inputs.param("username").as_deref(),
-        inputs.param("password").as_deref(),
-        "gpojson",
-    )
-    .await?;
+    let username = inputs.param("username");
+    let password = inputs.param("password");
     let date = |name: &str| {
         inputs
             .param(name)
             .and_then(|d| parse_query_date(&d))
             .ok_or_else(|| Failure::new("01", "Invalid Data. Date format is invalid"))
     };
-    let (start, end) = (date("startDate")?, date("endDate")?);
-    if start > end {
-        return Err(Failure::new(
-            "01",
-            "Invalid Data. Start Date should be less then to End Date",
-        ));
-    }
-    let offset = merchant.offset();
-    let from = day_start(start, offset);
-    let to = end
-        .succ_opt()
-        .map_or(DateTime::<Utc>::MAX_UTC, |d| day_start(d, offset));
-    let orders = store::paid_between(&mut conn, merchant.id, from, to).await?;
+    // Checked after the credentials: their failures answer first.
+    let range = date("startDate").and_then(|start| Ok((start, date("endDate")?)));
+    let (merchant, orders) = state
+        .db
+        .read(|conn| {
+            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gpojson")?;
+            let (start, end) = range?;
+            if start > end {
+                return Err(Failure::new(
+                    "01",
+                    "Invalid Data. Start Date should be less then to End Date",
+                ));
+            }
+            let offset = merchant.offset();
+            let from = day_start(start, offset);
+            let to = end
+                .succ_opt()
+                .map_or(DateTime::<Utc>::MAX_UTC, |d| day_start(d, offset));
+            let orders = store::paid_between(conn, merchant.id, from, to)?;
+            Ok((merchant, orders))
+        })
+        .await?;
     if orders.is_empty() {
         return Err(Failure::no_data());
     }
-    let items: Vec<PaidOrder> = orders.iter().map(|o| paid_order(o, offset)).collect();
-    Ok(answer_raw("00", &items))
+    let offset = merchant.offset();
+    Ok(answer_raw(
+        "00",
+        orders.iter().map(|o| paid_order(o, offset)),
+    ))
 }
 
-fn paid_order(order: &Order, offset: FixedOffset) -> PaidOrder {
+fn paid_order(order: &Order, offset: FixedOffset) -> PaidOrder<'_> {
     let midnight = |d: NaiveDate| dotnet(d.and_hms_opt(0, 0, 0).expect("midnight exists"));
     PaidOrder {
-        order_number: order.order_number.clone(),
-        customer_email: order.customer_email.clone(),
+        order_number: &order.order_number,
+        customer_email: &order.customer_email,
         issue_date: midnight(order.issue_date),
-        customer_mobile: order.customer_mobile.clone(),
+        customer_mobile: &order.customer_mobile,
         order_amount: number(shown(order.order_amount)),
         date_created: local(order.created_at, offset),
         order_due_date: midnight(order.due_date),
-        customer_address: order.customer_address.clone(),
+        customer_address: &order.customer_address,
         date_paid: order
             .paid_at
             .map(|at| local(at, offset))
             .unwrap_or_default(),
-        connectpay_id: order.connectpay_id.clone(),
+        connectpay_id: &order.connectpay_id,
         amount_paid: number(shown(order.amount_paid.unwrap_or_default())),
     }
 }

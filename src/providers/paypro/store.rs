@@ -1,10 +1,11 @@
 //! PayPro's SQL for orders.
 
 use super::lifecycle::OrderStatus;
+use crate::db::DbError;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use rust_decimal::Decimal;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
 use std::str::FromStr;
 
 #[derive(Debug, Clone)]
@@ -46,12 +47,12 @@ fn money(value: Decimal) -> String {
     format!("{:.2}", value)
 }
 
-fn decode<T>(
-    text: &str,
-    what: &str,
-    parse: impl FnOnce(&str) -> Option<T>,
-) -> Result<T, sqlx::Error> {
-    parse(text).ok_or_else(|| sqlx::Error::Decode(format!("bad stored {what} `{text}`").into()))
+/// A stored text that does not parse as what its column holds.
+#[derive(Debug, thiserror::Error)]
+#[error("bad stored {what} `{text}`")]
+struct BadStored {
+    what: &'static str,
+    text: String,
 }
 
 fn time(text: &str) -> Option<DateTime<Utc>> {
@@ -60,90 +61,116 @@ fn time(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-fn optional<T>(
-    row: &SqliteRow,
-    column: &str,
+fn decimal(text: &str) -> Option<Decimal> {
+    Decimal::from_str(text).ok()
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    text.parse().ok()
+}
+
+/// `select <every column> from paypro_orders where <condition>`.
+macro_rules! select {
+    ($condition:literal) => {
+        concat!(
+            "select id, merchant_id, connectpay_id, order_number, order_amount, \
+             amount_within_due, amount_after_due, fee, order_due_date, issue_date, order_type, \
+             order_type_id, transaction_status, customer_name, customer_mobile, customer_email, \
+             customer_address, customer_bank, bill_detail, expire_after_seconds, status, \
+             created_at, paid_at, amount_paid, blocked_at, refunded_at, refunded_amount \
+             from paypro_orders where ",
+            $condition
+        )
+    };
+}
+
+/// A text column parsed by `parse`; `what` names it in the error.
+fn parsed<T>(
+    row: &Row,
+    index: usize,
+    what: &'static str,
     parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, sqlx::Error> {
-    row.get::<Option<String>, _>(column)
-        .map(|text| decode(&text, column, &parse))
+) -> rusqlite::Result<T> {
+    let text = row.get_ref(index)?.as_str()?;
+    parse(text).ok_or_else(|| bad_stored(index, what, text))
+}
+
+/// A nullable text column parsed by `parse`.
+fn parsed_optional<T>(
+    row: &Row,
+    index: usize,
+    what: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<Option<T>> {
+    row.get_ref(index)?
+        .as_str_or_null()?
+        .map(|text| parse(text).ok_or_else(|| bad_stored(index, what, text)))
         .transpose()
 }
 
-fn order_from(row: &SqliteRow) -> Result<Order, sqlx::Error> {
-    let decimal = |column: &str| {
-        decode(&row.get::<String, _>(column), column, |t| {
-            Decimal::from_str(t).ok()
+#[cold]
+fn bad_stored(index: usize, what: &'static str, text: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        index,
+        Type::Text,
+        Box::new(BadStored {
+            what,
+            text: text.to_string(),
+        }),
+    )
+}
+
+impl Order {
+    /// An order from a row of `select!`, read by position (`gpojson` decodes up to 100,000
+    /// rows, and each column name would cost a search of the columns).
+    fn from_row(row: &Row) -> rusqlite::Result<Order> {
+        Ok(Order {
+            id: row.get(0)?,
+            merchant_id: row.get(1)?,
+            connectpay_id: row.get(2)?,
+            order_number: row.get(3)?,
+            order_amount: parsed(row, 4, "order_amount", decimal)?,
+            amount_within_due: parsed(row, 5, "amount_within_due", decimal)?,
+            amount_after_due: parsed(row, 6, "amount_after_due", decimal)?,
+            fee: parsed(row, 7, "fee", decimal)?,
+            due_date: parsed(row, 8, "order_due_date", date)?,
+            issue_date: parsed(row, 9, "issue_date", date)?,
+            order_type: row.get(10)?,
+            order_type_id: row.get(11)?,
+            transaction_status: row.get(12)?,
+            customer_name: row.get(13)?,
+            customer_mobile: row.get(14)?,
+            customer_email: row.get(15)?,
+            customer_address: row.get(16)?,
+            customer_bank: row.get(17)?,
+            bill_detail: row.get(18)?,
+            expire_after_seconds: row.get(19)?,
+            status: parsed(row, 20, "status", OrderStatus::parse_stored)?,
+            created_at: parsed(row, 21, "created_at", time)?,
+            paid_at: parsed_optional(row, 22, "paid_at", time)?,
+            amount_paid: parsed_optional(row, 23, "amount_paid", decimal)?,
+            blocked_at: parsed_optional(row, 24, "blocked_at", time)?,
+            refunded_at: parsed_optional(row, 25, "refunded_at", time)?,
+            refunded_amount: parsed_optional(row, 26, "refunded_amount", decimal)?,
         })
-    };
-    let date = |column: &str| decode(&row.get::<String, _>(column), column, |t| t.parse().ok());
-    Ok(Order {
-        id: row.get("id"),
-        merchant_id: row.get("merchant_id"),
-        connectpay_id: row.get("connectpay_id"),
-        order_number: row.get("order_number"),
-        order_amount: decimal("order_amount")?,
-        amount_within_due: decimal("amount_within_due")?,
-        amount_after_due: decimal("amount_after_due")?,
-        fee: decimal("fee")?,
-        due_date: date("order_due_date")?,
-        issue_date: date("issue_date")?,
-        order_type: row.get("order_type"),
-        order_type_id: row.get("order_type_id"),
-        transaction_status: row.get("transaction_status"),
-        customer_name: row.get("customer_name"),
-        customer_mobile: row.get("customer_mobile"),
-        customer_email: row.get("customer_email"),
-        customer_address: row.get("customer_address"),
-        customer_bank: row.get("customer_bank"),
-        bill_detail: row.get("bill_detail"),
-        expire_after_seconds: row.get("expire_after_seconds"),
-        status: decode(
-            &row.get::<String, _>("status"),
-            "status",
-            OrderStatus::parse_stored,
-        )?,
-        created_at: decode(&row.get::<String, _>("created_at"), "created_at", time)?,
-        paid_at: optional(row, "paid_at", time)?,
-        amount_paid: optional(row, "amount_paid", |t| Decimal::from_str(t).ok())?,
-        blocked_at: optional(row, "blocked_at", time)?,
-        refunded_at: optional(row, "refunded_at", time)?,
-        refunded_amount: optional(row, "refunded_amount", |t| Decimal::from_str(t).ok())?,
-    })
-}
-
-const COLUMNS: &str = "id, merchant_id, connectpay_id, order_number, order_amount, \
-    amount_within_due, amount_after_due, fee, order_due_date, issue_date, order_type, \
-    order_type_id, transaction_status, customer_name, customer_mobile, customer_email, \
-    customer_address, customer_bank, bill_detail, expire_after_seconds, status, created_at, \
-    paid_at, amount_paid, blocked_at, refunded_at, refunded_amount";
-
-fn select(condition: &str) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from paypro_orders where {condition}"
-    ))
-}
-
-fn orders(rows: Vec<SqliteRow>) -> Result<Vec<Order>, sqlx::Error> {
-    rows.iter().map(order_from).collect()
+    }
 }
 
 /// The next ConnectPayId of a company on a day: the code, `YY`, `DDD`, a 5-digit sequence.
-pub async fn next_connectpay_id(
-    conn: &mut SqliteConnection,
+pub fn next_connectpay_id(
+    conn: &Connection,
     company_code: &str,
     day: NaiveDate,
-) -> Result<String, sqlx::Error> {
+) -> Result<String, DbError> {
     let prefix = format!("{company_code}{}", day.format("%y%j"));
     // A range on the unique index (`:` sorts right after `9`), not LIKE: SQLite cannot use an
     // index for a LIKE whose pattern is a parameter, and would scan every order.
-    let last: Option<String> = sqlx::query_scalar(
-        "select max(connectpay_id) from paypro_orders \
-         where connectpay_id >= ?1 and connectpay_id < ?1 || ':' and length(connectpay_id) = 14",
-    )
-    .bind(&prefix)
-    .fetch_one(conn)
-    .await?;
+    let last: Option<String> = conn
+        .prepare_cached(
+            "select max(connectpay_id) from paypro_orders \
+             where connectpay_id >= ?1 and connectpay_id < ?1 || ':' and length(connectpay_id) = 14",
+        )?
+        .query_row([&prefix], |r| r.get(0))?;
     let next = last
         .and_then(|id| id.get(9..).and_then(|seq| seq.parse::<u32>().ok()))
         .unwrap_or(0)
@@ -151,9 +178,9 @@ pub async fn next_connectpay_id(
     Ok(format!("{prefix}{next:05}"))
 }
 
-pub async fn insert(conn: &mut SqliteConnection, order: &Order) -> Result<i64, sqlx::Error> {
+pub fn insert(conn: &Connection, order: &Order) -> Result<i64, DbError> {
     let opt_time = |t: Option<DateTime<Utc>>| t.map(stamp);
-    sqlx::query_scalar(
+    conn.prepare_cached(
         "insert into paypro_orders (merchant_id, connectpay_id, order_number, order_key, order_amount, \
          amount_within_due, amount_after_due, fee, order_due_date, issue_date, order_type, \
          order_type_id, transaction_status, customer_name, customer_mobile, customer_email, \
@@ -161,140 +188,123 @@ pub async fn insert(conn: &mut SqliteConnection, order: &Order) -> Result<i64, s
          paid_at, amount_paid, blocked_at, refunded_at, refunded_amount) \
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          returning id",
+    )?
+    .query_row(
+        params![
+            order.merchant_id,
+            order.connectpay_id,
+            order.order_number,
+            order_key(&order.order_number),
+            money(order.order_amount),
+            money(order.amount_within_due),
+            money(order.amount_after_due),
+            money(order.fee),
+            order.due_date.to_string(),
+            order.issue_date.to_string(),
+            order.order_type,
+            order.order_type_id,
+            order.transaction_status,
+            order.customer_name,
+            order.customer_mobile,
+            order.customer_email,
+            order.customer_address,
+            order.customer_bank,
+            order.bill_detail,
+            order.expire_after_seconds,
+            order.status.stored(),
+            stamp(order.created_at),
+            opt_time(order.paid_at),
+            order.amount_paid.map(money),
+            opt_time(order.blocked_at),
+            opt_time(order.refunded_at),
+            order.refunded_amount.map(money),
+        ],
+        |r| r.get(0),
     )
-    .bind(order.merchant_id)
-    .bind(&order.connectpay_id)
-    .bind(&order.order_number)
-    .bind(order_key(&order.order_number))
-    .bind(money(order.order_amount))
-    .bind(money(order.amount_within_due))
-    .bind(money(order.amount_after_due))
-    .bind(money(order.fee))
-    .bind(order.due_date.to_string())
-    .bind(order.issue_date.to_string())
-    .bind(&order.order_type)
-    .bind(&order.order_type_id)
-    .bind(&order.transaction_status)
-    .bind(&order.customer_name)
-    .bind(&order.customer_mobile)
-    .bind(&order.customer_email)
-    .bind(&order.customer_address)
-    .bind(&order.customer_bank)
-    .bind(&order.bill_detail)
-    .bind(order.expire_after_seconds)
-    .bind(order.status.stored())
-    .bind(stamp(order.created_at))
-    .bind(opt_time(order.paid_at))
-    .bind(order.amount_paid.map(money))
-    .bind(opt_time(order.blocked_at))
-    .bind(opt_time(order.refunded_at))
-    .bind(order.refunded_amount.map(money))
-    .fetch_one(conn)
-    .await
 }
 
-pub async fn by_number(
-    conn: &mut SqliteConnection,
+pub fn by_number(
+    conn: &Connection,
     merchant_id: i64,
     order_number: &str,
-) -> Result<Option<Order>, sqlx::Error> {
-    let row = sqlx::query(select("merchant_id = ? and order_key = ?"))
-        .bind(merchant_id)
-        .bind(order_key(order_number))
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(order_from).transpose()
+) -> Result<Option<Order>, DbError> {
+    conn.prepare_cached(select!("merchant_id = ? and order_key = ?"))?
+        .query_row(
+            params![merchant_id, order_key(order_number)],
+            Order::from_row,
+        )
+        .optional()
 }
 
 /// An order by ConnectPayId; with `merchant_id`, only when it is that merchant's.
-pub async fn by_connectpay_id(
-    conn: &mut SqliteConnection,
+pub fn by_connectpay_id(
+    conn: &Connection,
     merchant_id: Option<i64>,
     connectpay_id: &str,
-) -> Result<Option<Order>, sqlx::Error> {
-    let row = sqlx::query(select("connectpay_id = ?"))
-        .bind(connectpay_id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row
-        .as_ref()
-        .map(order_from)
-        .transpose()?
+) -> Result<Option<Order>, DbError> {
+    Ok(conn
+        .prepare_cached(select!("connectpay_id = ?"))?
+        .query_row([connectpay_id], Order::from_row)
+        .optional()?
         .filter(|o| merchant_id.is_none_or(|m| m == o.merchant_id)))
 }
 
 /// The merchant's orders paid (or paid and later refunded) in `[from, to)`, in order of
 /// payment.
-pub async fn paid_between(
-    conn: &mut SqliteConnection,
+pub fn paid_between(
+    conn: &Connection,
     merchant_id: i64,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<Order>, sqlx::Error> {
-    let rows = sqlx::query(select(
+) -> Result<Vec<Order>, DbError> {
+    conn.prepare_cached(select!(
         "merchant_id = ? and paid_at is not null and paid_at >= ? and paid_at < ? \
-         order by paid_at, id",
-    ))
-    .bind(merchant_id)
-    .bind(stamp(from))
-    .bind(stamp(to))
-    .fetch_all(conn)
-    .await?;
-    orders(rows)
+         order by paid_at, id"
+    ))?
+    .query_map(
+        params![merchant_id, stamp(from), stamp(to)],
+        Order::from_row,
+    )?
+    .collect()
 }
 
-pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<Order>, sqlx::Error> {
-    orders(
-        sqlx::query(select("true order by id"))
-            .fetch_all(conn)
-            .await?,
-    )
+pub fn all(conn: &Connection) -> Result<Vec<Order>, DbError> {
+    conn.prepare_cached(select!("true order by id"))?
+        .query_map([], Order::from_row)?
+        .collect()
 }
 
-pub async fn mark_paid(
-    conn: &mut SqliteConnection,
+pub fn mark_paid(
+    conn: &Connection,
     id: i64,
     amount: Decimal,
     at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), DbError> {
+    conn.prepare_cached(
         "update paypro_orders set status = 'paid', paid_at = ?, amount_paid = ? where id = ?",
-    )
-    .bind(stamp(at))
-    .bind(money(amount))
-    .bind(id)
-    .execute(conn)
-    .await?;
+    )?
+    .execute(params![stamp(at), money(amount), id])?;
     Ok(())
 }
 
-pub async fn mark_blocked(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("update paypro_orders set status = 'blocked', blocked_at = ? where id = ?")
-        .bind(stamp(at))
-        .bind(id)
-        .execute(conn)
-        .await?;
+pub fn mark_blocked(conn: &Connection, id: i64, at: DateTime<Utc>) -> Result<(), DbError> {
+    conn.prepare_cached(
+        "update paypro_orders set status = 'blocked', blocked_at = ? where id = ?",
+    )?
+    .execute(params![stamp(at), id])?;
     Ok(())
 }
 
-pub async fn mark_refunded(
-    conn: &mut SqliteConnection,
+pub fn mark_refunded(
+    conn: &Connection,
     id: i64,
     amount: Decimal,
     at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), DbError> {
+    conn.prepare_cached(
         "update paypro_orders set status = 'refunded', refunded_at = ?, refunded_amount = ? where id = ?",
-    )
-    .bind(stamp(at))
-    .bind(money(amount))
-    .bind(id)
-    .execute(conn)
-    .await?;
+    )?
+    .execute(params![stamp(at), money(amount), id])?;
     Ok(())
 }
 
@@ -310,5 +320,64 @@ pub fn shown(value: Decimal) -> String {
         value.trunc().to_string()
     } else {
         format!("{:.2}", value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        time(text).unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_column_reads_back_as_written() {
+        let db = Db::connect("sqlite::memory:").unwrap();
+        let order = Order {
+            id: 0,
+            merchant_id: 7,
+            connectpay_id: "10002512300001".into(),
+            order_number: "Ord-1".into(),
+            order_amount: Decimal::new(440000, 2),
+            amount_within_due: Decimal::new(450000, 2),
+            amount_after_due: Decimal::new(460050, 2),
+            fee: Decimal::new(1000, 2),
+            due_date: "2025-05-04".parse().unwrap(),
+            issue_date: "2025-05-01".parse().unwrap(),
+            order_type: "Service".into(),
+            order_type_id: Some("type-id".into()),
+            transaction_status: Some("transaction".into()),
+            customer_name: "name".into(),
+            customer_mobile: "03123456789".into(),
+            customer_email: "a@b.pk".into(),
+            customer_address: "address".into(),
+            customer_bank: "bank".into(),
+            bill_detail: Some(r#"[{"x":1}]"#.into()),
+            expire_after_seconds: 90,
+            status: OrderStatus::Refunded,
+            created_at: at("2025-05-01T10:00:00.125Z"),
+            paid_at: Some(at("2025-05-02T10:00:00Z")),
+            amount_paid: Some(Decimal::new(450000, 2)),
+            blocked_at: Some(at("2025-05-03T10:00:00Z")),
+            refunded_at: Some(at("2025-05-04T10:00:00Z")),
+            refunded_amount: Some(Decimal::new(12345, 2)),
+        };
+        let (id, back) = db
+            .write(|conn| {
+                conn.execute(
+                    "insert into paypro_merchants (id, username, password, company_code, \
+                     min_amount, max_amount, fee, services, utc_offset, status_case) \
+                     values (7, 'u', 'p', '1000', '1.00', '9.00', '0.00', '[]', '+05:00', 'title')",
+                    [],
+                )?;
+                let id = insert(conn, &order)?;
+                Ok::<_, DbError>((id, by_number(conn, 7, "ORD-1")?))
+            })
+            .await
+            .unwrap();
+        let expected = Order { id, ..order };
+        assert_eq!(format!("{:?}", back.unwrap()), format!("{expected:?}"));
     }
 }

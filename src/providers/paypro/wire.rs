@@ -1,6 +1,7 @@
 //! PayPro's answers: a JSON array whose element 0 holds only `{"Status":"NN"}` (clients
 //! read the last value of element 0), then the details.
 
+use crate::db::DbError;
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use serde_json::value::RawValue;
@@ -39,8 +40,8 @@ impl Failure {
     }
 }
 
-impl From<sqlx::Error> for Failure {
-    fn from(error: sqlx::Error) -> Self {
+impl From<DbError> for Failure {
+    fn from(error: DbError) -> Self {
         tracing::error!(%error, "paypro: database error");
         Failure::service_fail()
     }
@@ -60,16 +61,19 @@ pub fn answer(status: &str, items: impl IntoIterator<Item = Value>) -> Response 
 }
 
 /// `[{"Status":status}, items...]` from items that hold raw numbers (`0.0000`).
-pub fn answer_raw<T: serde::Serialize>(status: &str, items: &[T]) -> Response {
-    let mut text = format!(r#"[{{"Status":"{status}"}}"#);
+pub fn answer_raw<T: serde::Serialize>(
+    status: &str,
+    items: impl IntoIterator<Item = T>,
+) -> Response {
+    let mut text = format!(r#"[{{"Status":"{status}"}}"#).into_bytes();
     for item in items {
-        text.push(',');
-        text.push_str(&serde_json::to_string(item).expect("an answer serializes"));
+        text.push(b',');
+        serde_json::to_writer(&mut text, &item).expect("an answer serializes");
     }
-    text.push(']');
+    text.push(b']');
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        text,
+        axum::body::Body::from(text),
     )
         .into_response()
 }

@@ -17,11 +17,11 @@ use super::super::rules;
 use super::super::wire::{WalletError, nothing_updated, respond, success};
 use super::{MAX_TEXT, optional_text};
 use crate::app::AppState;
-use crate::db;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use rusqlite::ToSql;
 use serde_json::{Value, json};
 
 /// Section 14: every detail, null when unset, in the sample's order.
@@ -30,15 +30,16 @@ pub async fn fetchcustomerdetail(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let found = state
+        .db
+        .read(|conn| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(conn, &headers, &body)?;
+            let customer = resolve(conn, &merchant, &fields, "")?;
+            Ok((merchant, customer))
+        })
+        .await;
     respond(
-        async {
-            let mut conn = state.db.acquire().await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut conn, &headers, &body).await?;
-            let customer = resolve(&mut conn, &merchant, &fields, "").await?;
-            Ok(success(&merchant.salt, details(&customer), Value::Null))
-        }
-        .await,
+        found.map(|(merchant, customer)| success(&merchant.salt, details(&customer), Value::Null)),
     )
 }
 
@@ -64,12 +65,11 @@ pub async fn updatecustomer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut tx = db::begin_write(&state.db).await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut tx, &headers, &body).await?;
-            let customer = resolve(&mut tx, &merchant, &fields, "").await?;
+    let updated = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
+            let customer = resolve(tx, &merchant, &fields, "")?;
             // (field, column) in the document's order.
             let mut changes: Vec<(&'static str, String)> = Vec::new();
             for (field, column) in [("first_name", "first_name"), ("last_name", "last_name")] {
@@ -99,7 +99,7 @@ pub async fn updatecustomer(
                 changes.push(("description", value.to_string()));
             }
             if changes.is_empty() {
-                return Ok(nothing_updated());
+                return Ok(None);
             }
             // The column names come from the fixed list above, never from the request.
             let assignments: Vec<String> =
@@ -108,20 +108,17 @@ pub async fn updatecustomer(
                 "update aggrepay_customers set {} where id = ?",
                 assignments.join(", ")
             );
-            let mut update = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (_, value) in &changes {
-                update = update.bind(value);
-            }
-            update.bind(customer.row).execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(success(
-                &merchant.salt,
-                json!({"updated": "true"}),
-                Value::Null,
-            ))
-        }
-        .await,
-    )
+            let mut params: Vec<&dyn ToSql> =
+                changes.iter().map(|(_, v)| v as &dyn ToSql).collect();
+            params.push(&customer.row);
+            tx.prepare_cached(&sql)?.execute(params.as_slice())?;
+            Ok(Some(merchant))
+        })
+        .await;
+    respond(updated.map(|merchant| match merchant {
+        None => nothing_updated(),
+        Some(merchant) => success(&merchant.salt, json!({"updated": "true"}), Value::Null),
+    }))
 }
 
 /// Section 16: `{"customer_id":123123123,"customer_active":"n"}`, the id a JSON number as
@@ -131,12 +128,11 @@ pub async fn customerstatus(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut tx = db::begin_write(&state.db).await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut tx, &headers, &body).await?;
-            let customer = resolve(&mut tx, &merchant, &fields, "").await?;
+    let status = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
+            let customer = resolve(tx, &merchant, &fields, "")?;
             let active = match fields.get("customer_active") {
                 None => customer.active,
                 Some("y") => true,
@@ -153,19 +149,17 @@ pub async fn customerstatus(
                 WalletError::Internal
             })?;
             if active != customer.active {
-                sqlx::query("update aggrepay_customers set active = ? where id = ?")
-                    .bind(active)
-                    .bind(customer.row)
-                    .execute(&mut *tx)
-                    .await?;
+                tx.prepare_cached("update aggrepay_customers set active = ? where id = ?")?
+                    .execute(rusqlite::params![active, customer.row])?;
             }
-            tx.commit().await?;
-            Ok(success(
-                &merchant.salt,
-                json!({"customer_id": id, "customer_active": if active { "y" } else { "n" }}),
-                Value::Null,
-            ))
-        }
-        .await,
-    )
+            Ok((merchant, id, active))
+        })
+        .await;
+    respond(status.map(|(merchant, id, active)| {
+        success(
+            &merchant.salt,
+            json!({"customer_id": id, "customer_active": if active { "y" } else { "n" }}),
+            Value::Null,
+        )
+    }))
 }

@@ -14,15 +14,15 @@ use super::super::ledger::stamp;
 use super::super::wire::{WalletError, respond, success};
 use super::{mpin, otp, refuse_magic_mpin};
 use crate::app::AppState;
-use crate::db;
+use crate::db::DbError;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
-use sqlx::{Row, SqliteConnection};
 
 /// How long an OTP verifies.
 pub const VALID_FOR: Duration = Duration::minutes(10);
@@ -46,85 +46,93 @@ impl Purpose {
 
 /// Sends an OTP to `mobile` (normalised): supersedes the earlier ones of that number and
 /// purpose and writes the new one to the outbox. Runs inside the caller's write transaction.
-pub async fn send(
-    conn: &mut SqliteConnection,
+pub fn send(
+    conn: &Connection,
     merchant: &Merchant,
     mobile: &str,
     email: Option<&str>,
     purpose: Purpose,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), DbError> {
+    conn.prepare_cached(
         "update aggrepay_otps set superseded = 1 \
          where merchant_id = ? and mobile_number = ? and purpose = ? and superseded = 0",
-    )
-    .bind(merchant.id)
-    .bind(mobile)
-    .bind(purpose.as_str())
-    .execute(&mut *conn)
-    .await?;
+    )?
+    .execute(params![merchant.id, mobile, purpose.as_str()])?;
     let code = merchant
         .fixed_otp
         .clone()
         .unwrap_or_else(|| rand::rng().random_range(100_000..=999_999).to_string());
-    sqlx::query(
+    conn.prepare_cached(
         "insert into aggrepay_otps (merchant_id, mobile_number, email, otp, purpose, created_at, \
          expires_at) values (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(merchant.id)
-    .bind(mobile)
-    .bind(email)
-    .bind(code)
-    .bind(purpose.as_str())
-    .bind(stamp(now))
-    .bind(stamp(now + VALID_FOR))
-    .execute(conn)
-    .await?;
+    )?
+    .execute(params![
+        merchant.id,
+        mobile,
+        email,
+        code,
+        purpose.as_str(),
+        stamp(now),
+        stamp(now + VALID_FOR),
+    ])?;
     Ok(())
+}
+
+/// The last OTP of a number and purpose.
+struct LastOtp {
+    id: i64,
+    otp: String,
+    email: Option<String>,
+    used: i64,
+    expires_at: String,
 }
 
 /// Spends `given` if it is the last OTP of that number and purpose, unused and unexpired;
 /// else `INVALID-OTP`. Answers the email given with the OTP. Runs inside the caller's write
 /// transaction, which makes the OTP used only if it commits.
-pub async fn spend(
-    conn: &mut SqliteConnection,
+pub fn spend(
+    conn: &Connection,
     merchant: &Merchant,
     mobile: &str,
     purpose: Purpose,
     given: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, WalletError> {
-    let last = sqlx::query(
-        "select id, otp, email, used, expires_at from aggrepay_otps \
-         where merchant_id = ? and mobile_number = ? and purpose = ? order by id desc limit 1",
-    )
-    .bind(merchant.id)
-    .bind(mobile)
-    .bind(purpose.as_str())
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(WalletError::InvalidOtp)?;
-    let expires_at = DateTime::parse_from_rfc3339(last.get::<&str, _>("expires_at"))
+    let last = conn
+        .prepare_cached(
+            "select id, otp, email, used, expires_at from aggrepay_otps \
+             where merchant_id = ? and mobile_number = ? and purpose = ? \
+             order by id desc limit 1",
+        )?
+        .query_row(params![merchant.id, mobile, purpose.as_str()], |r| {
+            Ok(LastOtp {
+                id: r.get("id")?,
+                otp: r.get("otp")?,
+                email: r.get("email")?,
+                used: r.get("used")?,
+                expires_at: r.get("expires_at")?,
+            })
+        })
+        .optional()?
+        .ok_or(WalletError::InvalidOtp)?;
+    let expires_at = DateTime::parse_from_rfc3339(&last.expires_at)
         .map_err(|e| {
             tracing::error!(%e, "aggrepay: an OTP with a bad expiry time");
             WalletError::Internal
         })?
         .with_timezone(&Utc);
-    let usable =
-        last.get::<&str, _>("otp") == given && last.get::<i64, _>("used") == 0 && now < expires_at;
+    let usable = last.otp == given && last.used == 0 && now < expires_at;
     if !usable {
         return Err(WalletError::InvalidOtp);
     }
-    let id: i64 = last.get("id");
-    let email: Option<String> = last.get("email");
-    let spent = sqlx::query("update aggrepay_otps set used = 1 where id = ? and used = 0")
-        .bind(id)
-        .execute(conn)
-        .await?;
-    if spent.rows_affected() != 1 {
+    let spent = conn
+        .prepare_cached("update aggrepay_otps set used = 1 where id = ? and used = 0")?
+        .execute([last.id])?;
+    if spent != 1 {
         return Err(WalletError::InvalidOtp);
     }
-    Ok(email)
+    Ok(last.email)
 }
 
 /// Section 17, Generate Customer OTP: an OTP for an existing customer (by `customer_id` or
@@ -134,31 +142,30 @@ pub async fn customerotp(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut tx = db::begin_write(&state.db).await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut tx, &headers, &body).await?;
-            let customer = resolve(&mut tx, &merchant, &fields, "").await?;
+    let sent = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
+            let customer = resolve(tx, &merchant, &fields, "")?;
             let now = state.clock.now();
             send(
-                &mut tx,
+                tx,
                 &merchant,
                 &customer.mobile_number,
                 None,
                 Purpose::Customer,
                 now,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(success(
-                &merchant.salt,
-                json!({"customer_exists": "true", "otp_sent": "true"}),
-                Value::Null,
-            ))
-        }
-        .await,
-    )
+            )?;
+            Ok(merchant)
+        })
+        .await;
+    respond(sent.map(|merchant| {
+        success(
+            &merchant.salt,
+            json!({"customer_exists": "true", "otp_sent": "true"}),
+            Value::Null,
+        )
+    }))
 }
 
 /// Section 18, Forgot MPIN: `otp` (the customer's last `customerotp` OTP) and `new_mpin`
@@ -168,31 +175,28 @@ pub async fn forgotmpin(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut tx = db::begin_write(&state.db).await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut tx, &headers, &body).await?;
-            let customer = resolve(&mut tx, &merchant, &fields, "").await?;
+    let updated = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
+            let customer = resolve(tx, &merchant, &fields, "")?;
             let code = otp(&fields)?;
             let new_mpin = mpin(&fields, "new_mpin")?;
             refuse_magic_mpin(&[new_mpin])?;
             let now = state.clock.now();
             spend(
-                &mut tx,
+                tx,
                 &merchant,
                 &customer.mobile_number,
                 Purpose::Customer,
                 code,
                 now,
-            )
-            .await?;
-            set_mpin(&mut tx, customer.row, new_mpin).await?;
-            tx.commit().await?;
-            Ok(mpin_updated(&merchant))
-        }
-        .await,
-    )
+            )?;
+            set_mpin(tx, customer.row, new_mpin)?;
+            Ok(merchant)
+        })
+        .await;
+    respond(updated.map(|merchant| mpin_updated(&merchant)))
 }
 
 /// Section 19, Change MPIN: `old_mpin` must be the current one (else `INVALID-MPIN`),
@@ -204,12 +208,11 @@ pub async fn changempin(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut tx = db::begin_write(&state.db).await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut tx, &headers, &body).await?;
-            let customer = resolve(&mut tx, &merchant, &fields, "").await?;
+    let updated = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
+            let customer = resolve(tx, &merchant, &fields, "")?;
             let old_mpin = mpin(&fields, "old_mpin")?;
             let new_mpin = mpin(&fields, "new_mpin")?;
             if old_mpin == new_mpin {
@@ -221,20 +224,16 @@ pub async fn changempin(
             if customer.mpin != old_mpin {
                 return Err(WalletError::InvalidMpin);
             }
-            set_mpin(&mut tx, customer.row, new_mpin).await?;
-            tx.commit().await?;
-            Ok(mpin_updated(&merchant))
-        }
-        .await,
-    )
+            set_mpin(tx, customer.row, new_mpin)?;
+            Ok(merchant)
+        })
+        .await;
+    respond(updated.map(|merchant| mpin_updated(&merchant)))
 }
 
-async fn set_mpin(conn: &mut SqliteConnection, row: i64, mpin: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("update aggrepay_customers set mpin = ? where id = ?")
-        .bind(mpin)
-        .bind(row)
-        .execute(conn)
-        .await?;
+fn set_mpin(conn: &Connection, row: i64, mpin: &str) -> Result<(), DbError> {
+    conn.prepare_cached("update aggrepay_customers set mpin = ? where id = ?")?
+        .execute(params![mpin, row])?;
     Ok(())
 }
 

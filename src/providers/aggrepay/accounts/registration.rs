@@ -22,15 +22,15 @@ use super::super::wire::{WalletError, respond, success};
 use super::otp::{self, Purpose};
 use super::{mpin, refuse_magic_mpin, text};
 use crate::app::AppState;
-use crate::db;
+use crate::db::{self, DbError};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use rand::Rng;
+use rusqlite::{Connection, params};
 use serde_json::{Value, json};
-use sqlx::SqliteConnection;
 
 /// Section 1: `{"customer_exists":"true"|"false"}`.
 pub async fn checkcustomer(
@@ -38,11 +38,10 @@ pub async fn checkcustomer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut conn = state.db.acquire().await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut conn, &headers, &body).await?;
+    let checked = state
+        .db
+        .read(|conn| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(conn, &headers, &body)?;
             let mobile = fields
                 .get("mobile_number")
                 .map(|m| rules::mobile("mobile_number", m))
@@ -57,18 +56,20 @@ pub async fn checkcustomer(
                 rules::email("email", email)?;
             }
             let exists = match (mobile, email) {
-                (Some(mobile), _) => by_mobile(&mut conn, &merchant, &mobile).await?.is_some(),
-                (None, Some(email)) => email_registered(&mut conn, &merchant, email).await?,
+                (Some(mobile), _) => by_mobile(conn, &merchant, &mobile)?.is_some(),
+                (None, Some(email)) => email_registered(conn, &merchant, email)?,
                 (None, None) => false,
             };
-            Ok(success(
-                &merchant.salt,
-                json!({"customer_exists": flag(exists)}),
-                Value::Null,
-            ))
-        }
-        .await,
-    )
+            Ok((merchant, exists))
+        })
+        .await;
+    respond(checked.map(|(merchant, exists)| {
+        success(
+            &merchant.salt,
+            json!({"customer_exists": flag(exists)}),
+            Value::Null,
+        )
+    }))
 }
 
 /// Section 2: an OTP to a number that is not registered yet.
@@ -77,42 +78,38 @@ pub async fn registrationotp(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut tx = db::begin_write(&state.db).await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut tx, &headers, &body).await?;
+    let sent = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
             let mobile =
                 rules::mobile("mobile_number", rules::required(&fields, "mobile_number")?)?;
             let email = rules::required(&fields, "email")?;
             rules::email("email", email)?;
             super::text(&fields, "email")?;
-            if by_mobile(&mut tx, &merchant, &mobile).await?.is_some() {
-                return Ok(success(
-                    &merchant.salt,
-                    json!({"customer_exists": "true", "otp_sent": "false"}),
-                    Value::Null,
-                ));
+            if by_mobile(tx, &merchant, &mobile)?.is_some() {
+                return Ok((merchant, false));
             }
             let now = state.clock.now();
             otp::send(
-                &mut tx,
+                tx,
                 &merchant,
                 &mobile,
                 Some(email),
                 Purpose::Registration,
                 now,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(success(
-                &merchant.salt,
-                json!({"customer_exists": "false", "otp_sent": "true"}),
-                Value::Null,
-            ))
-        }
-        .await,
-    )
+            )?;
+            Ok((merchant, true))
+        })
+        .await;
+    respond(sent.map(|(merchant, sent)| {
+        let data = if sent {
+            json!({"customer_exists": "false", "otp_sent": "true"})
+        } else {
+            json!({"customer_exists": "true", "otp_sent": "false"})
+        };
+        success(&merchant.salt, data, Value::Null)
+    }))
 }
 
 /// Section 3: a new customer, active, balance 0: `{"customer_id":"784334610"}`.
@@ -121,11 +118,10 @@ pub async fn registercustomer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut tx = db::begin_write(&state.db).await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut tx, &headers, &body).await?;
+    let registered = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
             let mobile =
                 rules::mobile("mobile_number", rules::required(&fields, "mobile_number")?)?;
             let code = super::otp(&fields)?;
@@ -142,19 +138,11 @@ pub async fn registercustomer(
                 text(&fields, "email")?;
             }
             refuse_magic_mpin(&[mpin])?;
-            if by_mobile(&mut tx, &merchant, &mobile).await?.is_some() {
+            if by_mobile(tx, &merchant, &mobile)?.is_some() {
                 return Err(WalletError::InvalidInputData("Invalid input Data"));
             }
             let now = state.clock.now();
-            let otp_email = otp::spend(
-                &mut tx,
-                &merchant,
-                &mobile,
-                Purpose::Registration,
-                code,
-                now,
-            )
-            .await?;
+            let otp_email = otp::spend(tx, &merchant, &mobile, Purpose::Registration, code, now)?;
             let new = NewCustomer {
                 mobile: &mobile,
                 email: posted_email.or(otp_email.as_deref()),
@@ -163,35 +151,29 @@ pub async fn registercustomer(
                 date_of_birth: date_of_birth.map(|d| d.format("%Y-%m-%d").to_string()),
                 mpin,
             };
-            let customer_id = insert(&mut tx, &merchant, &new, now).await?;
-            tx.commit().await?;
-            Ok(success(
-                &merchant.salt,
-                json!({"customer_id": customer_id}),
-                Value::Null,
-            ))
-        }
-        .await,
-    )
+            let customer_id = insert(tx, &merchant, &new, now)?;
+            Ok((merchant, customer_id))
+        })
+        .await;
+    respond(registered.map(|(merchant, customer_id)| {
+        success(
+            &merchant.salt,
+            json!({"customer_id": customer_id}),
+            Value::Null,
+        )
+    }))
 }
 
 fn flag(value: bool) -> &'static str {
     if value { "true" } else { "false" }
 }
 
-async fn email_registered(
-    conn: &mut SqliteConnection,
-    merchant: &Merchant,
-    email: &str,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
+fn email_registered(conn: &Connection, merchant: &Merchant, email: &str) -> Result<bool, DbError> {
+    conn.prepare_cached(
         "select exists(select 1 from aggrepay_customers \
          where merchant_id = ? and lower(email) = lower(?))",
-    )
-    .bind(merchant.id)
-    .bind(email)
-    .fetch_one(conn)
-    .await
+    )?
+    .query_row(params![merchant.id, email], |r| r.get(0))
 }
 
 struct NewCustomer<'a> {
@@ -205,40 +187,36 @@ struct NewCustomer<'a> {
 
 /// Inserts the customer under a fresh random 9-digit customer id (unique across merchants);
 /// answers the id.
-async fn insert(
-    conn: &mut SqliteConnection,
+fn insert(
+    conn: &Connection,
     merchant: &Merchant,
     new: &NewCustomer<'_>,
     now: DateTime<Utc>,
 ) -> Result<String, WalletError> {
+    let mut insert = conn.prepare_cached(
+        "insert into aggrepay_customers (merchant_id, customer_id, mobile_number, email, \
+         first_name, last_name, date_of_birth, mpin, active, balance, created_at) \
+         values (?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?)",
+    )?;
     for _ in 0..20 {
         let customer_id = rand::rng()
             .random_range(100_000_000..=999_999_999u32)
             .to_string();
-        let inserted = sqlx::query(
-            "insert into aggrepay_customers (merchant_id, customer_id, mobile_number, email, \
-             first_name, last_name, date_of_birth, mpin, active, balance, created_at) \
-             values (?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?)",
-        )
-        .bind(merchant.id)
-        .bind(&customer_id)
-        .bind(new.mobile)
-        .bind(new.email)
-        .bind(new.first_name)
-        .bind(new.last_name)
-        .bind(&new.date_of_birth)
-        .bind(new.mpin)
-        .bind(stamp(now))
-        .execute(&mut *conn)
-        .await;
+        let inserted = insert.execute(params![
+            merchant.id,
+            customer_id,
+            new.mobile,
+            new.email,
+            new.first_name,
+            new.last_name,
+            new.date_of_birth,
+            new.mpin,
+            stamp(now),
+        ]);
         match inserted {
             Ok(_) => return Ok(customer_id),
-            Err(sqlx::Error::Database(e))
-                if e.is_unique_violation() && e.message().contains("customer_id") =>
-            {
-                continue;
-            }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(e) if db::is_unique_violation(&e) && names_customer_id(&e) => continue,
+            Err(e) if db::is_unique_violation(&e) => {
                 return Err(WalletError::InvalidInputData("Invalid input Data"));
             }
             Err(e) => return Err(e.into()),
@@ -246,4 +224,9 @@ async fn insert(
     }
     tracing::error!("aggrepay: no free customer id after 20 draws");
     Err(WalletError::Internal)
+}
+
+/// True when the failed constraint is the one on `customer_id`.
+fn names_customer_id(error: &DbError) -> bool {
+    matches!(error, DbError::SqliteFailure(_, Some(message)) if message.contains("customer_id"))
 }

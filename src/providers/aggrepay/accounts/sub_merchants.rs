@@ -17,14 +17,13 @@ use super::super::rules;
 use super::super::wire::{WalletError, respond, success};
 use super::text;
 use crate::app::AppState;
-use crate::db;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use regex::Regex;
+use rusqlite::params;
 use serde_json::{Value, json};
-use sqlx::Row;
 use std::sync::LazyLock;
 
 static IFSC: LazyLock<Regex> =
@@ -36,11 +35,10 @@ pub async fn addsubmerchant(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut tx = db::begin_write(&state.db).await?;
-            let Authenticated { merchant, fields } =
-                Authenticated::read(&mut tx, &headers, &body).await?;
+    let added = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
             let mobile =
                 rules::mobile("mobile_number", rules::required(&fields, "mobile_number")?)?;
             let email = rules::required(&fields, "email")?;
@@ -62,40 +60,40 @@ pub async fn addsubmerchant(
             }
             let bank_name = text(&fields, "bank_name")?;
             let bank_branch = text(&fields, "bank_branch")?;
-            let next: i64 = sqlx::query_scalar(
-                "select coalesce(max(sub_merchant_id), 0) + 1 from aggrepay_sub_merchants \
-                 where merchant_id = ?",
-            )
-            .bind(merchant.id)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
+            let next: i64 = tx
+                .prepare_cached(
+                    "select coalesce(max(sub_merchant_id), 0) + 1 from aggrepay_sub_merchants \
+                     where merchant_id = ?",
+                )?
+                .query_row([merchant.id], |r| r.get(0))?;
+            tx.prepare_cached(
                 "insert into aggrepay_sub_merchants (merchant_id, sub_merchant_id, name, \
                  mobile_number, email, account_number, account_name, ifsc_code, bank_name, \
                  bank_branch, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(merchant.id)
-            .bind(next)
-            .bind(name)
-            .bind(&mobile)
-            .bind(email)
-            .bind(account_number)
-            .bind(account_name)
-            .bind(ifsc_code)
-            .bind(bank_name)
-            .bind(bank_branch)
-            .bind(stamp(state.clock.now()))
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(success(
-                &merchant.salt,
-                json!({"sub_merchant_id": next}),
-                Value::Null,
-            ))
-        }
-        .await,
-    )
+            )?
+            .execute(params![
+                merchant.id,
+                next,
+                name,
+                mobile,
+                email,
+                account_number,
+                account_name,
+                ifsc_code,
+                bank_name,
+                bank_branch,
+                stamp(state.clock.now()),
+            ])?;
+            Ok((merchant, next))
+        })
+        .await;
+    respond(added.map(|(merchant, next)| {
+        success(
+            &merchant.salt,
+            json!({"sub_merchant_id": next}),
+            Value::Null,
+        )
+    }))
 }
 
 /// Section 21: `[{"id":1,"name":"XYZ"}, ...]`.
@@ -104,31 +102,26 @@ pub async fn getsubmerchants(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(
-        async {
-            let mut conn = state.db.acquire().await?;
-            let Authenticated { merchant, .. } =
-                Authenticated::read(&mut conn, &headers, &body).await?;
-            let rows = sqlx::query(
-                "select sub_merchant_id, name from aggrepay_sub_merchants \
-                 where merchant_id = ? order by sub_merchant_id",
-            )
-            .bind(merchant.id)
-            .fetch_all(&mut *conn)
-            .await?;
-            if rows.is_empty() {
+    let listed = state
+        .db
+        .read(|conn| -> Result<_, WalletError> {
+            let Authenticated { merchant, .. } = Authenticated::read(conn, &headers, &body)?;
+            let list = conn
+                .prepare_cached(
+                    "select sub_merchant_id, name from aggrepay_sub_merchants \
+                     where merchant_id = ? order by sub_merchant_id",
+                )?
+                .query_map([merchant.id], |r| {
+                    let id: i64 = r.get("sub_merchant_id")?;
+                    let name: String = r.get("name")?;
+                    Ok(json!({"id": id, "name": name}))
+                })?
+                .collect::<Result<Vec<Value>, _>>()?;
+            if list.is_empty() {
                 return Err(WalletError::NoSubMerchantRecord);
             }
-            let list: Vec<Value> = rows
-                .iter()
-                .map(|r| {
-                    let id: i64 = r.get("sub_merchant_id");
-                    let name: String = r.get("name");
-                    json!({"id": id, "name": name})
-                })
-                .collect();
-            Ok(success(&merchant.salt, Value::Array(list), Value::Null))
-        }
-        .await,
-    )
+            Ok((merchant, list))
+        })
+        .await;
+    respond(listed.map(|(merchant, list)| success(&merchant.salt, Value::Array(list), Value::Null)))
 }

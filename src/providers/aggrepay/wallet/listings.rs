@@ -22,9 +22,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::DateTime;
+use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
-#[derive(sqlx::FromRow)]
 struct EntryRow {
     amount: i64,
     balance_after: i64,
@@ -33,6 +33,20 @@ struct EntryRow {
     created_at: String,
     transaction_id: i64,
     merchant_transaction_id: Option<String>,
+}
+
+impl EntryRow {
+    fn from_row(row: &rusqlite::Row) -> rusqlite::Result<Self> {
+        Ok(EntryRow {
+            amount: row.get("amount")?,
+            balance_after: row.get("balance_after")?,
+            transaction_type: row.get("transaction_type")?,
+            payment_type: row.get("payment_type")?,
+            created_at: row.get("created_at")?,
+            transaction_id: row.get("transaction_id")?,
+            merchant_transaction_id: row.get("merchant_transaction_id")?,
+        })
+    }
 }
 
 const ENTRY: &str = "select e.amount, e.balance_after, t.transaction_type, e.payment_type, e.created_at, \
@@ -77,42 +91,50 @@ async fn list(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let mut conn = state.db.acquire().await?;
-    let Authenticated { merchant, fields } = Authenticated::read(&mut conn, headers, body).await?;
-    let customer = resolve(&mut conn, &merchant, &fields, "").await?;
-    let page_number = rules::integer(
-        "page_number",
-        rules::required(&fields, "page_number")?,
-        0,
-        i64::MAX,
-    )?;
-    let page_size = rules::integer("page_size", rules::required(&fields, "page_size")?, 1, 100)?;
-    let total: i64 =
-        sqlx::query_scalar("select count(*) from aggrepay_entries where customer_row = ?")
-            .bind(customer.row)
-            .fetch_one(&mut *conn)
-            .await?;
-    let total_pages = (total + page_size - 1) / page_size;
-    let page = json!({
-        "page_size": page_size,
-        "page_number": page_number,
-        "total_pages": total_pages,
-        "total_elements": total,
-    });
-    if page_number >= total_pages {
-        return Ok(success(&merchant.salt, Value::Null, page));
-    }
-    let sql = sqlx::AssertSqlSafe(format!(
-        "{ENTRY} where e.customer_row = ? order by e.created_at desc, e.id desc limit ? offset ?"
-    ));
-    let rows: Vec<EntryRow> = sqlx::query_as(sql)
-        .bind(customer.row)
-        .bind(page_size)
-        .bind(page_number * page_size)
-        .fetch_all(&mut *conn)
+    let (salt, page, rows) = state
+        .db
+        .read(|conn| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(conn, headers, body)?;
+            let customer = resolve(conn, &merchant, &fields, "")?;
+            let page_number = rules::integer(
+                "page_number",
+                rules::required(&fields, "page_number")?,
+                0,
+                i64::MAX,
+            )?;
+            let page_size =
+                rules::integer("page_size", rules::required(&fields, "page_size")?, 1, 100)?;
+            let total: i64 = conn
+                .prepare_cached("select count(*) from aggrepay_entries where customer_row = ?")?
+                .query_row(params![customer.row], |r| r.get(0))?;
+            let total_pages = (total + page_size - 1) / page_size;
+            let page = json!({
+                "page_size": page_size,
+                "page_number": page_number,
+                "total_pages": total_pages,
+                "total_elements": total,
+            });
+            if page_number >= total_pages {
+                return Ok((merchant.salt, page, None));
+            }
+            let sql = format!(
+                "{ENTRY} where e.customer_row = ? order by e.created_at desc, e.id desc limit ? offset ?"
+            );
+            let rows = conn
+                .prepare_cached(&sql)?
+                .query_map(
+                    params![customer.row, page_size, page_number * page_size],
+                    EntryRow::from_row,
+                )?
+                .collect::<Result<Vec<EntryRow>, _>>()?;
+            Ok((merchant.salt, page, Some(rows)))
+        })
         .await?;
-    let data = Value::Array(rows.iter().map(view).collect());
-    Ok(success(&merchant.salt, data, page))
+    let data = match rows {
+        None => Value::Null,
+        Some(rows) => Value::Array(rows.iter().map(view).collect()),
+    };
+    Ok(success(&salt, data, page))
 }
 
 /// One transaction by the merchant's own id.
@@ -154,24 +176,30 @@ async fn by_id(
     body: &Bytes,
     lookup: Lookup,
 ) -> Result<Response, WalletError> {
-    let mut conn = state.db.acquire().await?;
-    let Authenticated { merchant, fields } = Authenticated::read(&mut conn, headers, body).await?;
-    let field = lookup.field();
-    let given = rules::required(&fields, field)?;
-    let unknown =
-        || WalletError::invalid(format!("The selected {} is invalid.", rules::label(field)));
-    let sql = sqlx::AssertSqlSafe(format!(
-        "{ENTRY} where t.merchant_id = ? and t.{field} = ? \
-         order by case e.payment_type when 'DEBIT' then 0 else 1 end, e.id limit 1"
-    ));
-    let query = sqlx::query_as::<_, EntryRow>(sql).bind(merchant.id);
-    let query = match lookup {
-        Lookup::MerchantTransactionId => query.bind(given.to_string()),
-        Lookup::TransactionId => query.bind(given.parse::<i64>().map_err(|_| unknown())?),
-    };
-    let row = query
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(unknown)?;
-    Ok(success(&merchant.salt, view(&row), Value::Null))
+    let (salt, row) = state
+        .db
+        .read(|conn| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(conn, headers, body)?;
+            let field = lookup.field();
+            let given = rules::required(&fields, field)?;
+            let unknown = || {
+                WalletError::invalid(format!("The selected {} is invalid.", rules::label(field)))
+            };
+            let sql = format!(
+                "{ENTRY} where t.merchant_id = ? and t.{field} = ? \
+                 order by case e.payment_type when 'DEBIT' then 0 else 1 end, e.id limit 1"
+            );
+            let given: rusqlite::types::Value = match lookup {
+                Lookup::MerchantTransactionId => given.to_string().into(),
+                Lookup::TransactionId => given.parse::<i64>().map_err(|_| unknown())?.into(),
+            };
+            let row = conn
+                .prepare_cached(&sql)?
+                .query_row(params![merchant.id, given], EntryRow::from_row)
+                .optional()?
+                .ok_or_else(unknown)?;
+            Ok((merchant.salt, row))
+        })
+        .await?;
+    Ok(success(&salt, view(&row), Value::Null))
 }

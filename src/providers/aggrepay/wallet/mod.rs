@@ -8,8 +8,7 @@
 //!
 //! Writes run in one `BEGIN IMMEDIATE` transaction from the api_key lookup to the ledger
 //! write, so every check sees the state the write changes (and a failure writes nothing);
-//! reads use a pooled connection. A connection is never held while waiting for another
-//! (the in-memory database has exactly one).
+//! reads take the connection once for all their statements.
 //!
 //! Decisions where the document is silent:
 //! - `description` (also `Description` on `debitreversal`), `merchant_transaction_id` and
@@ -53,11 +52,16 @@ async fn balance(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let mut conn = state.db.acquire().await?;
-    let Authenticated { merchant, fields } = Authenticated::read(&mut conn, headers, body).await?;
-    let customer = resolve(&mut conn, &merchant, &fields, "").await?;
+    let (salt, customer) = state
+        .db
+        .read(|conn| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(conn, headers, body)?;
+            let customer = resolve(conn, &merchant, &fields, "")?;
+            Ok((merchant.salt, customer))
+        })
+        .await?;
     let data = json!({"balance": shown(customer.balance), "customer_id": customer.customer_id});
-    Ok(success(&merchant.salt, data, Value::Null))
+    Ok(success(&salt, data, Value::Null))
 }
 
 /// `"data": true` when `amount` could be credited now (monthly credit limit, balance cap).
@@ -90,16 +94,21 @@ async fn check_limit(
     body: &Bytes,
     direction: Direction,
 ) -> Result<Response, WalletError> {
-    let mut conn = state.db.acquire().await?;
-    let Authenticated { merchant, fields } = Authenticated::read(&mut conn, headers, body).await?;
-    let customer = resolve(&mut conn, &merchant, &fields, "").await?;
-    let amount = amount(&fields)?;
-    let now = state.clock.now();
-    match direction {
-        Direction::Credit => limits::check_credit(&mut conn, &customer, amount, now).await?,
-        Direction::Debit => limits::check_debit(&mut conn, &customer, amount, now).await?,
-    }
-    Ok(success(&merchant.salt, Value::Bool(true), Value::Null))
+    let salt = state
+        .db
+        .read(|conn| -> Result<_, WalletError> {
+            let Authenticated { merchant, fields } = Authenticated::read(conn, headers, body)?;
+            let customer = resolve(conn, &merchant, &fields, "")?;
+            let amount = amount(&fields)?;
+            let now = state.clock.now();
+            match direction {
+                Direction::Credit => limits::check_credit(conn, &customer, amount, now)?,
+                Direction::Debit => limits::check_debit(conn, &customer, amount, now)?,
+            }
+            Ok(merchant.salt)
+        })
+        .await?;
+    Ok(success(&salt, Value::Bool(true), Value::Null))
 }
 
 /// `amount`: required, a number above zero with at most two decimals; paise.

@@ -24,7 +24,6 @@
 
 use super::{amount, optional_text, required_text};
 use crate::app::AppState;
-use crate::db;
 use crate::providers::aggrepay::customers::{Authenticated, Customer, by_customer_id, resolve};
 use crate::providers::aggrepay::ledger::{self, Kind, LedgerError, Movement, Recorded};
 use crate::providers::aggrepay::limits;
@@ -37,8 +36,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
-use sqlx::SqliteConnection;
 
 /// `amount` 999.99 on a debit or a transfer: the outage answer.
 const OUTAGE_PAISE: i64 = 99_999;
@@ -62,19 +61,17 @@ fn ledger_error(error: LedgerError, short: WalletError) -> WalletError {
 }
 
 /// `merchant_transaction_id`: required, at most 255 characters, not used by this merchant.
-async fn fresh_merchant_transaction_id<'a>(
-    conn: &mut SqliteConnection,
+fn fresh_merchant_transaction_id<'a>(
+    conn: &Connection,
     merchant: i64,
     fields: &'a Fields,
 ) -> Result<&'a str, WalletError> {
     let id = required_text(fields, "merchant_transaction_id")?;
-    let used: bool = sqlx::query_scalar(
-        "select exists(select 1 from aggrepay_transactions where merchant_id = ? and merchant_transaction_id = ?)",
-    )
-    .bind(merchant)
-    .bind(id)
-    .fetch_one(conn)
-    .await?;
+    let used: bool = conn
+        .prepare_cached(
+            "select exists(select 1 from aggrepay_transactions where merchant_id = ? and merchant_transaction_id = ?)",
+        )?
+        .query_row(params![merchant, id], |r| r.get(0))?;
     if used { Err(taken()) } else { Ok(id) }
 }
 
@@ -129,9 +126,9 @@ fn movement<'a>(merchant_id: i64, kind: Kind, amount: i64, at: DateTime<Utc>) ->
     }
 }
 
-fn answered(salt: &str, recorded: Recorded) -> Response {
+fn answered((salt, recorded): (String, Recorded)) -> Response {
     success(
-        salt,
+        &salt,
         json!({"transaction_id": recorded.transaction_id}),
         Value::Null,
     )
@@ -151,49 +148,52 @@ async fn credit(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let mut tx = db::begin_write(&state.db).await?;
-    let now = state.clock.now();
-    let Authenticated { merchant, fields } = Authenticated::read(&mut tx, headers, body).await?;
-    let customer = resolve(&mut tx, &merchant, &fields, "to_").await?;
-    let amount = amount(&fields)?;
-    let description = optional_text(&fields, "description")?;
-    let merchant_transaction_id =
-        fresh_merchant_transaction_id(&mut tx, merchant.id, &fields).await?;
-    let pg_transaction_id = required_text(&fields, "pg_transaction_id")?;
-    let record = pg_records::find(&mut tx, merchant.id, pg_transaction_id).await?;
-    let already_taken = || WalletError::invalid("The pg transaction id has already been taken.");
-    if record.is_some_and(|r| r.used) {
-        return Err(already_taken());
-    }
-    active(&customer)?;
-    match record {
-        Some(record) if record.amount == amount => {
-            if !pg_records::use_record(&mut tx, record).await? {
+    let answer = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let now = state.clock.now();
+            let Authenticated { merchant, fields } = Authenticated::read(tx, headers, body)?;
+            let customer = resolve(tx, &merchant, &fields, "to_")?;
+            let amount = amount(&fields)?;
+            let description = optional_text(&fields, "description")?;
+            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, &fields)?;
+            let pg_transaction_id = required_text(&fields, "pg_transaction_id")?;
+            let record = pg_records::find(tx, merchant.id, pg_transaction_id)?;
+            let already_taken =
+                || WalletError::invalid("The pg transaction id has already been taken.");
+            if record.is_some_and(|r| r.used) {
                 return Err(already_taken());
             }
-        }
-        None if pg_transaction_id.starts_with(MAGIC_PREFIX) => {
-            if !pg_records::use_magic(&mut tx, merchant.id, pg_transaction_id, amount, now).await? {
-                return Err(already_taken());
+            active(&customer)?;
+            match record {
+                Some(record) if record.amount == amount => {
+                    if !pg_records::use_record(tx, record)? {
+                        return Err(already_taken());
+                    }
+                }
+                None if pg_transaction_id.starts_with(MAGIC_PREFIX) => {
+                    if !pg_records::use_magic(tx, merchant.id, pg_transaction_id, amount, now)? {
+                        return Err(already_taken());
+                    }
+                }
+                _ => return Err(WalletError::NoPgTransactionRecord),
             }
-        }
-        _ => return Err(WalletError::NoPgTransactionRecord),
-    }
-    limits::check_credit(&mut tx, &customer, amount, now).await?;
-    let recorded = ledger::record(
-        &mut tx,
-        &Movement {
-            merchant_transaction_id: Some(merchant_transaction_id),
-            description,
-            pg_transaction_id: Some(pg_transaction_id),
-            credit: Some(customer.row),
-            ..movement(merchant.id, Kind::M2C, amount, now)
-        },
-    )
-    .await
-    .map_err(|e| ledger_error(e, WalletError::Internal))?;
-    tx.commit().await?;
-    Ok(answered(&merchant.salt, recorded))
+            limits::check_credit(tx, &customer, amount, now)?;
+            let recorded = ledger::record(
+                tx,
+                &Movement {
+                    merchant_transaction_id: Some(merchant_transaction_id),
+                    description,
+                    pg_transaction_id: Some(pg_transaction_id),
+                    credit: Some(customer.row),
+                    ..movement(merchant.id, Kind::M2C, amount, now)
+                },
+            )
+            .map_err(|e| ledger_error(e, WalletError::Internal))?;
+            Ok((merchant.salt, recorded))
+        })
+        .await?;
+    Ok(answered(answer))
 }
 
 /// A customer pays the merchant (C2M): `{"transaction_id": 654561373}`.
@@ -210,57 +210,53 @@ async fn debit(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let mut tx = db::begin_write(&state.db).await?;
-    let now = state.clock.now();
-    let Authenticated { merchant, fields } = Authenticated::read(&mut tx, headers, body).await?;
-    let sub_merchant = match fields.get("to_sub_merchant_id") {
-        None => None,
-        Some(text) => Some(sub_merchant(&mut tx, merchant.id, text).await?),
-    };
-    let customer = resolve(&mut tx, &merchant, &fields, "from_").await?;
-    let description = optional_text(&fields, "description")?;
-    let mpin = mpin(&fields)?;
-    let amount = amount(&fields)?;
-    let merchant_transaction_id =
-        fresh_merchant_transaction_id(&mut tx, merchant.id, &fields).await?;
-    magic(amount, mpin)?;
-    active(&customer)?;
-    right_mpin(&customer, mpin)?;
-    if customer.balance < amount {
-        return Err(WalletError::InvalidInputData(NOT_ENOUGH));
-    }
-    limits::check_debit(&mut tx, &customer, amount, now).await?;
-    let recorded = ledger::record(
-        &mut tx,
-        &Movement {
-            merchant_transaction_id: Some(merchant_transaction_id),
-            description,
-            to_sub_merchant_id: sub_merchant,
-            debit: Some(customer.row),
-            ..movement(merchant.id, Kind::C2M, amount, now)
-        },
-    )
-    .await
-    .map_err(|e| ledger_error(e, WalletError::InvalidInputData(NOT_ENOUGH)))?;
-    tx.commit().await?;
-    Ok(answered(&merchant.salt, recorded))
+    let answer = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let now = state.clock.now();
+            let Authenticated { merchant, fields } = Authenticated::read(tx, headers, body)?;
+            let sub_merchant = match fields.get("to_sub_merchant_id") {
+                None => None,
+                Some(text) => Some(sub_merchant(tx, merchant.id, text)?),
+            };
+            let customer = resolve(tx, &merchant, &fields, "from_")?;
+            let description = optional_text(&fields, "description")?;
+            let mpin = mpin(&fields)?;
+            let amount = amount(&fields)?;
+            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, &fields)?;
+            magic(amount, mpin)?;
+            active(&customer)?;
+            right_mpin(&customer, mpin)?;
+            if customer.balance < amount {
+                return Err(WalletError::InvalidInputData(NOT_ENOUGH));
+            }
+            limits::check_debit(tx, &customer, amount, now)?;
+            let recorded = ledger::record(
+                tx,
+                &Movement {
+                    merchant_transaction_id: Some(merchant_transaction_id),
+                    description,
+                    to_sub_merchant_id: sub_merchant,
+                    debit: Some(customer.row),
+                    ..movement(merchant.id, Kind::C2M, amount, now)
+                },
+            )
+            .map_err(|e| ledger_error(e, WalletError::InvalidInputData(NOT_ENOUGH)))?;
+            Ok((merchant.salt, recorded))
+        })
+        .await?;
+    Ok(answered(answer))
 }
 
 /// One of this merchant's sub merchant numbers.
-async fn sub_merchant(
-    conn: &mut SqliteConnection,
-    merchant: i64,
-    text: &str,
-) -> Result<i64, WalletError> {
+fn sub_merchant(conn: &Connection, merchant: i64, text: &str) -> Result<i64, WalletError> {
     let invalid = || WalletError::invalid("The selected to sub merchant id is invalid.");
     let number: i64 = text.parse().map_err(|_| invalid())?;
-    let known: bool = sqlx::query_scalar(
-        "select exists(select 1 from aggrepay_sub_merchants where merchant_id = ? and sub_merchant_id = ?)",
-    )
-    .bind(merchant)
-    .bind(number)
-    .fetch_one(conn)
-    .await?;
+    let known: bool = conn
+        .prepare_cached(
+            "select exists(select 1 from aggrepay_sub_merchants where merchant_id = ? and sub_merchant_id = ?)",
+        )?
+        .query_row(params![merchant, number], |r| r.get(0))?;
     if known { Ok(number) } else { Err(invalid()) }
 }
 
@@ -278,50 +274,50 @@ async fn transfer(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let mut tx = db::begin_write(&state.db).await?;
-    let now = state.clock.now();
-    let Authenticated { merchant, fields } = Authenticated::read(&mut tx, headers, body).await?;
-    let from_id = rules::required(&fields, "from_customer_id")?;
-    let from = by_customer_id(&mut tx, &merchant, from_id)
-        .await?
-        .ok_or_else(|| WalletError::invalid("The selected from customer id is invalid."))?;
-    let to_id = rules::required(&fields, "to_customer_id")?;
-    if to_id == from_id {
-        return Err(WalletError::invalid(
-            "The to customer id and from customer id must be different.",
-        ));
-    }
-    let to = by_customer_id(&mut tx, &merchant, to_id)
-        .await?
-        .ok_or_else(|| WalletError::invalid("The selected to customer id is invalid."))?;
-    let description = optional_text(&fields, "description")?;
-    let mpin = mpin(&fields)?;
-    let merchant_transaction_id =
-        fresh_merchant_transaction_id(&mut tx, merchant.id, &fields).await?;
-    let amount = amount(&fields)?;
-    magic(amount, mpin)?;
-    active(&from)?;
-    active(&to)?;
-    right_mpin(&from, mpin)?;
-    if from.balance < amount {
-        return Err(WalletError::InsufficientFund);
-    }
-    limits::check_debit(&mut tx, &from, amount, now).await?;
-    limits::check_credit(&mut tx, &to, amount, now).await?;
-    let recorded = ledger::record(
-        &mut tx,
-        &Movement {
-            merchant_transaction_id: Some(merchant_transaction_id),
-            description,
-            debit: Some(from.row),
-            credit: Some(to.row),
-            ..movement(merchant.id, Kind::C2C, amount, now)
-        },
-    )
-    .await
-    .map_err(|e| ledger_error(e, WalletError::InsufficientFund))?;
-    tx.commit().await?;
-    Ok(answered(&merchant.salt, recorded))
+    let answer = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let now = state.clock.now();
+            let Authenticated { merchant, fields } = Authenticated::read(tx, headers, body)?;
+            let from_id = rules::required(&fields, "from_customer_id")?;
+            let from = by_customer_id(tx, &merchant, from_id)?
+                .ok_or_else(|| WalletError::invalid("The selected from customer id is invalid."))?;
+            let to_id = rules::required(&fields, "to_customer_id")?;
+            if to_id == from_id {
+                return Err(WalletError::invalid(
+                    "The to customer id and from customer id must be different.",
+                ));
+            }
+            let to = by_customer_id(tx, &merchant, to_id)?
+                .ok_or_else(|| WalletError::invalid("The selected to customer id is invalid."))?;
+            let description = optional_text(&fields, "description")?;
+            let mpin = mpin(&fields)?;
+            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, &fields)?;
+            let amount = amount(&fields)?;
+            magic(amount, mpin)?;
+            active(&from)?;
+            active(&to)?;
+            right_mpin(&from, mpin)?;
+            if from.balance < amount {
+                return Err(WalletError::InsufficientFund);
+            }
+            limits::check_debit(tx, &from, amount, now)?;
+            limits::check_credit(tx, &to, amount, now)?;
+            let recorded = ledger::record(
+                tx,
+                &Movement {
+                    merchant_transaction_id: Some(merchant_transaction_id),
+                    description,
+                    debit: Some(from.row),
+                    credit: Some(to.row),
+                    ..movement(merchant.id, Kind::C2C, amount, now)
+                },
+            )
+            .map_err(|e| ledger_error(e, WalletError::InsufficientFund))?;
+            Ok((merchant.salt, recorded))
+        })
+        .await?;
+    Ok(answered(answer))
 }
 
 /// Gives a `debitwallet` back:
@@ -334,7 +330,6 @@ pub async fn debitreversal(
     respond(reversal(&state, &headers, &body).await)
 }
 
-#[derive(sqlx::FromRow)]
 struct Original {
     id: i64,
     transaction_id: i64,
@@ -342,61 +337,76 @@ struct Original {
     customer_row: i64,
 }
 
+impl Original {
+    fn from_row(row: &rusqlite::Row) -> rusqlite::Result<Self> {
+        Ok(Original {
+            id: row.get("id")?,
+            transaction_id: row.get("transaction_id")?,
+            amount: row.get("amount")?,
+            customer_row: row.get("customer_row")?,
+        })
+    }
+}
+
 async fn reversal(
     state: &AppState,
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let mut tx = db::begin_write(&state.db).await?;
-    let now = state.clock.now();
-    let Authenticated { merchant, fields } = Authenticated::read(&mut tx, headers, body).await?;
-    let original_id = rules::required(&fields, "merchant_transaction_id")?;
-    let original: Original = sqlx::query_as(
-        "select t.id, t.transaction_id, t.amount, e.customer_row from aggrepay_transactions t \
-         join aggrepay_entries e on e.transaction_row = t.id and e.payment_type = 'DEBIT' \
-         where t.merchant_id = ? and t.merchant_transaction_id = ? and t.transaction_type = 'C2M'",
-    )
-    .bind(merchant.id)
-    .bind(original_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| WalletError::invalid("The selected merchant transaction id is invalid."))?;
-    if let Some(given) = fields.get("transaction_id")
-        && given.parse::<i64>().ok() != Some(original.transaction_id)
-    {
-        return Err(WalletError::invalid(
-            "The selected transaction id is invalid.",
-        ));
-    }
-    let description_field = if fields.get("description").is_some() {
-        "description"
-    } else {
-        "Description"
-    };
-    let description = optional_text(&fields, description_field)?;
-    let reversed: bool =
-        sqlx::query_scalar("select exists(select 1 from aggrepay_transactions where reverses = ?)")
-            .bind(original.id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if reversed {
-        return Err(WalletError::AlreadyReversed);
-    }
-    let reversal_id = format!("{original_id}_REVERSAL");
-    let recorded = ledger::record(
-        &mut tx,
-        &Movement {
-            merchant_transaction_id: Some(&reversal_id),
-            description,
-            reverses: Some(original.id),
-            credit: Some(original.customer_row),
-            ..movement(merchant.id, Kind::Reversal, original.amount, now)
-        },
-    )
-    .await
-    .map_err(|e| ledger_error(e, WalletError::Internal))?;
-    tx.commit().await?;
+    let (salt, reversal_id, recorded) = state
+        .db
+        .write(|tx| -> Result<_, WalletError> {
+            let now = state.clock.now();
+            let Authenticated { merchant, fields } = Authenticated::read(tx, headers, body)?;
+            let original_id = rules::required(&fields, "merchant_transaction_id")?;
+            let original = tx
+                .prepare_cached(
+                    "select t.id, t.transaction_id, t.amount, e.customer_row from aggrepay_transactions t \
+                     join aggrepay_entries e on e.transaction_row = t.id and e.payment_type = 'DEBIT' \
+                     where t.merchant_id = ? and t.merchant_transaction_id = ? and t.transaction_type = 'C2M'",
+                )?
+                .query_row(params![merchant.id, original_id], Original::from_row)
+                .optional()?
+                .ok_or_else(|| {
+                    WalletError::invalid("The selected merchant transaction id is invalid.")
+                })?;
+            if let Some(given) = fields.get("transaction_id")
+                && given.parse::<i64>().ok() != Some(original.transaction_id)
+            {
+                return Err(WalletError::invalid(
+                    "The selected transaction id is invalid.",
+                ));
+            }
+            let description_field = if fields.get("description").is_some() {
+                "description"
+            } else {
+                "Description"
+            };
+            let description = optional_text(&fields, description_field)?;
+            let reversed: bool = tx
+                .prepare_cached(
+                    "select exists(select 1 from aggrepay_transactions where reverses = ?)",
+                )?
+                .query_row(params![original.id], |r| r.get(0))?;
+            if reversed {
+                return Err(WalletError::AlreadyReversed);
+            }
+            let reversal_id = format!("{original_id}_REVERSAL");
+            let recorded = ledger::record(
+                tx,
+                &Movement {
+                    merchant_transaction_id: Some(&reversal_id),
+                    description,
+                    reverses: Some(original.id),
+                    credit: Some(original.customer_row),
+                    ..movement(merchant.id, Kind::Reversal, original.amount, now)
+                },
+            )
+            .map_err(|e| ledger_error(e, WalletError::Internal))?;
+            Ok((merchant.salt, reversal_id, recorded))
+        })
+        .await?;
     let data =
         json!({"merchant_transaction_id": reversal_id, "transaction_id": recorded.transaction_id});
-    Ok(success(&merchant.salt, data, Value::Null))
+    Ok(success(&salt, data, Value::Null))
 }

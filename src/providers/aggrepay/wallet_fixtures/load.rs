@@ -1,6 +1,7 @@
 //! Loading the `aggrepay` records of a fixture document, inside the caller's transaction.
 
 use super::types::{CustomerFixture, PgTransactionFixture, SubMerchantFixture, TransactionFixture};
+use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate};
 use crate::money::Amount;
 use crate::providers::aggrepay::amount::to_paise;
@@ -8,43 +9,54 @@ use crate::providers::aggrepay::ledger::{self, Kind, LedgerError, Movement, stam
 use crate::providers::aggrepay::rules::normalize_mobile;
 use chrono::{DateTime, Utc};
 use rand::Rng;
-use sqlx::SqliteConnection;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
 
-async fn merchant_id(
-    conn: &mut SqliteConnection,
-    api_key: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("select id from aggrepay_merchants where api_key = ?")
-        .bind(api_key)
-        .fetch_optional(conn)
-        .await
+fn merchant_id(conn: &Connection, api_key: &str) -> Result<Option<i64>, DbError> {
+    conn.prepare_cached("select id from aggrepay_merchants where api_key = ?")?
+        .query_row(params![api_key], |r| r.get(0))
+        .optional()
 }
 
 fn problem(path: String, message: impl Into<String>) -> SectionError {
     FixtureProblem::new(path, message).into()
 }
 
-async fn require_merchant(
-    conn: &mut SqliteConnection,
-    api_key: &str,
-    path: String,
+/// The merchant row of an api_key, each key looked up once per section (`known`).
+fn require_merchant<'a>(
+    conn: &Connection,
+    known: &mut HashMap<&'a str, i64>,
+    api_key: &'a str,
+    path: impl FnOnce() -> String,
 ) -> Result<i64, SectionError> {
-    merchant_id(conn, api_key).await?.ok_or_else(|| {
+    if let Some(id) = known.get(api_key) {
+        return Ok(*id);
+    }
+    let id = merchant_id(conn, api_key)?.ok_or_else(|| {
         problem(
-            path,
+            path(),
             format!("no merchant with api_key `{api_key}` is loaded"),
         )
-    })
+    })?;
+    known.insert(api_key, id);
+    Ok(id)
 }
 
-pub async fn load_customers(
-    conn: &mut SqliteConnection,
+pub fn load_customers(
+    conn: &Connection,
     customers: &[CustomerFixture],
     now: DateTime<Utc>,
 ) -> Result<(), SectionError> {
+    let mut merchants = HashMap::new();
+    let mut insert = conn.prepare_cached(
+        "insert into aggrepay_customers (merchant_id, customer_id, mobile_number, email, first_name, \
+         last_name, date_of_birth, address_line_1, address_line_2, city, pincode, description, mpin, \
+         active, created_at, max_balance, monthly_credit, monthly_debit, daily_debit_count, \
+         daily_debit_amount) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )?;
     for (i, c) in customers.iter().enumerate() {
         let at = |field: &str| format!("customers[{i}].{field}");
-        let merchant = require_merchant(conn, &c.api_key, at("api_key")).await?;
+        let merchant = require_merchant(conn, &mut merchants, &c.api_key, || at("api_key"))?;
         let mobile = normalize_mobile(&c.mobile_number).ok_or_else(|| {
             problem(
                 at("mobile_number"),
@@ -76,35 +88,39 @@ pub async fn load_customers(
         }
         let created_at = c.created_at.unwrap_or(now);
         let paise = |a: Option<Amount>| a.map(to_paise);
-        let row: i64 = sqlx::query_scalar(
-            "insert into aggrepay_customers (merchant_id, customer_id, mobile_number, email, first_name, \
-             last_name, date_of_birth, address_line_1, address_line_2, city, pincode, description, mpin, \
-             active, created_at, max_balance, monthly_credit, monthly_debit, daily_debit_count, \
-             daily_debit_amount) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
-        )
-        .bind(merchant)
-        .bind(&customer_id)
-        .bind(&mobile)
-        .bind(&c.email)
-        .bind(&c.first_name)
-        .bind(&c.last_name)
-        .bind(c.date_of_birth.map(|d| d.to_string()))
-        .bind(&c.address_line_1)
-        .bind(&c.address_line_2)
-        .bind(&c.city)
-        .bind(&c.pincode)
-        .bind(&c.description)
-        .bind(&c.mpin)
-        .bind(c.active)
-        .bind(stamp(created_at))
-        .bind(paise(c.limits.max_balance))
-        .bind(paise(c.limits.monthly_credit))
-        .bind(paise(c.limits.monthly_debit))
-        .bind(c.limits.daily_debit_count)
-        .bind(paise(c.limits.daily_debit_amount))
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|e| on_duplicate(e, format!("customers[{i}]"), format!("customer_id `{customer_id}` or mobile_number `{mobile}`")))?;
+        let row: i64 = insert
+            .query_row(
+                params![
+                    merchant,
+                    customer_id,
+                    mobile,
+                    c.email,
+                    c.first_name,
+                    c.last_name,
+                    c.date_of_birth.map(|d| d.to_string()),
+                    c.address_line_1,
+                    c.address_line_2,
+                    c.city,
+                    c.pincode,
+                    c.description,
+                    c.mpin,
+                    c.active,
+                    stamp(created_at),
+                    paise(c.limits.max_balance),
+                    paise(c.limits.monthly_credit),
+                    paise(c.limits.monthly_debit),
+                    c.limits.daily_debit_count,
+                    paise(c.limits.daily_debit_amount),
+                ],
+                |r| r.get(0),
+            )
+            .map_err(|e| {
+                on_duplicate(
+                    e,
+                    format!("customers[{i}]"),
+                    format!("customer_id `{customer_id}` or mobile_number `{mobile}`"),
+                )
+            })?;
         if let Some(balance) = paise(c.balance).filter(|p| *p > 0) {
             let opening = Movement {
                 merchant_id: merchant,
@@ -120,9 +136,7 @@ pub async fn load_customers(
                 at: created_at,
                 transaction_id: None,
             };
-            ledger::record(conn, &opening)
-                .await
-                .map_err(|e| ledger_problem(e, at("balance")))?;
+            ledger::record(conn, &opening).map_err(|e| ledger_problem(e, at("balance")))?;
         }
     }
     Ok(())
@@ -143,115 +157,150 @@ fn ledger_problem(error: LedgerError, path: String) -> SectionError {
     }
 }
 
-pub async fn load_pg_transactions(
-    conn: &mut SqliteConnection,
+pub fn load_pg_transactions(
+    conn: &Connection,
     records: &[PgTransactionFixture],
     now: DateTime<Utc>,
 ) -> Result<(), SectionError> {
+    let mut merchants = HashMap::new();
+    let mut insert = conn.prepare_cached(
+        "insert into aggrepay_pg_transactions (merchant_id, pg_transaction_id, amount, used, created_at) \
+         values (?, ?, ?, ?, ?)",
+    )?;
     for (i, r) in records.iter().enumerate() {
-        let merchant =
-            require_merchant(conn, &r.api_key, format!("pg_transactions[{i}].api_key")).await?;
+        let merchant = require_merchant(conn, &mut merchants, &r.api_key, || {
+            format!("pg_transactions[{i}].api_key")
+        })?;
         if r.amount.value().is_zero() || r.pg_transaction_id.trim().is_empty() {
             return Err(problem(
                 format!("pg_transactions[{i}]"),
                 "needs a pg_transaction_id and an amount above zero",
             ));
         }
-        sqlx::query("insert into aggrepay_pg_transactions (merchant_id, pg_transaction_id, amount, used, created_at) values (?, ?, ?, ?, ?)")
-            .bind(merchant)
-            .bind(r.pg_transaction_id.trim())
-            .bind(to_paise(r.amount))
-            .bind(r.used)
-            .bind(stamp(r.created_at.unwrap_or(now)))
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| on_duplicate(e, format!("pg_transactions[{i}].pg_transaction_id"), format!("pg_transaction_id `{}`", r.pg_transaction_id)))?;
+        insert
+            .execute(params![
+                merchant,
+                r.pg_transaction_id.trim(),
+                to_paise(r.amount),
+                r.used,
+                stamp(r.created_at.unwrap_or(now)),
+            ])
+            .map_err(|e| {
+                on_duplicate(
+                    e,
+                    format!("pg_transactions[{i}].pg_transaction_id"),
+                    format!("pg_transaction_id `{}`", r.pg_transaction_id),
+                )
+            })?;
     }
     Ok(())
 }
 
-pub async fn load_sub_merchants(
-    conn: &mut SqliteConnection,
+pub fn load_sub_merchants(
+    conn: &Connection,
     records: &[SubMerchantFixture],
     now: DateTime<Utc>,
 ) -> Result<(), SectionError> {
+    let mut merchants = HashMap::new();
+    let mut next_number = conn.prepare_cached(
+        "select coalesce(max(sub_merchant_id), 0) + 1 from aggrepay_sub_merchants where merchant_id = ?",
+    )?;
+    let mut insert = conn.prepare_cached(
+        "insert into aggrepay_sub_merchants (merchant_id, sub_merchant_id, name, mobile_number, email, \
+         account_number, account_name, ifsc_code, bank_name, bank_branch, created_at) \
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
     for (i, r) in records.iter().enumerate() {
-        let merchant =
-            require_merchant(conn, &r.api_key, format!("sub_merchants[{i}].api_key")).await?;
-        let next: i64 = sqlx::query_scalar("select coalesce(max(sub_merchant_id), 0) + 1 from aggrepay_sub_merchants where merchant_id = ?")
-            .bind(merchant)
-            .fetch_one(&mut *conn)
-            .await?;
-        sqlx::query(
-            "insert into aggrepay_sub_merchants (merchant_id, sub_merchant_id, name, mobile_number, email, \
-             account_number, account_name, ifsc_code, bank_name, bank_branch, created_at) \
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(merchant)
-        .bind(r.sub_merchant_id.unwrap_or(next))
-        .bind(&r.name)
-        .bind(&r.mobile_number)
-        .bind(&r.email)
-        .bind(&r.account_number)
-        .bind(&r.account_name)
-        .bind(&r.ifsc_code)
-        .bind(&r.bank_name)
-        .bind(&r.bank_branch)
-        .bind(stamp(r.created_at.unwrap_or(now)))
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| on_duplicate(e, format!("sub_merchants[{i}].sub_merchant_id"), "sub_merchant_id".into()))?;
+        let merchant = require_merchant(conn, &mut merchants, &r.api_key, || {
+            format!("sub_merchants[{i}].api_key")
+        })?;
+        let next: i64 = next_number.query_row(params![merchant], |r| r.get(0))?;
+        insert
+            .execute(params![
+                merchant,
+                r.sub_merchant_id.unwrap_or(next),
+                r.name,
+                r.mobile_number,
+                r.email,
+                r.account_number,
+                r.account_name,
+                r.ifsc_code,
+                r.bank_name,
+                r.bank_branch,
+                stamp(r.created_at.unwrap_or(now)),
+            ])
+            .map_err(|e| {
+                on_duplicate(
+                    e,
+                    format!("sub_merchants[{i}].sub_merchant_id"),
+                    "sub_merchant_id".into(),
+                )
+            })?;
     }
     Ok(())
 }
 
-async fn customer_row(
-    conn: &mut SqliteConnection,
+fn customer_row(
+    conn: &Connection,
     merchant: i64,
     customer_id: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
+) -> Result<Option<i64>, DbError> {
+    conn.prepare_cached(
         "select id from aggrepay_customers where merchant_id = ? and customer_id = ?",
-    )
-    .bind(merchant)
-    .bind(customer_id)
-    .fetch_optional(conn)
-    .await
+    )?
+    .query_row(params![merchant, customer_id], |r| r.get(0))
+    .optional()
+}
+
+/// The customer row a transaction names (None when it names none), each looked up once per
+/// section (`known`).
+fn find_customer<'a>(
+    conn: &Connection,
+    known: &mut HashMap<(i64, &'a str), i64>,
+    merchant: i64,
+    id: &'a Option<String>,
+    path: impl FnOnce() -> String,
+) -> Result<Option<i64>, SectionError> {
+    let Some(id) = id.as_deref() else {
+        return Ok(None);
+    };
+    if let Some(row) = known.get(&(merchant, id)) {
+        return Ok(Some(*row));
+    }
+    let row = customer_row(conn, merchant, id)?.ok_or_else(|| {
+        problem(
+            path(),
+            format!("no customer `{id}` of this merchant is loaded"),
+        )
+    })?;
+    known.insert((merchant, id), row);
+    Ok(Some(row))
 }
 
 /// Replays transactions through the ledger, in order: balances follow, and a debit the
 /// wallet cannot cover is refused.
-pub async fn load_transactions(
-    conn: &mut SqliteConnection,
+pub fn load_transactions(
+    conn: &Connection,
     records: &[TransactionFixture],
     now: DateTime<Utc>,
 ) -> Result<(), SectionError> {
+    let mut merchants = HashMap::new();
+    let mut customers = HashMap::new();
     for (i, r) in records.iter().enumerate() {
         let at = |field: &str| format!("transactions[{i}].{field}");
-        let merchant = require_merchant(conn, &r.api_key, at("api_key")).await?;
+        let merchant = require_merchant(conn, &mut merchants, &r.api_key, || at("api_key"))?;
         let kind = Kind::parse(&r.kind).ok_or_else(|| {
             problem(
                 at("type"),
                 format!("`{}` is not M2C, C2M, C2C or REVERSAL", r.kind),
             )
         })?;
-        let mut find =
-            async |field: &str, id: &Option<String>| -> Result<Option<i64>, SectionError> {
-                match id {
-                    None => Ok(None),
-                    Some(id) => customer_row(conn, merchant, id)
-                        .await?
-                        .map(Some)
-                        .ok_or_else(|| {
-                            problem(
-                                at(field),
-                                format!("no customer `{id}` of this merchant is loaded"),
-                            )
-                        }),
-                }
-            };
-        let debit = find("from_customer_id", &r.from_customer_id).await?;
-        let credit = find("to_customer_id", &r.to_customer_id).await?;
+        let debit = find_customer(conn, &mut customers, merchant, &r.from_customer_id, || {
+            at("from_customer_id")
+        })?;
+        let credit = find_customer(conn, &mut customers, merchant, &r.to_customer_id, || {
+            at("to_customer_id")
+        })?;
         let (needs_debit, needs_credit) = match kind {
             Kind::M2C | Kind::Reversal => (false, true),
             Kind::C2M => (true, false),
@@ -273,12 +322,15 @@ pub async fn load_transactions(
         }
         let reverses = match (kind, r.reverses) {
             (Kind::Reversal, Some(original)) => Some(
-                sqlx::query_scalar::<_, i64>("select id from aggrepay_transactions where merchant_id = ? and transaction_id = ? and transaction_type = 'C2M'")
-                    .bind(merchant)
-                    .bind(original)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .ok_or_else(|| problem(at("reverses"), format!("no C2M transaction {original} is loaded")))?,
+                conn.prepare_cached(
+                    "select id from aggrepay_transactions where merchant_id = ? and transaction_id = ? \
+                     and transaction_type = 'C2M'",
+                )?
+                .query_row(params![merchant, original], |r| r.get::<_, i64>(0))
+                .optional()?
+                .ok_or_else(|| {
+                    problem(at("reverses"), format!("no C2M transaction {original} is loaded"))
+                })?,
             ),
             (Kind::Reversal, None) => return Err(problem(at("reverses"), "a reversal names the debit it gives back")),
             (_, Some(_)) => return Err(problem(at("reverses"), "only a REVERSAL reverses")),
@@ -299,7 +351,6 @@ pub async fn load_transactions(
             transaction_id: r.transaction_id,
         };
         ledger::record(conn, &movement)
-            .await
             .map_err(|e| ledger_problem(e, format!("transactions[{i}]")))?;
     }
     Ok(())

@@ -141,38 +141,41 @@ async fn answer(
     headers: &HeaderMap,
     uri: &Uri,
 ) -> Result<Value, JazeError> {
-    let mut conn = state.db.acquire().await?;
-    let account = authenticate(&mut conn, headers).await?;
+    // The inputs are judged before the lock is taken; their failures answer only once the
+    // credentials have passed.
     let inputs = Inputs::read(endpoint, uri);
-    let user_id = if endpoint.takes_user() {
-        Some(inputs.user_id()?)
-    } else {
-        None
-    };
+    let user_id = endpoint.takes_user().then(|| inputs.user_id()).transpose();
     let range = match endpoint.dates() {
-        Dates::Ignored => Range::default(),
-        dates => inputs.range(dates, state.clock.now())?,
+        Dates::Ignored => Ok(Range::default()),
+        dates => inputs.range(dates, state.clock.now()),
     };
-    let user = match user_id {
-        Some(id) => Some(
-            read::user(&mut conn, account.id, id)
-                .await?
-                .ok_or(JazeError::NotFound("User not found"))?,
-        ),
-        None => None,
-    };
-    let user_row = user.as_ref().map(|u| u.row);
-    match endpoint {
-        Endpoint::PaymentIds => read::payment_ids(&mut conn, account.id, &range).await,
-        Endpoint::Details | Endpoint::DetailsByUserAndDate => {
-            let user = user.as_ref().ok_or(JazeError::Internal)?;
-            read::user_details(&mut conn, account.id, user, &range).await
-        }
-        Endpoint::DetailsByDate => read::details_by_user(&mut conn, account.id, &range).await,
-        Endpoint::Logs | Endpoint::LogsByDate | Endpoint::LogsByUserAndDate => {
-            read::logs(&mut conn, account.id, user_row, &range).await
-        }
-    }
+    state
+        .db
+        .read(|conn| {
+            let account = authenticate(conn, headers)?;
+            let user_id = user_id?;
+            let range = range?;
+            let user = match user_id {
+                Some(id) => Some(
+                    read::user(conn, account.id, id)?
+                        .ok_or(JazeError::NotFound("User not found"))?,
+                ),
+                None => None,
+            };
+            let user_row = user.as_ref().map(|u| u.row);
+            match endpoint {
+                Endpoint::PaymentIds => read::payment_ids(conn, account.id, &range),
+                Endpoint::Details | Endpoint::DetailsByUserAndDate => {
+                    let user = user.as_ref().ok_or(JazeError::Internal)?;
+                    read::user_details(conn, account.id, user, &range)
+                }
+                Endpoint::DetailsByDate => read::details_by_user(conn, account.id, &range),
+                Endpoint::Logs | Endpoint::LogsByDate | Endpoint::LogsByUserAndDate => {
+                    read::logs(conn, account.id, user_row, &range)
+                }
+            }
+        })
+        .await
 }
 
 /// The request's inputs by name: path segments first, then query parameters.

@@ -9,9 +9,9 @@ use super::super::errors::JazeError;
 use super::super::records::{Method, stamp};
 use crate::timezone::india;
 use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
-use sqlx::{Row, SqliteConnection};
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
@@ -31,19 +31,29 @@ macro_rules! payment_filter {
     };
 }
 
-macro_rules! bind_filter {
-    ($query:expr, $account:expr, $user_row:expr, $range:expr) => {{
-        let from = $range.from.map(stamp);
-        let until = $range.until.map(stamp);
-        $query
-            .bind($account)
-            .bind($user_row)
-            .bind($user_row)
-            .bind(from.clone())
-            .bind(from)
-            .bind(until.clone())
-            .bind(until)
-    }};
+/// The parameters of `payment_filter!`, in order.
+type FilterParams = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn filter_params(account: i64, user_row: Option<i64>, range: &Range) -> FilterParams {
+    let from = range.from.map(stamp);
+    let until = range.until.map(stamp);
+    (
+        account,
+        user_row,
+        user_row,
+        from.clone(),
+        from,
+        until.clone(),
+        until,
+    )
 }
 
 pub struct User {
@@ -52,25 +62,26 @@ pub struct User {
 }
 
 /// The account's user with that id; `None` for an id no user can have.
-pub async fn user(
-    conn: &mut SqliteConnection,
+pub fn user(
+    conn: &Connection,
     account: i64,
     user_id: Option<i64>,
 ) -> Result<Option<User>, JazeError> {
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    let row = sqlx::query(
-        "select id, customer_number from jaze_users where account_id = ? and user_id = ?",
-    )
-    .bind(account)
-    .bind(user_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|r| User {
-        row: r.get("id"),
-        customer_number: r.get("customer_number"),
-    }))
+    let user = conn
+        .prepare_cached(
+            "select id, customer_number from jaze_users where account_id = ? and user_id = ?",
+        )?
+        .query_row(params![account, user_id], |r| {
+            Ok(User {
+                row: r.get("id")?,
+                customer_number: r.get("customer_number")?,
+            })
+        })
+        .optional()?;
+    Ok(user)
 }
 
 struct Payment {
@@ -84,58 +95,71 @@ struct Payment {
     invoice_ids: Vec<i64>,
 }
 
-async fn payments(
-    conn: &mut SqliteConnection,
+/// A payment row as stored, before its amount, time and method are judged.
+struct Stored {
+    row: i64,
+    payment_id: i64,
+    user_id: i64,
+    customer_number: String,
+    amount: String,
+    created_at: String,
+    method: String,
+    bank: Option<String>,
+}
+
+fn payments(
+    conn: &Connection,
     account: i64,
     user_row: Option<i64>,
     range: &Range,
 ) -> Result<Vec<Payment>, JazeError> {
-    let rows = bind_filter!(
-        sqlx::query(concat!(
+    let rows = conn
+        .prepare_cached(concat!(
             "select p.id, p.payment_id, u.user_id, u.customer_number, p.amount, p.method, p.bank, p.created_at \
              from jaze_payments p join jaze_users u on u.id = p.user_row where",
             payment_filter!(),
             "order by p.created_at, p.payment_id"
-        )),
-        account,
-        user_row,
-        range
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let links = bind_filter!(
-        sqlx::query(concat!(
-            "select pi.payment_row, i.invoice_id from jaze_payment_invoices pi \
-             join jaze_invoices i on i.id = pi.invoice_row join jaze_payments p on p.id = pi.payment_row where",
-            payment_filter!(),
-            "order by pi.payment_row, pi.position"
-        )),
-        account,
-        user_row,
-        range
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+        ))?
+        .query_map(filter_params(account, user_row, range), |r| {
+            Ok(Stored {
+                row: r.get("id")?,
+                payment_id: r.get("payment_id")?,
+                user_id: r.get("user_id")?,
+                customer_number: r.get("customer_number")?,
+                amount: r.get("amount")?,
+                created_at: r.get("created_at")?,
+                method: r.get("method")?,
+                bank: r.get("bank")?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
     let mut invoices: HashMap<i64, Vec<i64>> = HashMap::new();
-    for link in links {
-        invoices
-            .entry(link.get("payment_row"))
-            .or_default()
-            .push(link.get("invoice_id"));
+    let mut links = conn.prepare_cached(concat!(
+        "select pi.payment_row, i.invoice_id from jaze_payment_invoices pi \
+         join jaze_invoices i on i.id = pi.invoice_row join jaze_payments p on p.id = pi.payment_row where",
+        payment_filter!(),
+        "order by pi.payment_row, pi.position"
+    ))?;
+    for link in links.query_map(filter_params(account, user_row, range), |r| {
+        Ok((
+            r.get::<_, i64>("payment_row")?,
+            r.get::<_, i64>("invoice_id")?,
+        ))
+    })? {
+        let (payment_row, invoice_id) = link?;
+        invoices.entry(payment_row).or_default().push(invoice_id);
     }
     rows.into_iter()
         .map(|r| {
-            let row: i64 = r.get("id");
             Ok(Payment {
-                payment_id: r.get("payment_id"),
-                user_id: r.get("user_id"),
-                customer_number: r.get("customer_number"),
-                amount: ten_decimals(r.get("amount"))?,
-                created: india_time(r.get("created_at"))?,
-                method: Method::parse(r.get("method"))
-                    .ok_or_else(|| corrupt("method", r.get("method")))?,
-                bank: r.get("bank"),
-                invoice_ids: invoices.remove(&row).unwrap_or_default(),
+                payment_id: r.payment_id,
+                user_id: r.user_id,
+                customer_number: r.customer_number,
+                amount: ten_decimals(r.amount)?,
+                created: india_time(r.created_at)?,
+                method: Method::parse(&r.method).ok_or_else(|| corrupt("method", r.method))?,
+                bank: r.bank,
+                invoice_ids: invoices.remove(&r.row).unwrap_or_default(),
             })
         })
         .collect()
@@ -166,23 +190,15 @@ fn india_time(stored: String) -> Result<String, JazeError> {
 }
 
 /// S1: `{"300":300,"301":301}`, ascending by id.
-pub async fn payment_ids(
-    conn: &mut SqliteConnection,
-    account: i64,
-    range: &Range,
-) -> Result<Value, JazeError> {
-    let ids: Vec<i64> = bind_filter!(
-        sqlx::query_scalar(concat!(
+pub fn payment_ids(conn: &Connection, account: i64, range: &Range) -> Result<Value, JazeError> {
+    let ids: Vec<i64> = conn
+        .prepare_cached(concat!(
             "select p.payment_id from jaze_payments p where",
             payment_filter!(),
             "order by p.payment_id"
-        )),
-        account,
-        None::<i64>,
-        range
-    )
-    .fetch_all(conn)
-    .await?;
+        ))?
+        .query_map(filter_params(account, None, range), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let object: Map<String, Value> = ids
         .into_iter()
         .map(|id| (id.to_string(), json!(id)))
@@ -191,13 +207,13 @@ pub async fn payment_ids(
 }
 
 /// S2 and S4: `[{"customerNumber"}, [Payment…], [[PaymentInvoice…]…], [[[PaymentInfoCheque…]]…]]`.
-pub async fn user_details(
-    conn: &mut SqliteConnection,
+pub fn user_details(
+    conn: &Connection,
     account: i64,
     user: &User,
     range: &Range,
 ) -> Result<Value, JazeError> {
-    let payments = payments(conn, account, Some(user.row), range).await?;
+    let payments = payments(conn, account, Some(user.row), range)?;
     let records: Vec<Value> = payments
         .iter()
         .map(|p| json!({"Payment": {"id": p.payment_id, "amount": p.amount, "create_datetime": p.created}}))
@@ -230,13 +246,9 @@ pub async fn user_details(
 }
 
 /// S3: one array per user with a payment in the range, ascending user id.
-pub async fn details_by_user(
-    conn: &mut SqliteConnection,
-    account: i64,
-    range: &Range,
-) -> Result<Value, JazeError> {
+pub fn details_by_user(conn: &Connection, account: i64, range: &Range) -> Result<Value, JazeError> {
     let mut users: BTreeMap<i64, Vec<Value>> = BTreeMap::new();
-    for p in payments(conn, account, None, range).await? {
+    for p in payments(conn, account, None, range)? {
         let invoices: Vec<Value> = p
             .invoice_ids
             .iter()
@@ -258,37 +270,29 @@ pub async fn details_by_user(
 }
 
 /// S5–S7: `[{"ExternalPayment":{…}}]`, dated by their payments.
-pub async fn logs(
-    conn: &mut SqliteConnection,
+pub fn logs(
+    conn: &Connection,
     account: i64,
     user_row: Option<i64>,
     range: &Range,
 ) -> Result<Value, JazeError> {
-    let rows = bind_filter!(
-        sqlx::query(concat!(
+    let logs = conn
+        .prepare_cached(concat!(
             "select g.merchant_txn_id, g.gateway_txn_id, g.details, g.currency, g.operator \
              from jaze_gateway_logs g join jaze_payments p on p.id = g.payment_row where",
             payment_filter!(),
             "order by p.created_at, p.payment_id"
-        )),
-        account,
-        user_row,
-        range
-    )
-    .fetch_all(conn)
-    .await?;
-    let logs = rows
-        .iter()
-        .map(|r| {
-            json!({"ExternalPayment": {
-                "merchantTxnId": r.get::<String, _>("merchant_txn_id"),
-                "gateway_txn_id": r.get::<String, _>("gateway_txn_id"),
-                "details": r.get::<String, _>("details"),
-                "number": r.get::<String, _>("currency"),
-                "operator": r.get::<String, _>("operator"),
-            }})
-        })
-        .collect();
+        ))?
+        .query_map(filter_params(account, user_row, range), |r| {
+            Ok(json!({"ExternalPayment": {
+                "merchantTxnId": r.get::<_, String>("merchant_txn_id")?,
+                "gateway_txn_id": r.get::<_, String>("gateway_txn_id")?,
+                "details": r.get::<_, String>("details")?,
+                "number": r.get::<_, String>("currency")?,
+                "operator": r.get::<_, String>("operator")?,
+            }}))
+        })?
+        .collect::<Result<_, _>>()?;
     Ok(Value::Array(logs))
 }
 

@@ -8,6 +8,7 @@ use super::auth::{self, Account};
 use super::errors::JazeError;
 use super::records::Method;
 use crate::app::AppState;
+use crate::db::DbError;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::uri::Authority;
@@ -16,8 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::DateTime;
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
-use sqlx::{Row, SqliteConnection};
 
 /// `userId` 500 answers errorCode 500 (Internal Server Error).
 const MAGIC_INTERNAL_ERROR: i64 = 500;
@@ -43,8 +45,10 @@ async fn missing_both(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, JazeError> {
-    let mut conn = state.db.acquire().await?;
-    auth::authenticate(&mut conn, &headers).await?;
+    state
+        .db
+        .read(|conn| auth::authenticate(conn, &headers))
+        .await?;
     Err(JazeError::BadRequest("Missing userId and paymentId".into()))
 }
 
@@ -52,8 +56,10 @@ async fn missing_payment(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, JazeError> {
-    let mut conn = state.db.acquire().await?;
-    auth::authenticate(&mut conn, &headers).await?;
+    state
+        .db
+        .read(|conn| auth::authenticate(conn, &headers))
+        .await?;
     Err(JazeError::BadRequest("Missing paymentId".into()))
 }
 
@@ -63,22 +69,28 @@ async fn receipt_url(
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Json<Value>, JazeError> {
-    let mut conn = state.db.acquire().await?;
-    let account = auth::authenticate(&mut conn, &headers).await?;
-    let (user, payment) = match path {
-        Ok(Path(ids)) => ids,
-        Err(_) => {
-            return Err(JazeError::BadRequest(
-                "Invalid userId or paymentId, expected numbers".into(),
-            ));
-        }
+    // The ids are judged before the lock is taken; their failures answer only once the
+    // credentials have passed.
+    let ids = match path {
+        Ok(Path((user, payment))) => numeric("userId", &user).and_then(|user_id| {
+            let payment_id = numeric("paymentId", &payment)?;
+            if user_id == MAGIC_INTERNAL_ERROR {
+                return Err(JazeError::Internal);
+            }
+            Ok((user_id, payment_id))
+        }),
+        Err(_) => Err(JazeError::BadRequest(
+            "Invalid userId or paymentId, expected numbers".into(),
+        )),
     };
-    let user_id = numeric("userId", &user)?;
-    let payment_id = numeric("paymentId", &payment)?;
-    if user_id == MAGIC_INTERNAL_ERROR {
-        return Err(JazeError::Internal);
-    }
-    let token = receipt_token(&mut conn, &account, user_id, payment_id).await?;
+    let token = state
+        .db
+        .read(|conn| {
+            let account = auth::authenticate(conn, &headers)?;
+            let (user_id, payment_id) = ids?;
+            receipt_token(conn, &account, user_id, payment_id)
+        })
+        .await?;
     let url = format!(
         "http://{}/jaze/receipts/{token}.pdf",
         host(&headers, state.port)
@@ -97,26 +109,24 @@ fn numeric(name: &str, text: &str) -> Result<i64, JazeError> {
         .ok_or_else(|| JazeError::BadRequest(format!("Invalid {name}, expected a number")))
 }
 
-async fn receipt_token(
-    conn: &mut SqliteConnection,
+fn receipt_token(
+    conn: &Connection,
     account: &Account,
     user_id: i64,
     payment_id: i64,
 ) -> Result<String, JazeError> {
-    let user_row: i64 =
-        sqlx::query_scalar("select id from jaze_users where account_id = ? and user_id = ?")
-            .bind(account.id)
-            .bind(user_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(JazeError::NotFound("User not found"))?;
-    sqlx::query_scalar("select receipt_token from jaze_payments where account_id = ? and user_row = ? and payment_id = ?")
-        .bind(account.id)
-        .bind(user_row)
-        .bind(payment_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(JazeError::NotFound("Payment not found"))
+    let user_row: i64 = conn
+        .prepare_cached("select id from jaze_users where account_id = ? and user_id = ?")?
+        .query_row(params![account.id, user_id], |r| r.get(0))
+        .optional()?
+        .ok_or(JazeError::NotFound("User not found"))?;
+    conn.prepare_cached(
+        "select receipt_token from jaze_payments \
+         where account_id = ? and user_row = ? and payment_id = ?",
+    )?
+    .query_row(params![account.id, user_row, payment_id], |r| r.get(0))
+    .optional()?
+    .ok_or(JazeError::NotFound("Payment not found"))
 }
 
 /// The sandbox as the client reached it: the `Host` header when it is a plain host[:port],
@@ -192,75 +202,116 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, Json(body)).into_response()
 }
 
+/// The payment holding a receipt token, as stored.
+struct Stored {
+    row: i64,
+    payment_id: i64,
+    amount: String,
+    method: String,
+    bank: Option<String>,
+    created_at: String,
+    user_id: i64,
+    customer_number: String,
+    customer_name: Option<String>,
+    account_name: Option<String>,
+    api_token: String,
+    gateway: Option<pdf::Gateway>,
+    currency: Option<String>,
+}
+
 /// The receipt of the payment holding this token, read in one snapshot.
-async fn load(state: &AppState, token: &str) -> Result<Option<pdf::Receipt>, sqlx::Error> {
-    let mut tx = state.db.begin().await?;
-    let row = sqlx::query(
-        "select p.id, p.payment_id, p.amount, p.method, p.bank, p.created_at, \
-         u.user_id, u.customer_number, u.name as customer_name, a.name as account_name, a.api_token, \
-         g.operator, g.gateway_txn_id, g.merchant_txn_id, g.currency \
-         from jaze_payments p join jaze_users u on u.id = p.user_row \
-         join jaze_accounts a on a.id = p.account_id \
-         left join jaze_gateway_logs g on g.payment_row = p.id \
-         where p.receipt_token = ?",
-    )
-    .bind(token)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = row else {
+async fn load(state: &AppState, token: &str) -> Result<Option<pdf::Receipt>, DbError> {
+    let found = state.db.read(|conn| read_receipt(conn, token)).await?;
+    let Some((row, invoices)) = found else {
         return Ok(None);
     };
-    let invoices = sqlx::query(
-        "select i.invoice_id, i.amount, i.invoice_date from jaze_payment_invoices pi \
-         join jaze_invoices i on i.id = pi.invoice_row where pi.payment_row = ? order by pi.position",
-    )
-    .bind(row.get::<i64, _>("id"))
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| pdf::Invoice {
-        invoice_id: r.get("invoice_id"),
-        date: r.get("invoice_date"),
-        amount: r.get("amount"),
-    })
-    .collect();
-    tx.commit().await?;
-
-    let created_at: String = row.get("created_at");
-    let paid_at = DateTime::parse_from_rfc3339(&created_at)
+    let paid_at = DateTime::parse_from_rfc3339(&row.created_at)
         .map_err(|e| {
-            sqlx::Error::Decode(format!("jaze_payments.created_at `{created_at}`: {e}").into())
+            DbError::FromSqlConversionFailure(
+                5,
+                Type::Text,
+                format!("jaze_payments.created_at `{}`: {e}", row.created_at).into(),
+            )
         })?
         .with_timezone(&crate::timezone::india());
     let account = row
-        .get::<Option<String>, _>("account_name")
+        .account_name
         .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| row.get("api_token"));
-    let gateway = row
-        .get::<Option<String>, _>("operator")
-        .map(|operator| pdf::Gateway {
-            operator,
-            gateway_txn_id: row.get("gateway_txn_id"),
-            merchant_txn_id: row.get("merchant_txn_id"),
-        });
+        .unwrap_or(row.api_token);
     let currency = row
-        .get::<Option<String>, _>("currency")
+        .currency
         .filter(|c| !c.trim().is_empty())
         .unwrap_or_else(|| "INR".into());
     Ok(Some(pdf::Receipt {
         account,
-        user_id: row.get("user_id"),
-        customer_number: row.get("customer_number"),
-        customer_name: row.get("customer_name"),
-        payment_id: row.get("payment_id"),
+        user_id: row.user_id,
+        customer_number: row.customer_number,
+        customer_name: row.customer_name,
+        payment_id: row.payment_id,
         paid_at,
-        amount: row.get("amount"),
+        amount: row.amount,
         currency,
-        method: Method::parse(row.get("method"))
-            .unwrap_or(Method::Cash)
-            .label(),
-        bank: row.get("bank"),
-        gateway,
+        method: Method::parse(&row.method).unwrap_or(Method::Cash).label(),
+        bank: row.bank,
+        gateway: row.gateway,
         invoices,
     }))
+}
+
+fn read_receipt(
+    conn: &Connection,
+    token: &str,
+) -> Result<Option<(Stored, Vec<pdf::Invoice>)>, DbError> {
+    let row = conn
+        .prepare_cached(
+            "select p.id, p.payment_id, p.amount, p.method, p.bank, p.created_at, \
+             u.user_id, u.customer_number, u.name as customer_name, a.name as account_name, a.api_token, \
+             g.operator, g.gateway_txn_id, g.merchant_txn_id, g.currency \
+             from jaze_payments p join jaze_users u on u.id = p.user_row \
+             join jaze_accounts a on a.id = p.account_id \
+             left join jaze_gateway_logs g on g.payment_row = p.id \
+             where p.receipt_token = ?",
+        )?
+        .query_row([token], |r| {
+            Ok(Stored {
+                row: r.get("id")?,
+                payment_id: r.get("payment_id")?,
+                amount: r.get("amount")?,
+                method: r.get("method")?,
+                bank: r.get("bank")?,
+                created_at: r.get("created_at")?,
+                user_id: r.get("user_id")?,
+                customer_number: r.get("customer_number")?,
+                customer_name: r.get("customer_name")?,
+                account_name: r.get("account_name")?,
+                api_token: r.get("api_token")?,
+                gateway: match r.get::<_, Option<String>>("operator")? {
+                    Some(operator) => Some(pdf::Gateway {
+                        operator,
+                        gateway_txn_id: r.get("gateway_txn_id")?,
+                        merchant_txn_id: r.get("merchant_txn_id")?,
+                    }),
+                    None => None,
+                },
+                currency: r.get("currency")?,
+            })
+        })
+        .optional()?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let invoices = conn
+        .prepare_cached(
+            "select i.invoice_id, i.amount, i.invoice_date from jaze_payment_invoices pi \
+             join jaze_invoices i on i.id = pi.invoice_row where pi.payment_row = ? order by pi.position",
+        )?
+        .query_map([row.row], |r| {
+            Ok(pdf::Invoice {
+                invoice_id: r.get("invoice_id")?,
+                date: r.get("invoice_date")?,
+                amount: r.get("amount")?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Some((row, invoices)))
 }

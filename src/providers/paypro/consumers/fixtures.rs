@@ -2,10 +2,11 @@
 
 use super::MAX_FIELD;
 use super::store::{self, Fields};
+use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate};
 use chrono::{DateTime, Utc};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
 /// A consumer in the `paypro` fixture section (`paypro.consumers[]`), named by its merchant's
 /// username. `created_at` defaults to the load time; exports always carry it.
@@ -29,14 +30,14 @@ pub(in crate::providers::paypro) struct ConsumerFixture {
 
 /// Loads `paypro.consumers[]`; merchants (of this document or earlier ones) must be loaded
 /// first. Problems are reported at `consumers[i].<field>`.
-pub(in crate::providers::paypro) async fn load_fixtures(
-    conn: &mut SqliteConnection,
+pub(in crate::providers::paypro) fn load_fixtures(
+    conn: &Connection,
     consumers: &[ConsumerFixture],
     now: DateTime<Utc>,
 ) -> Result<(), SectionError> {
     for (i, consumer) in consumers.iter().enumerate() {
         let at = |field: &str| format!("consumers[{i}].{field}");
-        let Some(merchant_id) = store::merchant_id(conn, &consumer.username).await? else {
+        let Some(merchant_id) = store::merchant_id(conn, &consumer.username)? else {
             return Err(FixtureProblem::new(
                 at("username"),
                 format!(
@@ -78,25 +79,22 @@ pub(in crate::providers::paypro) async fn load_fixtures(
             address: Some(consumer.address.clone()),
         };
         let created_at = consumer.created_at.unwrap_or(now);
-        store::insert(conn, merchant_id, id, &fields, created_at)
-            .await
-            .map_err(|e| {
-                on_duplicate(
-                    e,
-                    at("consumer_id"),
-                    format!("consumer `{id}` of merchant `{}`", consumer.username),
-                )
-            })?;
+        store::insert(conn, merchant_id, id, &fields, created_at).map_err(|e| {
+            on_duplicate(
+                e,
+                at("consumer_id"),
+                format!("consumer `{id}` of merchant `{}`", consumer.username),
+            )
+        })?;
     }
     Ok(())
 }
 
 /// Every consumer, in id order, `created_at` included, so that export → load round-trips.
-pub(in crate::providers::paypro) async fn export_fixtures(
-    conn: &mut SqliteConnection,
-) -> Result<Vec<ConsumerFixture>, sqlx::Error> {
-    store::all(conn)
-        .await?
+pub(in crate::providers::paypro) fn export_fixtures(
+    conn: &Connection,
+) -> Result<Vec<ConsumerFixture>, DbError> {
+    store::all(conn)?
         .into_iter()
         .map(|row| {
             Ok(ConsumerFixture {

@@ -50,14 +50,15 @@ use super::dates::dotnet;
 use super::payload::{Inputs, Props, parse_lenient};
 use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
-use crate::db;
+use crate::db::{self, DbError};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
 use serde_json::{Value, json};
-use sqlx::SqliteConnection;
 use std::collections::HashSet;
 use store::Fields;
 
@@ -133,12 +134,16 @@ fn already_exists() -> Failure {
     Failure::new("01", "Consumer Already Exist")
 }
 
-/// The payload's credentials checked for `service`, and its consumer elements.
-async fn read_request(
-    state: &AppState,
-    inputs: &Inputs,
-    service: &str,
-) -> Result<(Merchant, Vec<Value>), Failure> {
+/// A payload read up to its credentials, which are not checked yet.
+struct Request {
+    username: Option<String>,
+    password: Option<String>,
+    consumers: Vec<Value>,
+}
+
+/// The payload's credentials and its consumer elements, as far as they can be judged without
+/// the database.
+fn read_request(inputs: &Inputs) -> Result<Request, Failure> {
     let text = inputs.payload("oJson").ok_or_else(invalid_format)?;
     let Some(Value::Array(mut items)) = parse_lenient(&text) else {
         return Err(invalid_format());
@@ -151,17 +156,25 @@ async fn read_request(
     if !head.has("MerchantId") && !head.has("MerchantPassword") {
         return Err(invalid_format());
     }
-    let merchant = {
-        let mut conn = state.db.acquire().await?;
-        authenticate(
-            &mut conn,
-            head.text("MerchantId").as_deref(),
-            head.text("MerchantPassword").as_deref(),
-            service,
-        )
-        .await?
-    };
+    let username = head.text("MerchantId");
+    let password = head.text("MerchantPassword");
     let consumers = items.split_off(1);
+    Ok(Request {
+        username,
+        password,
+        consumers,
+    })
+}
+
+/// The request's credentials checked for `service`, then the shape of its consumer elements.
+fn admit(conn: &Connection, request: &Request, service: &str) -> Result<Merchant, Failure> {
+    let merchant = authenticate(
+        conn,
+        request.username.as_deref(),
+        request.password.as_deref(),
+        service,
+    )?;
+    let consumers = &request.consumers;
     let single = matches!(service, "cc" | "uc");
     if !single && consumers.len() > MAX_CONSUMERS {
         return Err(invalid(&format!(
@@ -174,7 +187,7 @@ async fn read_request(
     {
         return Err(invalid_format());
     }
-    Ok((merchant, consumers))
+    Ok(merchant)
 }
 
 /// A text field: None when absent, null or empty; an array or object is invalid; at most
@@ -234,25 +247,34 @@ fn failed(single: bool, failures: Vec<(String, Failure)>) -> Result<Response, Fa
     Ok(answer(status, items))
 }
 
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
-}
-
 /// `cc` and `cmc`: all or nothing.
 async fn create(state: &AppState, inputs: &Inputs, service: &str) -> Result<Response, Failure> {
-    let (merchant, items) = read_request(state, inputs, service).await?;
-    let single = service == "cc";
+    let request = read_request(inputs)?;
     let now = state.clock.now();
-    let mut tx = db::begin_write(&state.db).await?;
+    state
+        .db
+        .write(|conn| create_in(conn, &request, service, now))
+        .await
+}
+
+fn create_in(
+    conn: &Connection,
+    request: &Request,
+    service: &str,
+    now: DateTime<Utc>,
+) -> Result<Response, Failure> {
+    let merchant = admit(conn, request, service)?;
+    let items = &request.consumers;
+    let single = service == "cc";
     let mut seen = HashSet::new();
     let mut checked = Vec::new();
     let mut failures = Vec::new();
-    for item in &items {
+    for item in items {
         let props = Props(item.as_object().expect("checked to be an object"));
         let result = match read_consumer(&props, true) {
             Ok((id, fields)) => {
-                let exists = !seen.insert(id.clone())
-                    || store::find(&mut tx, merchant.id, &id).await?.is_some();
+                let exists =
+                    !seen.insert(id.clone()) || store::find(conn, merchant.id, &id)?.is_some();
                 if exists {
                     Err(already_exists())
                 } else {
@@ -271,8 +293,8 @@ async fn create(state: &AppState, inputs: &Inputs, service: &str) -> Result<Resp
     }
     let mut created = Vec::new();
     for (id, fields) in checked {
-        if let Err(error) = store::insert(&mut tx, merchant.id, &id, &fields, now).await {
-            return Err(if is_unique_violation(&error) {
+        if let Err(error) = store::insert(conn, merchant.id, &id, &fields, now) {
+            return Err(if db::is_unique_violation(&error) {
                 already_exists()
             } else {
                 error.into()
@@ -295,39 +317,45 @@ async fn create(state: &AppState, inputs: &Inputs, service: &str) -> Result<Resp
             })
         });
     }
-    tx.commit().await?;
     Ok(answer("00", created))
 }
 
 /// The merchant's consumer named by a full code or, failing that, a bare ConsumerID.
-async fn resolve(
-    conn: &mut SqliteConnection,
+fn resolve(
+    conn: &Connection,
     merchant: &Merchant,
     code: &str,
-) -> Result<Option<store::Consumer>, sqlx::Error> {
+) -> Result<Option<store::Consumer>, DbError> {
     let company = merchant.company_code.as_str();
     if let Some(rest) = code.strip_prefix(company).filter(|rest| !rest.is_empty())
-        && let Some(consumer) = store::find(conn, merchant.id, rest).await?
+        && let Some(consumer) = store::find(conn, merchant.id, rest)?
     {
         return Ok(Some(consumer));
     }
     if code.len() <= 16 {
-        return store::find(conn, merchant.id, code).await;
+        return store::find(conn, merchant.id, code);
     }
     Ok(None)
 }
 
 /// `uc` and `umc`: all or nothing.
 async fn update(state: &AppState, inputs: &Inputs, service: &str) -> Result<Response, Failure> {
-    let (merchant, items) = read_request(state, inputs, service).await?;
+    let request = read_request(inputs)?;
+    state
+        .db
+        .write(|conn| update_in(conn, &request, service))
+        .await
+}
+
+fn update_in(conn: &Connection, request: &Request, service: &str) -> Result<Response, Failure> {
+    let merchant = admit(conn, request, service)?;
     let single = service == "uc";
-    let mut tx = db::begin_write(&state.db).await?;
     let mut checked = Vec::new();
     let mut failures = Vec::new();
-    for item in &items {
+    for item in &request.consumers {
         let props = Props(item.as_object().expect("checked to be an object"));
         let result = match read_consumer(&props, false) {
-            Ok((code, fields)) => match resolve(&mut tx, &merchant, &code).await? {
+            Ok((code, fields)) => match resolve(conn, &merchant, &code)? {
                 Some(consumer) => Ok((consumer, fields)),
                 None => Err(Failure::no_data()),
             },
@@ -343,38 +371,38 @@ async fn update(state: &AppState, inputs: &Inputs, service: &str) -> Result<Resp
     }
     let mut updated = Vec::new();
     for (consumer, fields) in checked {
-        store::update(&mut tx, consumer.id, &fields).await?;
+        store::update(conn, consumer.id, &fields)?;
         let full = format!("{}{}", merchant.company_code, consumer.consumer_id);
         updated.push(json!({
             "Description": format!("ConsumerID {full} updated successfully"),
             "ConsumerID": full,
         }));
     }
-    tx.commit().await?;
     Ok(answer("00", updated))
 }
 
 /// `gcd`: one consumer of the merchant by its full code.
 async fn get_consumer(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
-    let mut conn = state.db.acquire().await?;
-    let merchant = authenticate(
-        &mut conn,
-        inputs.param("userName").as_deref(),
-        inputs.param("password").as_deref(),
-        "gcd",
-    )
-    .await?;
-    let code = inputs
-        .param("fullConsumerCode")
-        .ok_or_else(invalid_format)?;
+    let username = inputs.param("userName");
+    let password = inputs.param("password");
+    let code = inputs.param("fullConsumerCode");
+    let (merchant, consumer) = state
+        .db
+        .read(|conn| {
+            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gcd")?;
+            let code = code.ok_or_else(invalid_format)?;
+            let consumer_id = code
+                .strip_prefix(merchant.company_code.as_str())
+                .filter(|rest| {
+                    (1..=16).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit())
+                })
+                .ok_or_else(Failure::no_data)?;
+            let consumer =
+                store::find(conn, merchant.id, consumer_id)?.ok_or_else(Failure::no_data)?;
+            Ok::<_, Failure>((merchant, consumer))
+        })
+        .await?;
     let company = merchant.company_code.as_str();
-    let consumer_id = code
-        .strip_prefix(company)
-        .filter(|rest| (1..=16).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(Failure::no_data)?;
-    let consumer = store::find(&mut conn, merchant.id, consumer_id)
-        .await?
-        .ok_or_else(Failure::no_data)?;
     let created_on = consumer
         .created()?
         .with_timezone(&merchant.offset())
