@@ -6,8 +6,11 @@
 //! under any load.
 
 use crate::mask::{mask_header, mask_query, mask_text};
+use axum::http::{HeaderMap, Method};
+use bytes::Bytes;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -45,20 +48,85 @@ pub struct ResponseRecord {
     pub body_truncated: bool,
 }
 
-/// What the front records about one request before it is masked and kept.
-pub struct Record<'a> {
+/// What the front hands over about one request. Recording it only copies the request head
+/// and moves the rest: masking and text conversion wait until the journal is listed, which is
+/// rare next to the requests themselves.
+pub struct Record {
     pub time: DateTime<FixedOffset>,
-    pub provider: &'a str,
-    pub endpoint: Option<&'a str>,
-    pub method: &'a str,
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub headers: &'a axum::http::HeaderMap,
-    pub body: &'a [u8],
+    pub provider: &'static str,
+    pub endpoint: Option<&'static str>,
+    pub method: Method,
+    pub head: Head,
+    pub body: Bytes,
     pub status: Option<u16>,
-    pub response_body: &'a [u8],
-    pub fault: Option<&'a str>,
+    pub response_body: Bytes,
+    pub fault: Option<String>,
     pub duration_ms: f64,
+}
+
+/// The path, query and headers of a request as received, copied into one buffer.
+///
+/// Copied rather than kept as the request's `Uri` and `HeaderMap`: hyper's header values and
+/// path are slices of the connection's read buffer, so holding them would keep one read
+/// buffer alive per journaled request.
+pub struct Head {
+    /// The path, the query, then each header's name and value, back to back.
+    text: Box<[u8]>,
+    path_end: usize,
+    /// Where the query ends, when the request had one (it may be empty).
+    query_end: Option<usize>,
+    /// Where each header's name and its value end in `text`, in the map's order.
+    headers: Box<[(usize, usize)]>,
+}
+
+impl Head {
+    pub fn new(path: &str, query: Option<&str>, headers: &HeaderMap) -> Self {
+        let size = path.len()
+            + query.map_or(0, str::len)
+            + headers
+                .iter()
+                .map(|(name, value)| name.as_str().len() + value.len())
+                .sum::<usize>();
+        let mut text = Vec::with_capacity(size);
+        text.extend_from_slice(path.as_bytes());
+        let path_end = text.len();
+        let query_end = query.map(|query| {
+            text.extend_from_slice(query.as_bytes());
+            text.len()
+        });
+        let mut ends = Vec::with_capacity(headers.len());
+        for (name, value) in headers {
+            text.extend_from_slice(name.as_str().as_bytes());
+            let name_end = text.len();
+            text.extend_from_slice(value.as_bytes());
+            ends.push((name_end, text.len()));
+        }
+        Head {
+            text: text.into_boxed_slice(),
+            path_end,
+            query_end,
+            headers: ends.into_boxed_slice(),
+        }
+    }
+
+    fn path(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.text[..self.path_end])
+    }
+
+    fn query(&self) -> Option<Cow<'_, str>> {
+        self.query_end
+            .map(|end| String::from_utf8_lossy(&self.text[self.path_end..end]))
+    }
+
+    fn headers(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+        let mut start = self.query_end.unwrap_or(self.path_end);
+        self.headers.iter().map(move |&(name_end, value_end)| {
+            let name = String::from_utf8_lossy(&self.text[start..name_end]);
+            let value = String::from_utf8_lossy(&self.text[name_end..value_end]);
+            start = value_end;
+            (name, value)
+        })
+    }
 }
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
@@ -81,8 +149,23 @@ pub struct Journal {
 
 #[derive(Default)]
 struct Inner {
-    entries: VecDeque<Arc<Entry>>,
+    /// Newest first, with their ids.
+    entries: VecDeque<(u64, Arc<Kept>)>,
     next_id: u64,
+}
+
+/// A request as recorded: raw, bodies cut to [`BODY_LIMIT`].
+struct Kept {
+    time: DateTime<FixedOffset>,
+    provider: &'static str,
+    endpoint: Option<&'static str>,
+    method: Method,
+    head: Head,
+    body: KeptBody,
+    status: Option<u16>,
+    response_body: KeptBody,
+    fault: Option<String>,
+    duration_ms: f64,
 }
 
 impl Journal {
@@ -93,65 +176,67 @@ impl Journal {
         }
     }
 
-    pub fn record(&self, record: Record<'_>) {
-        if self.limit == 0 {
-            return;
-        }
-        let (body, body_truncated) = keep(record.body);
-        let (response_body, response_truncated) = keep(record.response_body);
-        let query = record.query.map(mask_query);
-        let headers = record
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = String::from_utf8_lossy(value.as_bytes());
-                (
-                    name.as_str().to_string(),
-                    mask_header(name.as_str(), &value),
-                )
-            })
-            .collect();
-        let mut inner = self.lock();
-        inner.next_id += 1;
-        let entry = Entry {
-            id: inner.next_id,
-            time: record.time,
-            provider: record.provider.to_string(),
-            endpoint: record.endpoint.map(str::to_string),
-            method: record.method.to_string(),
-            path: record.path.to_string(),
-            query,
-            headers,
-            body: mask_text(&body),
-            body_truncated,
-            response: ResponseRecord {
-                status: record.status,
-                body: mask_text(&response_body),
-                body_truncated: response_truncated,
-            },
-            fault: record.fault.map(str::to_string),
-            duration_ms: record.duration_ms,
-        };
-        inner.entries.push_front(Arc::new(entry));
-        inner.entries.truncate(self.limit);
+    /// Whether requests are kept at all (a limit of 0 turns the journal off), so the front
+    /// can skip building a [`Record`].
+    pub fn is_on(&self) -> bool {
+        self.limit > 0
     }
 
-    /// Matching entries, newest first.
-    pub fn list(&self, filter: &Filter) -> Vec<Arc<Entry>> {
+    pub fn record(&self, record: Record) {
+        if !self.is_on() {
+            return;
+        }
+        let kept = Arc::new(Kept {
+            time: record.time,
+            provider: record.provider,
+            endpoint: record.endpoint,
+            method: record.method,
+            head: record.head,
+            body: KeptBody::new(record.body),
+            status: record.status,
+            response_body: KeptBody::new(record.response_body),
+            fault: record.fault,
+            duration_ms: record.duration_ms,
+        });
+        let evicted = {
+            let mut inner = self.lock();
+            inner.next_id += 1;
+            let id = inner.next_id;
+            inner.entries.push_front((id, kept));
+            if inner.entries.len() > self.limit {
+                inner.entries.pop_back()
+            } else {
+                None
+            }
+        };
+        // Freed outside the lock.
+        drop(evicted);
+    }
+
+    /// Matching entries, newest first, masked.
+    pub fn list(&self, filter: &Filter) -> Vec<Entry> {
         let limit = filter.limit.unwrap_or(100);
-        self.lock()
+        let matching: Vec<(u64, Arc<Kept>)> = self
+            .lock()
             .entries
             .iter()
-            .filter(|e| filter.provider.as_deref().is_none_or(|p| e.provider == p))
-            .filter(|e| filter.path.as_deref().is_none_or(|p| e.path.contains(p)))
-            .filter(|e| filter.since.is_none_or(|since| e.time >= since))
+            .filter(|(_, e)| filter.provider.as_deref().is_none_or(|p| e.provider == p))
+            .filter(|(_, e)| {
+                filter
+                    .path
+                    .as_deref()
+                    .is_none_or(|p| e.head.path().contains(p))
+            })
+            .filter(|(_, e)| filter.since.is_none_or(|since| e.time >= since))
             .take(limit)
             .cloned()
-            .collect()
+            .collect();
+        matching.iter().map(|(id, kept)| kept.entry(*id)).collect()
     }
 
     pub fn clear(&self) {
-        *self.lock() = Inner::default();
+        let old = std::mem::take(&mut *self.lock());
+        drop(old);
     }
 
     pub fn len(&self) -> usize {
@@ -167,19 +252,72 @@ impl Journal {
     }
 }
 
-/// The body as text, cut at [`BODY_LIMIT`] on a character boundary; a body that is not text
-/// (a PDF receipt, say) is kept as a note of its size.
-fn keep(bytes: &[u8]) -> (String, bool) {
-    let truncated = bytes.len() > BODY_LIMIT;
-    let kept = &bytes[..bytes.len().min(BODY_LIMIT)];
-    match std::str::from_utf8(kept) {
-        Ok(text) => (text.to_string(), truncated),
-        // Only the last character was cut in two by the limit: keep what comes before it.
-        Err(e) if e.error_len().is_none() => (
-            String::from_utf8_lossy(&kept[..e.valid_up_to()]).into_owned(),
-            truncated,
-        ),
-        Err(_) => (format!("<binary, {} bytes>", bytes.len()), false),
+impl Kept {
+    /// The entry as listed: text, secrets masked.
+    fn entry(&self, id: u64) -> Entry {
+        let (body, body_truncated) = self.body.text();
+        let (response_body, response_truncated) = self.response_body.text();
+        Entry {
+            id,
+            time: self.time,
+            provider: self.provider.to_string(),
+            endpoint: self.endpoint.map(str::to_string),
+            method: self.method.as_str().to_string(),
+            path: self.head.path().into_owned(),
+            query: self.head.query().map(|query| mask_query(&query)),
+            headers: self
+                .head
+                .headers()
+                .map(|(name, value)| {
+                    let masked = mask_header(&name, &value);
+                    (name.into_owned(), masked)
+                })
+                .collect(),
+            body: mask_text(&body),
+            body_truncated,
+            response: ResponseRecord {
+                status: self.status,
+                body: mask_text(&response_body),
+                body_truncated: response_truncated,
+            },
+            fault: self.fault.clone(),
+            duration_ms: self.duration_ms,
+        }
+    }
+}
+
+/// A body's first [`BODY_LIMIT`] bytes and its whole length.
+struct KeptBody {
+    bytes: Bytes,
+    len: usize,
+}
+
+impl KeptBody {
+    fn new(bytes: Bytes) -> Self {
+        let len = bytes.len();
+        let bytes = if len > BODY_LIMIT {
+            // Copied, not sliced: a slice would keep the whole body (up to the request limit,
+            // or a response of megabytes) alive for as long as the entry.
+            Bytes::copy_from_slice(&bytes[..BODY_LIMIT])
+        } else {
+            bytes
+        };
+        KeptBody { bytes, len }
+    }
+
+    /// The body as text, cut at [`BODY_LIMIT`] on a character boundary, and whether it was
+    /// cut; a body that is not text (a PDF receipt, say) is kept as a note of its size.
+    fn text(&self) -> (Cow<'_, str>, bool) {
+        let truncated = self.len > BODY_LIMIT;
+        let kept = &self.bytes[..];
+        match std::str::from_utf8(kept) {
+            Ok(text) => (Cow::Borrowed(text), truncated),
+            // Only the last character was cut in two by the limit: keep what comes before it.
+            Err(e) if e.error_len().is_none() => {
+                (String::from_utf8_lossy(&kept[..e.valid_up_to()]), truncated)
+            }
+            Err(_) => (Cow::Owned(format!("<binary, {} bytes>", self.len)), false),
+        }
     }
 }
 
@@ -192,16 +330,20 @@ mod tests {
             time: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+05:30").unwrap(),
             provider: "chillr",
             endpoint: None,
-            method: "POST",
-            path,
-            query: None,
-            headers: &axum::http::HeaderMap::new(),
-            body: b"{}",
+            method: Method::POST,
+            head: Head::new(path, None, &HeaderMap::new()),
+            body: Bytes::from_static(b"{}"),
             status: Some(200),
-            response_body: b"{}",
+            response_body: Bytes::from_static(b"{}"),
             fault: None,
             duration_ms: 1.0,
         });
+    }
+
+    fn as_text(body: Vec<u8>) -> (String, bool) {
+        let body = KeptBody::new(Bytes::from(body));
+        let (text, truncated) = body.text();
+        (text.into_owned(), truncated)
     }
 
     #[test]
@@ -216,18 +358,79 @@ mod tests {
             .map(|e| e.path.clone())
             .collect();
         assert_eq!(paths, ["/chillr/9", "/chillr/8", "/chillr/7"]);
+        assert_eq!(journal.len(), 3);
+    }
+
+    #[test]
+    fn the_head_is_given_back_as_received_and_masked() {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", "application/json".parse().unwrap());
+        headers.append("x-trace", "one".parse().unwrap());
+        headers.append("x-trace", "two".parse().unwrap());
+        headers.insert("authorization", "Basic dG9rZW4=".parse().unwrap());
+        let head = Head::new("/chillr/api", Some("password=abc&a=b%20c"), &headers);
+        assert_eq!(head.path(), "/chillr/api");
+        assert_eq!(head.query().as_deref(), Some("password=abc&a=b%20c"));
+        let pairs: Vec<_> = head
+            .headers()
+            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("content-type", "application/json"),
+                ("x-trace", "one"),
+                ("x-trace", "two"),
+                ("authorization", "Basic dG9rZW4="),
+            ]
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+        );
+        assert_eq!(
+            Head::new("/", Some(""), &HeaderMap::new())
+                .query()
+                .as_deref(),
+            Some("")
+        );
+        assert_eq!(Head::new("/", None, &HeaderMap::new()).query(), None);
+
+        let journal = Journal::new(1);
+        journal.record(Record {
+            time: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+05:30").unwrap(),
+            provider: "chillr",
+            endpoint: Some("collect"),
+            method: Method::GET,
+            head,
+            body: Bytes::from_static(br#"{"mpin":"1234"}"#),
+            status: None,
+            response_body: Bytes::new(),
+            fault: Some("drop".into()),
+            duration_ms: 2.0,
+        });
+        let entry = &journal.list(&Filter::default())[0];
+        assert_eq!(entry.query.as_deref(), Some("password=***&a=b c"));
+        assert_eq!(
+            entry.headers[3],
+            ("authorization".into(), "Basic ***".into())
+        );
+        assert_eq!(entry.body, r#"{"mpin":"***"}"#);
+        assert_eq!(entry.method, "GET");
     }
 
     #[test]
     fn binary_bodies_are_kept_as_their_size() {
-        let (text, truncated) = keep(b"%PDF-1.7\n\xff\xfe\x00binary");
+        let (text, truncated) = as_text(b"%PDF-1.7\n\xff\xfe\x00binary".to_vec());
         assert_eq!(text, "<binary, 18 bytes>");
+        assert!(!truncated);
+        let (text, truncated) = as_text([vec![0xff; BODY_LIMIT], vec![b'a'; 10]].concat());
+        assert_eq!(text, format!("<binary, {} bytes>", BODY_LIMIT + 10));
         assert!(!truncated);
     }
 
     #[test]
     fn long_bodies_are_cut() {
-        let (text, truncated) = keep(&vec![b'a'; BODY_LIMIT + 10]);
+        let body = KeptBody::new(Bytes::from(vec![b'a'; BODY_LIMIT + 10]));
+        assert_eq!(body.bytes.len(), BODY_LIMIT);
+        let (text, truncated) = as_text(vec![b'a'; BODY_LIMIT + 10]);
         assert!(truncated);
         assert_eq!(text.len(), BODY_LIMIT);
     }

@@ -3,27 +3,45 @@
 use clap::Parser;
 use paysandbox::config::{Cli, Command, LogFormat, ServeArgs};
 use paysandbox::{Application, StartError};
+use std::io::{BufWriter, IsTerminal};
 use std::process::ExitCode;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Healthcheck(args)) => {
-            if paysandbox::healthcheck::check(args.port).await {
+            if runtime().block_on(paysandbox::healthcheck::check(args.port)) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
             }
         }
-        Some(Command::Serve(args)) => serve(args).await,
-        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args),
+        None => serve(cli.serve),
     }
 }
 
-async fn serve(args: ServeArgs) -> ExitCode {
-    init_tracing(args.log_format);
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let log_writer = init_tracing(args.log_format);
+    let runtime = runtime();
+    let code = runtime.block_on(run(args));
+    // The runtime goes first, so what its tasks log while they stop is still written; then
+    // the writer's guard, which flushes every line still queued before the process exits.
+    drop(runtime);
+    drop(log_writer);
+    code
+}
+
+async fn run(args: ServeArgs) -> ExitCode {
     let app = match Application::build(args).await {
         Ok(app) => app,
         Err(e) => {
@@ -45,13 +63,30 @@ async fn serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-fn init_tracing(format: LogFormat) {
+/// Logs to stdout from a thread of their own: a request only formats its line and queues it,
+/// and the writing thread writes whatever has queued in one go. The queue is not lossy: if
+/// stdout cannot keep up, logging waits rather than drops lines. The returned guard must
+/// live until the end: dropping it flushes the queue.
+fn init_tracing(format: LogFormat) -> WorkerGuard {
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("paysandbox-log")
+        .finish(BufWriter::with_capacity(64 * 1024, std::io::stdout()));
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(colours());
     match format {
         LogFormat::Json => builder.json().flatten_event(true).init(),
         LogFormat::Text => builder.init(),
     }
+    guard
+}
+
+/// Colours only on a terminal, and not there either when `NO_COLOR` is set (non-empty).
+fn colours() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Ctrl-C or SIGTERM (what `docker stop` sends).

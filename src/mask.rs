@@ -6,6 +6,7 @@
 //! and then give its value.
 
 use regex::{Captures, Regex};
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// A field is secret when its name ends with one of these (case-insensitive):
@@ -42,9 +43,10 @@ pub fn mask_text(text: &str) -> String {
         };
         format!("{}{}", &c[1], masked_value)
     });
-    MULTIPART_VALUE
-        .replace_all(&masked, |c: &Captures| format!("{}***", &c[1]))
-        .into_owned()
+    match MULTIPART_VALUE.replace_all(&masked, |c: &Captures| format!("{}***", &c[1])) {
+        Cow::Owned(twice) => twice,
+        Cow::Borrowed(_) => masked.into_owned(),
+    }
 }
 
 /// A query string, percent-decoded as the providers read it, with secrets masked. A secret
@@ -78,13 +80,16 @@ fn decode(text: &str) -> String {
 
 /// Credentials in headers: the scheme stays, the secret goes (`Basic ***`).
 pub fn mask_header(name: &str, value: &str) -> String {
-    match name.to_ascii_lowercase().as_str() {
-        "authorization" | "proxy-authorization" => match value.split_once(' ') {
+    let is = |known: &str| name.eq_ignore_ascii_case(known);
+    if is("authorization") || is("proxy-authorization") {
+        match value.split_once(' ') {
             Some((scheme, _)) => format!("{scheme} ***"),
             None => "***".into(),
-        },
-        "cookie" | "x-api-key" => "***".into(),
-        _ => mask_text(value),
+        }
+    } else if is("cookie") || is("x-api-key") {
+        "***".into()
+    } else {
+        mask_text(value)
     }
 }
 

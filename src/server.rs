@@ -8,7 +8,7 @@
 
 use crate::app::AppState;
 use crate::faults::{Action, Decision};
-use crate::journal::Record;
+use crate::journal::{Head, Record};
 use crate::lenient::LenientStream;
 use crate::providers::Provider;
 use axum::Router;
@@ -30,7 +30,7 @@ use tower::ServiceExt;
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_path;
+    use super::{is_normal, normalize_path};
 
     #[test]
     fn paths_lose_repeated_and_trailing_slashes() {
@@ -41,6 +41,15 @@ mod tests {
         assert_eq!(normalize_path("/"), "/");
         assert_eq!(normalize_path("//"), "/");
         assert_eq!(normalize_path("/cpay/co"), "/cpay/co");
+    }
+
+    #[test]
+    fn only_paths_that_normalising_changes_are_not_normal() {
+        for path in [
+            "/", "", "//", "/a", "/a/", "//a", "/a//b", "/a/b", "*", "a/b", "/a/b/", "/a.b",
+        ] {
+            assert_eq!(is_normal(path), normalize_path(path) == path, "{path:?}");
+        }
     }
 }
 
@@ -125,26 +134,32 @@ impl Front {
         let started = Instant::now();
         let arrived = self.state.clock.reading().now;
         let (mut parts, body) = request.into_parts();
-        // The journal keeps the path as received; routing uses it normalised.
-        let received = parts.uri.path().to_string();
-        let path = normalize_path(&received);
-        if path != received {
-            parts.uri = with_path(&parts.uri, &path);
-        }
+        // The journal and the log line keep the path as received (a clone of the `Uri` only
+        // counts a reference); routing uses it normalised.
+        let received = parts.uri.clone();
+        let normalized;
+        let path = if is_normal(received.path()) {
+            received.path()
+        } else {
+            normalized = normalize_path(received.path());
+            parts.uri = with_path(&parts.uri, &normalized);
+            normalized.as_str()
+        };
         let body = read_body(body, self.state.config.max_body)
             .await
             .map_err(|_| CloseWithoutAnswer)?;
 
-        let Some(routed) = self.state.providers.route(&path) else {
+        let Some(routed) = self.state.providers.route(path) else {
+            let method = parts.method.clone();
             let response = match body {
-                ReadBody::Within(bytes) => self.call(parts.clone(), bytes, None).await,
+                ReadBody::Within(bytes) => self.call(parts, bytes, None).await,
                 ReadBody::TooLarge(size) => too_large(None, size),
             };
             log(
-                &parts.method,
-                &received,
+                &method,
+                received.path(),
                 Some(response.status()),
-                started,
+                elapsed_ms(started),
                 None,
             );
             return Ok(response);
@@ -154,12 +169,18 @@ impl Front {
         let decision = self.state.faults.decide(provider.name(), endpoint);
         // Journals the request when this function ends, whether it answered, closed the
         // connection, or was abandoned mid-way because the client gave up (hyper then drops
-        // this future, as it does during a `timeout` hold).
+        // this future, as it does during a `timeout` hold). The head is copied for the journal
+        // now, so the request's own head can go to the router without a clone.
         let mut journal_entry = PendingEntry {
             front: self,
-            parts: &parts,
-            path: &received,
-            provider,
+            method: parts.method.clone(),
+            uri: &received,
+            head: self
+                .state
+                .journal
+                .is_on()
+                .then(|| Head::new(received.path(), received.query(), &parts.headers)),
+            provider: provider.name(),
             endpoint,
             request_body: match &body {
                 ReadBody::Within(bytes) => bytes.clone(),
@@ -188,7 +209,7 @@ impl Front {
                 provider.outage_body(),
             ),
             None => match body {
-                ReadBody::Within(bytes) => self.call(parts.clone(), bytes, Some(provider)).await,
+                ReadBody::Within(bytes) => self.call(parts, bytes, Some(provider)).await,
                 ReadBody::TooLarge(size) => too_large(Some(provider), size),
             },
         };
@@ -251,6 +272,12 @@ impl Front {
     }
 }
 
+/// Whether [`normalize_path`] would give the path back unchanged, as it does for nearly every
+/// request: then it is not copied.
+fn is_normal(path: &str) -> bool {
+    path == "/" || (path.starts_with('/') && !path.ends_with('/') && !path.contains("//"))
+}
+
 /// Repeated slashes collapsed and a trailing slash dropped (`//api/v1/x/` is `/api/v1/x`), as
 /// the real services tolerate both (one real Jaze client sends `//api/v1/...`).
 pub fn normalize_path(path: &str) -> String {
@@ -286,9 +313,12 @@ fn with_path(uri: &axum::http::Uri, path: &str) -> axum::http::Uri {
 /// A provider request on its way, recorded in the journal (and logged) when dropped.
 struct PendingEntry<'a> {
     front: &'a Front,
-    parts: &'a axum::http::request::Parts,
-    path: &'a str,
-    provider: &'a dyn Provider,
+    method: Method,
+    /// The target as received, for the log line.
+    uri: &'a axum::http::Uri,
+    /// None when the journal is off.
+    head: Option<Head>,
+    provider: &'static str,
     endpoint: Option<&'static str>,
     request_body: Bytes,
     fault: Option<String>,
@@ -300,26 +330,28 @@ struct PendingEntry<'a> {
 
 impl Drop for PendingEntry<'_> {
     fn drop(&mut self) {
-        self.front.state.journal.record(Record {
-            time: self.arrived,
-            provider: self.provider.name(),
-            endpoint: self.endpoint,
-            method: self.parts.method.as_str(),
-            path: self.path,
-            query: self.parts.uri.query(),
-            headers: &self.parts.headers,
-            body: &self.request_body,
-            status: self.status.map(|s| s.as_u16()),
-            response_body: &self.response_body,
-            fault: self.fault.as_deref(),
-            duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
-        });
+        let duration_ms = elapsed_ms(self.started);
+        // Journaled before the line is written, so whoever sees the line finds the entry.
+        if let Some(head) = self.head.take() {
+            self.front.state.journal.record(Record {
+                time: self.arrived,
+                provider: self.provider,
+                endpoint: self.endpoint,
+                method: self.method.clone(),
+                head,
+                body: std::mem::take(&mut self.request_body),
+                status: self.status.map(|s| s.as_u16()),
+                response_body: std::mem::take(&mut self.response_body),
+                fault: self.fault.take(),
+                duration_ms,
+            });
+        }
         log(
-            &self.parts.method,
-            self.path,
+            &self.method,
+            self.uri.path(),
             self.status,
-            self.started,
-            Some(self.provider.name()),
+            duration_ms,
+            Some(self.provider),
         );
     }
 }
@@ -375,14 +407,19 @@ fn fault_label(decision: &Decision) -> Option<String> {
     })
 }
 
+fn elapsed_ms(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// The one line per request. Its fields are recorded straight into the subscriber's reused
+/// buffer; nothing is formatted unless the line is enabled.
 fn log(
     method: &Method,
     path: &str,
     status: Option<StatusCode>,
-    started: Instant,
+    duration_ms: f64,
     provider: Option<&str>,
 ) {
-    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     match status {
         Some(status) => tracing::info!(
             target: "paysandbox::request",
