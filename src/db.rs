@@ -145,7 +145,10 @@ fn configure(conn: &Connection) -> Result<(), DbError> {
     // Without the query planner stability guarantee, SQLite (built with STAT4) re-prepares a
     // cached statement whenever a bound value could change its plan: in the profiles that
     // re-parsing was a third of a Jaze read. No ANALYZE ever runs here, so no plan is lost.
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     // WAL with synchronous=NORMAL loses nothing a client was told about when the process is
     // killed; only a power cut can take the last commits. (In memory, WAL does not apply.)
     conn.execute_batch(

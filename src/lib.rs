@@ -15,6 +15,7 @@ pub mod fixtures;
 pub mod healthcheck;
 pub mod journal;
 pub mod lenient;
+pub mod log_output;
 pub mod mask;
 pub mod money;
 pub mod phone;

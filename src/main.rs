@@ -2,10 +2,10 @@
 
 use clap::Parser;
 use paysandbox::config::{Cli, Command, LogFormat, ServeArgs};
+use paysandbox::log_output::{BufferedStdout, FlushGuard};
 use paysandbox::{Application, StartError};
-use std::io::{BufWriter, IsTerminal};
+use std::io::IsTerminal;
 use std::process::ExitCode;
-use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -35,7 +35,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let runtime = runtime();
     let code = runtime.block_on(run(args));
     // The runtime goes first, so what its tasks log while they stop is still written; then
-    // the writer's guard, which flushes every line still queued before the process exits.
+    // the writer's guard, which writes every line still buffered before the process exits.
     drop(runtime);
     drop(log_writer);
     code
@@ -63,15 +63,10 @@ async fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
-/// Logs to stdout from a thread of their own: a request only formats its line and queues it,
-/// and the writing thread writes whatever has queued in one go. The queue is not lossy: if
-/// stdout cannot keep up, logging waits rather than drops lines. The returned guard must
-/// live until the end: dropping it flushes the queue.
-fn init_tracing(format: LogFormat) -> WorkerGuard {
-    let (writer, guard) = NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("paysandbox-log")
-        .finish(BufWriter::with_capacity(64 * 1024, std::io::stdout()));
+/// Logs to stdout through a buffer ([`paysandbox::log_output`]). The returned guard must
+/// live until the end: dropping it writes what is still buffered.
+fn init_tracing(format: LogFormat) -> FlushGuard {
+    let (writer, guard) = BufferedStdout::start();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -96,6 +96,50 @@ fn the_server_logs_one_json_line_per_request() {
 }
 
 #[test]
+fn lines_still_buffered_are_written_when_the_server_stops() {
+    let mut child = Command::new(binary())
+        .args([
+            "--port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--database",
+            "sqlite::memory:",
+        ])
+        .args(["--log-format", "json"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let started: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let address = started["address"].as_str().unwrap().to_string();
+    assert_eq!(
+        blocking_get(&format!("http://{address}/__sandbox/health")),
+        200
+    );
+    // SIGTERM at once: the request's line may still be in the buffer.
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<serde_json::Value> = lines
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    assert!(child.wait().unwrap().success());
+    assert!(
+        rest.iter().any(|l| l["path"] == "/__sandbox/health"),
+        "{rest:?}"
+    );
+    assert!(
+        rest.iter().any(|l| l["message"] == "shutting down"),
+        "{rest:?}"
+    );
+}
+
+#[test]
 fn a_refused_fixture_at_start_exits_1_with_the_message() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
