@@ -28,7 +28,7 @@ RUN mkdir -p src \
           target/release/deps/libpaysandbox-* \
           target/release/libpaysandbox.*
 
-# 2) The real crate. migrations/ (sqlx::migrate!) and fixtures/ (include_str!) are read at
+# 2) The real crate. migrations/ (include_str! in db.rs) and fixtures/ (include_str!) are read at
 #    compile time. Touch the sources so cargo never mistakes them for the dummy build.
 COPY build.rs ./
 COPY src ./src
