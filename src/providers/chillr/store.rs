@@ -1,14 +1,13 @@
 //! Chillr's SQL: merchants, the Chillr user registry, batches and their collect requests.
 //!
-//! A batch's customers are written with one set-based statement over `json_each`, so a
-//! batch of 10,000 customers is one insert inside the caller's transaction.
+//! A batch's customers are written with one cached insert statement, row by row inside the
+//! caller's transaction (10,000 customers take a few milliseconds).
 
 use super::lifecycle::PaymentStatus;
 use crate::db::DbError;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
 pub struct Merchant {
@@ -118,33 +117,23 @@ pub fn insert_batch(conn: &Connection, batch: &NewBatch) -> Result<(), DbError> 
             ],
             |r| r.get(0),
         )?;
-    let rows: Vec<_> = batch
-        .customers
-        .iter()
-        .enumerate()
-        .map(|(position, c)| {
-            let request = c.request.as_ref();
-            json!({
-                "p": position,
-                "m": c.msisdn,
-                "a": c.amount,
-                "t": request.map(|r| r.transaction_id.as_str()),
-                "s": request.map(|r| r.status.as_str()),
-                "at": request.and_then(|r| r.acted_at).map(stamp),
-            })
-        })
-        .collect();
-    conn.prepare_cached(
+    let mut insert = conn.prepare_cached(
         "insert into chillr_customers \
          (batch_id, position, msisdn, amount, transaction_id, payment_status, acted_at) \
-         select ?, value ->> '$.p', value ->> '$.m', value ->> '$.a', value ->> '$.t', \
-                value ->> '$.s', value ->> '$.at' \
-         from json_each(?)",
-    )?
-    .execute(rusqlite::params![
-        id,
-        serde_json::to_string(&rows).expect("rows serialize")
-    ])?;
+         values (?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    for (position, c) in batch.customers.iter().enumerate() {
+        let request = c.request.as_ref();
+        insert.execute(rusqlite::params![
+            id,
+            position as i64,
+            c.msisdn,
+            c.amount,
+            request.map(|r| r.transaction_id.as_str()),
+            request.map(|r| r.status.as_str()),
+            request.and_then(|r| r.acted_at).map(stamp),
+        ])?;
+    }
     Ok(())
 }
 
