@@ -8,6 +8,11 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
+// glibc's malloc spent a tenth of a request's CPU in its own bookkeeping (the profiles in
+// bench/RESULTS.md: malloc_consolidate, unlink_chunk); mimalloc's thread-local pages do not.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
