@@ -97,6 +97,15 @@ impl Db {
         .with_context(|| format!("cannot open the database `{database}`"))?;
         configure(&conn, in_memory)
             .with_context(|| format!("cannot configure the database `{database}`"))?;
+        if in_memory {
+            // memdb caps a database at 1 GiB by default; here memory is the only limit.
+            let mut limit: i64 = 1 << 40;
+            conn.file_control(
+                Some(rusqlite::MAIN_DB),
+                rusqlite::FileControl::SizeLimit(&mut limit),
+            )
+            .context("cannot lift the in-memory database's size limit")?;
+        }
         let mut conn = conn;
         migrate(&mut conn).context("cannot apply the database migrations")?;
         Ok(Db(Arc::new(Mutex::new(conn))))
@@ -302,6 +311,23 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_database_may_grow_past_memdbs_default_gigabyte() {
+        let db = Db::connect("sqlite::memory:").unwrap();
+        let limit: i64 = db
+            .read(|c| {
+                let mut limit: i64 = -1;
+                c.file_control(
+                    Some(rusqlite::MAIN_DB),
+                    rusqlite::FileControl::SizeLimit(&mut limit),
+                )
+                .map(|()| limit)
+            })
+            .await
+            .unwrap();
+        assert_eq!(limit, 1 << 40);
     }
 
     #[tokio::test]
