@@ -83,6 +83,27 @@ pub struct Movement<'a> {
     pub transaction_id: Option<i64>,
 }
 
+impl<'a> Movement<'a> {
+    /// A movement with no ids, description, wallets or reversal yet (struct update syntax
+    /// fills in the rest).
+    pub fn new(merchant_id: i64, kind: Kind, amount: i64, at: DateTime<Utc>) -> Movement<'a> {
+        Movement {
+            merchant_id,
+            kind,
+            amount,
+            merchant_transaction_id: None,
+            description: None,
+            pg_transaction_id: None,
+            to_sub_merchant_id: None,
+            reverses: None,
+            debit: None,
+            credit: None,
+            at,
+            transaction_id: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Recorded {
     pub row: i64,

@@ -409,18 +409,8 @@ mod tests {
                     let id = format!("M{i}");
                     let pg = format!("PG{i}");
                     let mut movement = Movement {
-                        merchant_id: 1,
-                        kind: Kind::M2C,
-                        amount,
-                        merchant_transaction_id: None,
-                        description: None,
-                        pg_transaction_id: None,
-                        to_sub_merchant_id: None,
-                        reverses: None,
-                        debit: None,
-                        credit: None,
-                        at: when,
                         transaction_id: Some(100_000_000 + i as i64),
+                        ..Movement::new(1, Kind::M2C, amount, when)
                     };
                     match random.below(7) {
                         // An opening balance: no credit of its month.

@@ -35,7 +35,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
@@ -109,23 +108,6 @@ fn right_mpin(customer: &Customer, mpin: &str) -> Result<(), WalletError> {
     }
 }
 
-fn movement<'a>(merchant_id: i64, kind: Kind, amount: i64, at: DateTime<Utc>) -> Movement<'a> {
-    Movement {
-        merchant_id,
-        kind,
-        amount,
-        merchant_transaction_id: None,
-        description: None,
-        pg_transaction_id: None,
-        to_sub_merchant_id: None,
-        reverses: None,
-        debit: None,
-        credit: None,
-        at,
-        transaction_id: None,
-    }
-}
-
 fn answered((salt, recorded): (String, Recorded)) -> Response {
     success(
         &salt,
@@ -186,7 +168,7 @@ async fn credit(
                     description,
                     pg_transaction_id: Some(pg_transaction_id),
                     credit: Some(customer.row),
-                    ..movement(merchant.id, Kind::M2C, amount, now)
+                    ..Movement::new(merchant.id, Kind::M2C, amount, now)
                 },
             )
             .map_err(|e| ledger_error(e, WalletError::Internal))?;
@@ -238,7 +220,7 @@ async fn debit(
                     description,
                     to_sub_merchant_id: sub_merchant,
                     debit: Some(customer.row),
-                    ..movement(merchant.id, Kind::C2M, amount, now)
+                    ..Movement::new(merchant.id, Kind::C2M, amount, now)
                 },
             )
             .map_err(|e| ledger_error(e, WalletError::InvalidInputData(NOT_ENOUGH)))?;
@@ -310,7 +292,7 @@ async fn transfer(
                     description,
                     debit: Some(from.row),
                     credit: Some(to.row),
-                    ..movement(merchant.id, Kind::C2C, amount, now)
+                    ..Movement::new(merchant.id, Kind::C2C, amount, now)
                 },
             )
             .map_err(|e| ledger_error(e, WalletError::InsufficientFund))?;
@@ -399,7 +381,7 @@ async fn reversal(
                     description,
                     reverses: Some(original.id),
                     credit: Some(original.customer_row),
-                    ..movement(merchant.id, Kind::Reversal, original.amount, now)
+                    ..Movement::new(merchant.id, Kind::Reversal, original.amount, now)
                 },
             )
             .map_err(|e| ledger_error(e, WalletError::Internal))?;

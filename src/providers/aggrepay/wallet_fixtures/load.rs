@@ -123,18 +123,9 @@ pub fn load_customers(
             })?;
         if let Some(balance) = paise(c.balance).filter(|p| *p > 0) {
             let opening = Movement {
-                merchant_id: merchant,
-                kind: Kind::M2C,
-                amount: balance,
-                merchant_transaction_id: None,
                 description: Some("Opening balance"),
-                pg_transaction_id: None,
-                to_sub_merchant_id: None,
-                reverses: None,
-                debit: None,
                 credit: Some(row),
-                at: created_at,
-                transaction_id: None,
+                ..Movement::new(merchant, Kind::M2C, balance, created_at)
             };
             ledger::record(conn, &opening).map_err(|e| ledger_problem(e, at("balance")))?;
         }
