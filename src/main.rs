@@ -72,6 +72,9 @@ async fn run(args: ServeArgs) -> ExitCode {
 /// live until the end: dropping it writes what is still buffered.
 fn init_tracing(format: LogFormat) -> FlushGuard {
     let (writer, guard) = BufferedStdout::start();
+    if !colours() {
+        paysandbox::log_output::write_request_lines_to(writer.clone(), format == LogFormat::Json);
+    }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -420,10 +420,28 @@ fn log(
     duration_ms: f64,
     provider: Option<&str>,
 ) {
-    match status {
+    if !tracing::enabled!(target: "paysandbox::request", tracing::Level::INFO) {
+        return;
+    }
+    let message = match status {
+        Some(_) => "request",
+        None => "request closed without an answer",
+    };
+    let status_code = status.map(|s| s.as_u16());
+    if crate::log_output::request_line(
+        message,
+        method.as_str(),
+        path,
+        status_code,
+        duration_ms,
+        provider,
+    ) {
+        return;
+    }
+    match status_code {
         Some(status) => tracing::info!(
             target: "paysandbox::request",
-            %method, path, status = status.as_u16(), duration_ms, provider, "request"
+            %method, path, status, duration_ms, provider, "request"
         ),
         None => tracing::info!(
             target: "paysandbox::request",

@@ -96,6 +96,49 @@ fn the_server_logs_one_json_line_per_request() {
 }
 
 #[test]
+fn the_text_log_line_names_the_request_like_every_other_line() {
+    let mut child = Command::new(binary())
+        .args([
+            "--port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--database",
+            "sqlite::memory:",
+        ])
+        .args(["--log-format", "text"])
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let started = lines.next().unwrap().unwrap();
+    let address = started.rsplit("address=").next().unwrap().to_string();
+    assert_eq!(
+        blocking_get(&format!("http://{address}/paypro/cpay/gos")),
+        200
+    );
+    let line = lines.next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // `2026-11-21T16:29:31.466173Z  INFO paysandbox::request: request method=GET ...`
+    let (timestamp, rest) = line.split_once("  ").unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(timestamp).is_ok(),
+        "{line}"
+    );
+    assert!(
+        rest.starts_with(
+            "INFO paysandbox::request: request method=GET path=\"/paypro/cpay/gos\" status=200 duration_ms="
+        ),
+        "{line}"
+    );
+    assert!(rest.ends_with(" provider=\"paypro\""), "{line}");
+}
+
+#[test]
 fn lines_still_buffered_are_written_when_the_server_stops() {
     let mut child = Command::new(binary())
         .args([
