@@ -382,6 +382,54 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_database_migrated_by_the_sqlx_version_gets_only_the_newer_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            // What the sqlx migrator left: the first eight applied and recorded in its table.
+            let old = Connection::open(&path).unwrap();
+            for (_, sql) in &MIGRATIONS[..8] {
+                old.execute_batch(sql).unwrap();
+            }
+            old.execute_batch(
+                "create table _sqlx_migrations (version bigint primary key, description text, \
+                 installed_on text, success boolean, checksum blob, execution_time bigint);",
+            )
+            .unwrap();
+            for version in 1..=8 {
+                old.execute(
+                    "insert into _sqlx_migrations (version, success) values (?, true)",
+                    [version],
+                )
+                .unwrap();
+            }
+            old.execute(
+                "insert into chillr_users (msisdn) values ('9447741462')",
+                [],
+            )
+            .unwrap();
+        }
+        let db = Db::connect(path.to_str().unwrap()).unwrap();
+        let (version, users, has_usage): (i64, i64, bool) = db
+            .read(|c| {
+                Ok::<_, DbError>((
+                    c.query_row("pragma user_version", [], |r| r.get(0))?,
+                    c.query_row("select count(*) from chillr_users", [], |r| r.get(0))?,
+                    c.query_row(
+                        "select exists(select 1 from sqlite_master where name = 'aggrepay_usage')",
+                        [],
+                        |r| r.get(0),
+                    )?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        assert_eq!(users, 1);
+        assert!(has_usage);
+    }
+
+    #[tokio::test]
     async fn a_failed_write_changes_nothing() {
         let db = Db::connect("sqlite::memory:").unwrap();
         let result: Result<(), DbError> = db
