@@ -5,7 +5,7 @@ use super::hash::request_hash;
 use super::request::Fields;
 use super::rules::{label, normalize_mobile};
 use super::wire::WalletError;
-use crate::db::DbError;
+use crate::db::{Db, DbError};
 use axum::http::{HeaderMap, header};
 use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -52,6 +52,35 @@ pub struct Authenticated {
 }
 
 impl Authenticated {
+    /// One read-only call: authenticates and runs `f` under one hold of the database, answering
+    /// the merchant's salt (to sign the answer with, after the database is let go) and `f`'s data.
+    pub async fn read_with<T>(
+        db: &Db,
+        headers: &HeaderMap,
+        body: &Bytes,
+        f: impl FnOnce(&Connection, &Merchant, &Fields) -> Result<T, WalletError>,
+    ) -> Result<(String, T), WalletError> {
+        db.read(|conn| {
+            let Authenticated { merchant, fields } = Authenticated::read(conn, headers, body)?;
+            Ok((merchant.salt.clone(), f(conn, &merchant, &fields)?))
+        })
+        .await
+    }
+
+    /// [`Authenticated::read_with`] in one write transaction: all of `f`, or nothing.
+    pub async fn write_with<T>(
+        db: &Db,
+        headers: &HeaderMap,
+        body: &Bytes,
+        f: impl FnOnce(&Connection, &Merchant, &Fields) -> Result<T, WalletError>,
+    ) -> Result<(String, T), WalletError> {
+        db.write(|tx| {
+            let Authenticated { merchant, fields } = Authenticated::read(tx, headers, body)?;
+            Ok((merchant.salt.clone(), f(tx, &merchant, &fields)?))
+        })
+        .await
+    }
+
     pub fn read(
         conn: &Connection,
         headers: &HeaderMap,

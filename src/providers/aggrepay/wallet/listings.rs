@@ -91,19 +91,16 @@ async fn list(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let (salt, page, rows) = state
-        .db
-        .read(|conn| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(conn, headers, body)?;
-            let customer = resolve(conn, &merchant, &fields, "")?;
+    let (salt, (page, rows)) = Authenticated::read_with(&state.db, headers, body, |conn, merchant, fields| {
+            let customer = resolve(conn, merchant, fields, "")?;
             let page_number = rules::integer(
                 "page_number",
-                rules::required(&fields, "page_number")?,
+                rules::required(fields, "page_number")?,
                 0,
                 i64::MAX,
             )?;
             let page_size =
-                rules::integer("page_size", rules::required(&fields, "page_size")?, 1, 100)?;
+                rules::integer("page_size", rules::required(fields, "page_size")?, 1, 100)?;
             let total: i64 = conn
                 .prepare_cached("select count(*) from aggrepay_entries where customer_row = ?")?
                 .query_row(params![customer.row], |r| r.get(0))?;
@@ -115,7 +112,7 @@ async fn list(
                 "total_elements": total,
             });
             if page_number >= total_pages {
-                return Ok((merchant.salt, page, None));
+                return Ok((page, None));
             }
             let sql = format!(
                 "{ENTRY} where e.customer_row = ? order by e.created_at desc, e.id desc limit ? offset ?"
@@ -127,7 +124,7 @@ async fn list(
                     EntryRow::from_row,
                 )?
                 .collect::<Result<Vec<EntryRow>, _>>()?;
-            Ok((merchant.salt, page, Some(rows)))
+            Ok((page, Some(rows)))
         })
         .await?;
     let data = match rows {
@@ -176,12 +173,10 @@ async fn by_id(
     body: &Bytes,
     lookup: Lookup,
 ) -> Result<Response, WalletError> {
-    let (salt, row) = state
-        .db
-        .read(|conn| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(conn, headers, body)?;
+    let (salt, row) =
+        Authenticated::read_with(&state.db, headers, body, |conn, merchant, fields| {
             let field = lookup.field();
-            let given = rules::required(&fields, field)?;
+            let given = rules::required(fields, field)?;
             let unknown = || {
                 WalletError::invalid(format!("The selected {} is invalid.", rules::label(field)))
             };
@@ -198,7 +193,7 @@ async fn by_id(
                 .query_row(params![merchant.id, given], EntryRow::from_row)
                 .optional()?
                 .ok_or_else(unknown)?;
-            Ok((merchant.salt, row))
+            Ok(row)
         })
         .await?;
     Ok(success(&salt, view(&row), Value::Null))

@@ -52,12 +52,9 @@ async fn balance(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let (salt, customer) = state
-        .db
-        .read(|conn| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(conn, headers, body)?;
-            let customer = resolve(conn, &merchant, &fields, "")?;
-            Ok((merchant.salt, customer))
+    let (salt, customer) =
+        Authenticated::read_with(&state.db, headers, body, |conn, merchant, fields| {
+            resolve(conn, merchant, fields, "")
         })
         .await?;
     let data = json!({"balance": shown(customer.balance), "customer_id": customer.customer_id});
@@ -94,18 +91,16 @@ async fn check_limit(
     body: &Bytes,
     direction: Direction,
 ) -> Result<Response, WalletError> {
-    let salt = state
-        .db
-        .read(|conn| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(conn, headers, body)?;
-            let customer = resolve(conn, &merchant, &fields, "")?;
-            let amount = amount(&fields)?;
+    let (salt, ()) =
+        Authenticated::read_with(&state.db, headers, body, |conn, merchant, fields| {
+            let customer = resolve(conn, merchant, fields, "")?;
+            let amount = amount(fields)?;
             let now = state.clock.now();
             match direction {
                 Direction::Credit => limits::check_credit(conn, &customer, amount, now)?,
                 Direction::Debit => limits::check_debit(conn, &customer, amount, now)?,
             }
-            Ok(merchant.salt)
+            Ok(())
         })
         .await?;
     Ok(success(&salt, Value::Bool(true), Value::Null))

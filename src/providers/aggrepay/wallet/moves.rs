@@ -130,51 +130,48 @@ async fn credit(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let answer = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let now = state.clock.now();
-            let Authenticated { merchant, fields } = Authenticated::read(tx, headers, body)?;
-            let customer = resolve(tx, &merchant, &fields, "to_")?;
-            let amount = amount(&fields)?;
-            let description = optional_text(&fields, "description")?;
-            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, &fields)?;
-            let pg_transaction_id = required_text(&fields, "pg_transaction_id")?;
-            let record = pg_records::find(tx, merchant.id, pg_transaction_id)?;
-            let already_taken =
-                || WalletError::invalid("The pg transaction id has already been taken.");
-            if record.is_some_and(|r| r.used) {
-                return Err(already_taken());
-            }
-            active(&customer)?;
-            match record {
-                Some(record) if record.amount == amount => {
-                    if !pg_records::use_record(tx, record)? {
-                        return Err(already_taken());
-                    }
+    let answer = Authenticated::write_with(&state.db, headers, body, |tx, merchant, fields| {
+        let now = state.clock.now();
+        let customer = resolve(tx, merchant, fields, "to_")?;
+        let amount = amount(fields)?;
+        let description = optional_text(fields, "description")?;
+        let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, fields)?;
+        let pg_transaction_id = required_text(fields, "pg_transaction_id")?;
+        let record = pg_records::find(tx, merchant.id, pg_transaction_id)?;
+        let already_taken =
+            || WalletError::invalid("The pg transaction id has already been taken.");
+        if record.is_some_and(|r| r.used) {
+            return Err(already_taken());
+        }
+        active(&customer)?;
+        match record {
+            Some(record) if record.amount == amount => {
+                if !pg_records::use_record(tx, record)? {
+                    return Err(already_taken());
                 }
-                None if pg_transaction_id.starts_with(MAGIC_PREFIX) => {
-                    if !pg_records::use_magic(tx, merchant.id, pg_transaction_id, amount, now)? {
-                        return Err(already_taken());
-                    }
-                }
-                _ => return Err(WalletError::NoPgTransactionRecord),
             }
-            limits::check_credit(tx, &customer, amount, now)?;
-            let recorded = ledger::record(
-                tx,
-                &Movement {
-                    merchant_transaction_id: Some(merchant_transaction_id),
-                    description,
-                    pg_transaction_id: Some(pg_transaction_id),
-                    credit: Some(customer.row),
-                    ..Movement::new(merchant.id, Kind::M2C, amount, now)
-                },
-            )
-            .map_err(|e| ledger_error(e, WalletError::Internal))?;
-            Ok((merchant.salt, recorded))
-        })
-        .await?;
+            None if pg_transaction_id.starts_with(MAGIC_PREFIX) => {
+                if !pg_records::use_magic(tx, merchant.id, pg_transaction_id, amount, now)? {
+                    return Err(already_taken());
+                }
+            }
+            _ => return Err(WalletError::NoPgTransactionRecord),
+        }
+        limits::check_credit(tx, &customer, amount, now)?;
+        let recorded = ledger::record(
+            tx,
+            &Movement {
+                merchant_transaction_id: Some(merchant_transaction_id),
+                description,
+                pg_transaction_id: Some(pg_transaction_id),
+                credit: Some(customer.row),
+                ..Movement::new(merchant.id, Kind::M2C, amount, now)
+            },
+        )
+        .map_err(|e| ledger_error(e, WalletError::Internal))?;
+        Ok(recorded)
+    })
+    .await?;
     Ok(answered(answer))
 }
 
@@ -192,41 +189,38 @@ async fn debit(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let answer = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let now = state.clock.now();
-            let Authenticated { merchant, fields } = Authenticated::read(tx, headers, body)?;
-            let sub_merchant = match fields.get("to_sub_merchant_id") {
-                None => None,
-                Some(text) => Some(sub_merchant(tx, merchant.id, text)?),
-            };
-            let customer = resolve(tx, &merchant, &fields, "from_")?;
-            let description = optional_text(&fields, "description")?;
-            let mpin = mpin(&fields)?;
-            let amount = amount(&fields)?;
-            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, &fields)?;
-            magic(amount, mpin)?;
-            active(&customer)?;
-            right_mpin(&customer, mpin)?;
-            if customer.balance < amount {
-                return Err(WalletError::InvalidInputData(NOT_ENOUGH));
-            }
-            limits::check_debit(tx, &customer, amount, now)?;
-            let recorded = ledger::record(
-                tx,
-                &Movement {
-                    merchant_transaction_id: Some(merchant_transaction_id),
-                    description,
-                    to_sub_merchant_id: sub_merchant,
-                    debit: Some(customer.row),
-                    ..Movement::new(merchant.id, Kind::C2M, amount, now)
-                },
-            )
-            .map_err(|e| ledger_error(e, WalletError::InvalidInputData(NOT_ENOUGH)))?;
-            Ok((merchant.salt, recorded))
-        })
-        .await?;
+    let answer = Authenticated::write_with(&state.db, headers, body, |tx, merchant, fields| {
+        let now = state.clock.now();
+        let sub_merchant = match fields.get("to_sub_merchant_id") {
+            None => None,
+            Some(text) => Some(sub_merchant(tx, merchant.id, text)?),
+        };
+        let customer = resolve(tx, merchant, fields, "from_")?;
+        let description = optional_text(fields, "description")?;
+        let mpin = mpin(fields)?;
+        let amount = amount(fields)?;
+        let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, fields)?;
+        magic(amount, mpin)?;
+        active(&customer)?;
+        right_mpin(&customer, mpin)?;
+        if customer.balance < amount {
+            return Err(WalletError::InvalidInputData(NOT_ENOUGH));
+        }
+        limits::check_debit(tx, &customer, amount, now)?;
+        let recorded = ledger::record(
+            tx,
+            &Movement {
+                merchant_transaction_id: Some(merchant_transaction_id),
+                description,
+                to_sub_merchant_id: sub_merchant,
+                debit: Some(customer.row),
+                ..Movement::new(merchant.id, Kind::C2M, amount, now)
+            },
+        )
+        .map_err(|e| ledger_error(e, WalletError::InvalidInputData(NOT_ENOUGH)))?;
+        Ok(recorded)
+    })
+    .await?;
     Ok(answered(answer))
 }
 
@@ -256,49 +250,46 @@ async fn transfer(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let answer = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let now = state.clock.now();
-            let Authenticated { merchant, fields } = Authenticated::read(tx, headers, body)?;
-            let from_id = rules::required(&fields, "from_customer_id")?;
-            let from = by_customer_id(tx, &merchant, from_id)?
-                .ok_or_else(|| WalletError::invalid("The selected from customer id is invalid."))?;
-            let to_id = rules::required(&fields, "to_customer_id")?;
-            if to_id == from_id {
-                return Err(WalletError::invalid(
-                    "The to customer id and from customer id must be different.",
-                ));
-            }
-            let to = by_customer_id(tx, &merchant, to_id)?
-                .ok_or_else(|| WalletError::invalid("The selected to customer id is invalid."))?;
-            let description = optional_text(&fields, "description")?;
-            let mpin = mpin(&fields)?;
-            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, &fields)?;
-            let amount = amount(&fields)?;
-            magic(amount, mpin)?;
-            active(&from)?;
-            active(&to)?;
-            right_mpin(&from, mpin)?;
-            if from.balance < amount {
-                return Err(WalletError::InsufficientFund);
-            }
-            limits::check_debit(tx, &from, amount, now)?;
-            limits::check_credit(tx, &to, amount, now)?;
-            let recorded = ledger::record(
-                tx,
-                &Movement {
-                    merchant_transaction_id: Some(merchant_transaction_id),
-                    description,
-                    debit: Some(from.row),
-                    credit: Some(to.row),
-                    ..Movement::new(merchant.id, Kind::C2C, amount, now)
-                },
-            )
-            .map_err(|e| ledger_error(e, WalletError::InsufficientFund))?;
-            Ok((merchant.salt, recorded))
-        })
-        .await?;
+    let answer = Authenticated::write_with(&state.db, headers, body, |tx, merchant, fields| {
+        let now = state.clock.now();
+        let from_id = rules::required(fields, "from_customer_id")?;
+        let from = by_customer_id(tx, merchant, from_id)?
+            .ok_or_else(|| WalletError::invalid("The selected from customer id is invalid."))?;
+        let to_id = rules::required(fields, "to_customer_id")?;
+        if to_id == from_id {
+            return Err(WalletError::invalid(
+                "The to customer id and from customer id must be different.",
+            ));
+        }
+        let to = by_customer_id(tx, merchant, to_id)?
+            .ok_or_else(|| WalletError::invalid("The selected to customer id is invalid."))?;
+        let description = optional_text(fields, "description")?;
+        let mpin = mpin(fields)?;
+        let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, fields)?;
+        let amount = amount(fields)?;
+        magic(amount, mpin)?;
+        active(&from)?;
+        active(&to)?;
+        right_mpin(&from, mpin)?;
+        if from.balance < amount {
+            return Err(WalletError::InsufficientFund);
+        }
+        limits::check_debit(tx, &from, amount, now)?;
+        limits::check_credit(tx, &to, amount, now)?;
+        let recorded = ledger::record(
+            tx,
+            &Movement {
+                merchant_transaction_id: Some(merchant_transaction_id),
+                description,
+                debit: Some(from.row),
+                credit: Some(to.row),
+                ..Movement::new(merchant.id, Kind::C2C, amount, now)
+            },
+        )
+        .map_err(|e| ledger_error(e, WalletError::InsufficientFund))?;
+        Ok(recorded)
+    })
+    .await?;
     Ok(answered(answer))
 }
 
@@ -335,12 +326,9 @@ async fn reversal(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, WalletError> {
-    let (salt, reversal_id, recorded) = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
+    let (salt, (reversal_id, recorded)) = Authenticated::write_with(&state.db, headers, body, |tx, merchant, fields| {
             let now = state.clock.now();
-            let Authenticated { merchant, fields } = Authenticated::read(tx, headers, body)?;
-            let original_id = rules::required(&fields, "merchant_transaction_id")?;
+            let original_id = rules::required(fields, "merchant_transaction_id")?;
             let original = tx
                 .prepare_cached(
                     "select t.id, t.transaction_id, t.amount, e.customer_row from aggrepay_transactions t \
@@ -364,7 +352,7 @@ async fn reversal(
             } else {
                 "Description"
             };
-            let description = optional_text(&fields, description_field)?;
+            let description = optional_text(fields, description_field)?;
             let reversed: bool = tx
                 .prepare_cached(
                     "select exists(select 1 from aggrepay_transactions where reverses = ?)",
@@ -385,7 +373,7 @@ async fn reversal(
                 },
             )
             .map_err(|e| ledger_error(e, WalletError::Internal))?;
-            Ok((merchant.salt, reversal_id, recorded))
+            Ok((reversal_id, recorded))
         })
         .await?;
     let data =
