@@ -30,17 +30,12 @@ pub async fn fetchcustomerdetail(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let found = state
-        .db
-        .read(|conn| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(conn, &headers, &body)?;
-            let customer = resolve(conn, &merchant, &fields, "")?;
-            Ok((merchant, customer))
-        })
-        .await;
-    respond(
-        found.map(|(merchant, customer)| success(&merchant.salt, details(&customer), Value::Null)),
-    )
+    let found = Authenticated::read_with(&state.db, &headers, &body, |conn, merchant, fields| {
+        let customer = resolve(conn, merchant, fields, "")?;
+        Ok(customer)
+    })
+    .await;
+    respond(found.map(|(salt, customer)| success(&salt, details(&customer), Value::Null)))
 }
 
 fn details(c: &Customer) -> Value {
@@ -65,59 +60,54 @@ pub async fn updatecustomer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let updated = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
-            let customer = resolve(tx, &merchant, &fields, "")?;
-            // (field, column) in the document's order.
-            let mut changes: Vec<(&'static str, String)> = Vec::new();
-            for (field, column) in [("first_name", "first_name"), ("last_name", "last_name")] {
-                if let Some(value) = optional_text(&fields, field)? {
-                    changes.push((column, value.to_string()));
-                }
+    let updated = Authenticated::write_with(&state.db, &headers, &body, |tx, merchant, fields| {
+        let customer = resolve(tx, merchant, fields, "")?;
+        // (field, column) in the document's order.
+        let mut changes: Vec<(&'static str, String)> = Vec::new();
+        for (field, column) in [("first_name", "first_name"), ("last_name", "last_name")] {
+            if let Some(value) = optional_text(fields, field)? {
+                changes.push((column, value.to_string()));
             }
-            if let Some(email) = fields.get("email_address") {
-                rules::email("email_address", email)?;
-                rules::max_length("email_address", email, MAX_TEXT)?;
-                changes.push(("email", email.to_string()));
+        }
+        if let Some(email) = fields.get("email_address") {
+            rules::email("email_address", email)?;
+            rules::max_length("email_address", email, MAX_TEXT)?;
+            changes.push(("email", email.to_string()));
+        }
+        if let Some(date) = fields.get("date_of_birth") {
+            let date = rules::date("date_of_birth", date)?;
+            changes.push(("date_of_birth", date.format("%Y-%m-%d").to_string()));
+        }
+        for name in ["address_line_1", "address_line_2", "city"] {
+            if let Some(value) = optional_text(fields, name)? {
+                changes.push((name, value.to_string()));
             }
-            if let Some(date) = fields.get("date_of_birth") {
-                let date = rules::date("date_of_birth", date)?;
-                changes.push(("date_of_birth", date.format("%Y-%m-%d").to_string()));
-            }
-            for name in ["address_line_1", "address_line_2", "city"] {
-                if let Some(value) = optional_text(&fields, name)? {
-                    changes.push((name, value.to_string()));
-                }
-            }
-            if let Some(pincode) = fields.get("pincode") {
-                rules::digits("pincode", pincode, 6)?;
-                changes.push(("pincode", pincode.to_string()));
-            }
-            if let Some(value) = optional_text(&fields, "description")? {
-                changes.push(("description", value.to_string()));
-            }
-            if changes.is_empty() {
-                return Ok(None);
-            }
-            // The column names come from the fixed list above, never from the request.
-            let assignments: Vec<String> =
-                changes.iter().map(|(c, _)| format!("{c} = ?")).collect();
-            let sql = format!(
-                "update aggrepay_customers set {} where id = ?",
-                assignments.join(", ")
-            );
-            let mut params: Vec<&dyn ToSql> =
-                changes.iter().map(|(_, v)| v as &dyn ToSql).collect();
-            params.push(&customer.row);
-            tx.prepare_cached(&sql)?.execute(params.as_slice())?;
-            Ok(Some(merchant))
-        })
-        .await;
-    respond(updated.map(|merchant| match merchant {
+        }
+        if let Some(pincode) = fields.get("pincode") {
+            rules::digits("pincode", pincode, 6)?;
+            changes.push(("pincode", pincode.to_string()));
+        }
+        if let Some(value) = optional_text(fields, "description")? {
+            changes.push(("description", value.to_string()));
+        }
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        // The column names come from the fixed list above, never from the request.
+        let assignments: Vec<String> = changes.iter().map(|(c, _)| format!("{c} = ?")).collect();
+        let sql = format!(
+            "update aggrepay_customers set {} where id = ?",
+            assignments.join(", ")
+        );
+        let mut params: Vec<&dyn ToSql> = changes.iter().map(|(_, v)| v as &dyn ToSql).collect();
+        params.push(&customer.row);
+        tx.prepare_cached(&sql)?.execute(params.as_slice())?;
+        Ok(Some(()))
+    })
+    .await;
+    respond(updated.map(|(salt, updated)| match updated {
         None => nothing_updated(),
-        Some(merchant) => success(&merchant.salt, json!({"updated": "true"}), Value::Null),
+        Some(()) => success(&salt, json!({"updated": "true"}), Value::Null),
     }))
 }
 
@@ -128,36 +118,33 @@ pub async fn customerstatus(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let status = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
-            let customer = resolve(tx, &merchant, &fields, "")?;
-            let active = match fields.get("customer_active") {
-                None => customer.active,
-                Some("y") => true,
-                Some("n") => false,
-                Some(_) => {
-                    return Err(WalletError::invalid(
-                        "The selected customer active is invalid.",
-                    ));
-                }
-            };
-            // Customer ids are 9 digits (fixtures check them), so this never fails.
-            let id: i64 = customer.customer_id.parse().map_err(|_| {
-                tracing::error!(id = %customer.customer_id, "aggrepay: non-numeric customer id");
-                WalletError::Internal
-            })?;
-            if active != customer.active {
-                tx.prepare_cached("update aggrepay_customers set active = ? where id = ?")?
-                    .execute(rusqlite::params![active, customer.row])?;
+    let status = Authenticated::write_with(&state.db, &headers, &body, |tx, merchant, fields| {
+        let customer = resolve(tx, merchant, fields, "")?;
+        let active = match fields.get("customer_active") {
+            None => customer.active,
+            Some("y") => true,
+            Some("n") => false,
+            Some(_) => {
+                return Err(WalletError::invalid(
+                    "The selected customer active is invalid.",
+                ));
             }
-            Ok((merchant, id, active))
-        })
-        .await;
-    respond(status.map(|(merchant, id, active)| {
+        };
+        // Customer ids are 9 digits (fixtures check them), so this never fails.
+        let id: i64 = customer.customer_id.parse().map_err(|_| {
+            tracing::error!(id = %customer.customer_id, "aggrepay: non-numeric customer id");
+            WalletError::Internal
+        })?;
+        if active != customer.active {
+            tx.prepare_cached("update aggrepay_customers set active = ? where id = ?")?
+                .execute(rusqlite::params![active, customer.row])?;
+        }
+        Ok((id, active))
+    })
+    .await;
+    respond(status.map(|(salt, (id, active))| {
         success(
-            &merchant.salt,
+            &salt,
             json!({"customer_id": id, "customer_active": if active { "y" } else { "n" }}),
             Value::Null,
         )

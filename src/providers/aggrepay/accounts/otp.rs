@@ -142,26 +142,23 @@ pub async fn customerotp(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let sent = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
-            let customer = resolve(tx, &merchant, &fields, "")?;
-            let now = state.clock.now();
-            send(
-                tx,
-                &merchant,
-                &customer.mobile_number,
-                None,
-                Purpose::Customer,
-                now,
-            )?;
-            Ok(merchant)
-        })
-        .await;
-    respond(sent.map(|merchant| {
+    let sent = Authenticated::write_with(&state.db, &headers, &body, |tx, merchant, fields| {
+        let customer = resolve(tx, merchant, fields, "")?;
+        let now = state.clock.now();
+        send(
+            tx,
+            merchant,
+            &customer.mobile_number,
+            None,
+            Purpose::Customer,
+            now,
+        )?;
+        Ok(())
+    })
+    .await;
+    respond(sent.map(|(salt, ())| {
         success(
-            &merchant.salt,
+            &salt,
             json!({"customer_exists": "true", "otp_sent": "true"}),
             Value::Null,
         )
@@ -175,28 +172,25 @@ pub async fn forgotmpin(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let updated = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
-            let customer = resolve(tx, &merchant, &fields, "")?;
-            let code = otp(&fields)?;
-            let new_mpin = mpin(&fields, "new_mpin")?;
-            refuse_magic_mpin(&[new_mpin])?;
-            let now = state.clock.now();
-            spend(
-                tx,
-                &merchant,
-                &customer.mobile_number,
-                Purpose::Customer,
-                code,
-                now,
-            )?;
-            set_mpin(tx, customer.row, new_mpin)?;
-            Ok(merchant)
-        })
-        .await;
-    respond(updated.map(|merchant| mpin_updated(&merchant)))
+    let updated = Authenticated::write_with(&state.db, &headers, &body, |tx, merchant, fields| {
+        let customer = resolve(tx, merchant, fields, "")?;
+        let code = otp(fields)?;
+        let new_mpin = mpin(fields, "new_mpin")?;
+        refuse_magic_mpin(&[new_mpin])?;
+        let now = state.clock.now();
+        spend(
+            tx,
+            merchant,
+            &customer.mobile_number,
+            Purpose::Customer,
+            code,
+            now,
+        )?;
+        set_mpin(tx, customer.row, new_mpin)?;
+        Ok(())
+    })
+    .await;
+    respond(updated.map(|(salt, ())| mpin_updated(&salt)))
 }
 
 /// Section 19, Change MPIN: `old_mpin` must be the current one (else `INVALID-MPIN`),
@@ -208,27 +202,24 @@ pub async fn changempin(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let updated = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
-            let customer = resolve(tx, &merchant, &fields, "")?;
-            let old_mpin = mpin(&fields, "old_mpin")?;
-            let new_mpin = mpin(&fields, "new_mpin")?;
-            if old_mpin == new_mpin {
-                return Err(WalletError::invalid(
-                    "The new mpin and old mpin must be different.",
-                ));
-            }
-            refuse_magic_mpin(&[old_mpin, new_mpin])?;
-            if customer.mpin != old_mpin {
-                return Err(WalletError::InvalidMpin);
-            }
-            set_mpin(tx, customer.row, new_mpin)?;
-            Ok(merchant)
-        })
-        .await;
-    respond(updated.map(|merchant| mpin_updated(&merchant)))
+    let updated = Authenticated::write_with(&state.db, &headers, &body, |tx, merchant, fields| {
+        let customer = resolve(tx, merchant, fields, "")?;
+        let old_mpin = mpin(fields, "old_mpin")?;
+        let new_mpin = mpin(fields, "new_mpin")?;
+        if old_mpin == new_mpin {
+            return Err(WalletError::invalid(
+                "The new mpin and old mpin must be different.",
+            ));
+        }
+        refuse_magic_mpin(&[old_mpin, new_mpin])?;
+        if customer.mpin != old_mpin {
+            return Err(WalletError::InvalidMpin);
+        }
+        set_mpin(tx, customer.row, new_mpin)?;
+        Ok(())
+    })
+    .await;
+    respond(updated.map(|(salt, ())| mpin_updated(&salt)))
 }
 
 fn set_mpin(conn: &Connection, row: i64, mpin: &str) -> Result<(), DbError> {
@@ -237,6 +228,6 @@ fn set_mpin(conn: &Connection, row: i64, mpin: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-fn mpin_updated(merchant: &Merchant) -> Response {
-    success(&merchant.salt, json!({"mpin_updated": "true"}), Value::Null)
+fn mpin_updated(salt: &str) -> Response {
+    success(salt, json!({"mpin_updated": "true"}), Value::Null)
 }

@@ -38,37 +38,30 @@ pub async fn checkcustomer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let checked = state
-        .db
-        .read(|conn| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(conn, &headers, &body)?;
-            let mobile = fields
-                .get("mobile_number")
-                .map(|m| rules::mobile("mobile_number", m))
-                .transpose()?;
-            let email = fields.get("email");
-            if mobile.is_none() && email.is_none() {
-                return Err(WalletError::invalid(
-                    "The mobile number field is required when email is not present.",
-                ));
-            }
-            if let Some(email) = email {
-                rules::email("email", email)?;
-            }
-            let exists = match (mobile, email) {
-                (Some(mobile), _) => by_mobile(conn, &merchant, &mobile)?.is_some(),
-                (None, Some(email)) => email_registered(conn, &merchant, email)?,
-                (None, None) => false,
-            };
-            Ok((merchant, exists))
-        })
-        .await;
-    respond(checked.map(|(merchant, exists)| {
-        success(
-            &merchant.salt,
-            json!({"customer_exists": flag(exists)}),
-            Value::Null,
-        )
+    let checked = Authenticated::read_with(&state.db, &headers, &body, |conn, merchant, fields| {
+        let mobile = fields
+            .get("mobile_number")
+            .map(|m| rules::mobile("mobile_number", m))
+            .transpose()?;
+        let email = fields.get("email");
+        if mobile.is_none() && email.is_none() {
+            return Err(WalletError::invalid(
+                "The mobile number field is required when email is not present.",
+            ));
+        }
+        if let Some(email) = email {
+            rules::email("email", email)?;
+        }
+        let exists = match (mobile, email) {
+            (Some(mobile), _) => by_mobile(conn, merchant, &mobile)?.is_some(),
+            (None, Some(email)) => email_registered(conn, merchant, email)?,
+            (None, None) => false,
+        };
+        Ok(exists)
+    })
+    .await;
+    respond(checked.map(|(salt, exists)| {
+        success(&salt, json!({"customer_exists": flag(exists)}), Value::Null)
     }))
 }
 
@@ -78,37 +71,33 @@ pub async fn registrationotp(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let sent = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
-            let mobile =
-                rules::mobile("mobile_number", rules::required(&fields, "mobile_number")?)?;
-            let email = rules::required(&fields, "email")?;
-            rules::email("email", email)?;
-            super::text(&fields, "email")?;
-            if by_mobile(tx, &merchant, &mobile)?.is_some() {
-                return Ok((merchant, false));
-            }
-            let now = state.clock.now();
-            otp::send(
-                tx,
-                &merchant,
-                &mobile,
-                Some(email),
-                Purpose::Registration,
-                now,
-            )?;
-            Ok((merchant, true))
-        })
-        .await;
-    respond(sent.map(|(merchant, sent)| {
+    let sent = Authenticated::write_with(&state.db, &headers, &body, |tx, merchant, fields| {
+        let mobile = rules::mobile("mobile_number", rules::required(fields, "mobile_number")?)?;
+        let email = rules::required(fields, "email")?;
+        rules::email("email", email)?;
+        super::text(fields, "email")?;
+        if by_mobile(tx, merchant, &mobile)?.is_some() {
+            return Ok(false);
+        }
+        let now = state.clock.now();
+        otp::send(
+            tx,
+            merchant,
+            &mobile,
+            Some(email),
+            Purpose::Registration,
+            now,
+        )?;
+        Ok(true)
+    })
+    .await;
+    respond(sent.map(|(salt, sent)| {
         let data = if sent {
             json!({"customer_exists": "false", "otp_sent": "true"})
         } else {
             json!({"customer_exists": "true", "otp_sent": "false"})
         };
-        success(&merchant.salt, data, Value::Null)
+        success(&salt, data, Value::Null)
     }))
 }
 
@@ -118,31 +107,28 @@ pub async fn registercustomer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let registered = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
-            let mobile =
-                rules::mobile("mobile_number", rules::required(&fields, "mobile_number")?)?;
-            let code = super::otp(&fields)?;
-            let first_name = text(&fields, "first_name")?;
-            let last_name = text(&fields, "last_name")?;
+    let registered =
+        Authenticated::write_with(&state.db, &headers, &body, |tx, merchant, fields| {
+            let mobile = rules::mobile("mobile_number", rules::required(fields, "mobile_number")?)?;
+            let code = super::otp(fields)?;
+            let first_name = text(fields, "first_name")?;
+            let last_name = text(fields, "last_name")?;
             let date_of_birth = fields
                 .get("date_of_birth")
                 .map(|d| rules::date("date_of_birth", d))
                 .transpose()?;
-            let mpin = mpin(&fields, "mpin")?;
+            let mpin = mpin(fields, "mpin")?;
             let posted_email = fields.get("email");
             if let Some(email) = posted_email {
                 rules::email("email", email)?;
-                text(&fields, "email")?;
+                text(fields, "email")?;
             }
             refuse_magic_mpin(&[mpin])?;
-            if by_mobile(tx, &merchant, &mobile)?.is_some() {
+            if by_mobile(tx, merchant, &mobile)?.is_some() {
                 return Err(WalletError::InvalidInputData("Invalid input Data"));
             }
             let now = state.clock.now();
-            let otp_email = otp::spend(tx, &merchant, &mobile, Purpose::Registration, code, now)?;
+            let otp_email = otp::spend(tx, merchant, &mobile, Purpose::Registration, code, now)?;
             let new = NewCustomer {
                 mobile: &mobile,
                 email: posted_email.or(otp_email.as_deref()),
@@ -151,16 +137,12 @@ pub async fn registercustomer(
                 date_of_birth: date_of_birth.map(|d| d.format("%Y-%m-%d").to_string()),
                 mpin,
             };
-            let customer_id = insert(tx, &merchant, &new, now)?;
-            Ok((merchant, customer_id))
+            let customer_id = insert(tx, merchant, &new, now)?;
+            Ok(customer_id)
         })
         .await;
-    respond(registered.map(|(merchant, customer_id)| {
-        success(
-            &merchant.salt,
-            json!({"customer_id": customer_id}),
-            Value::Null,
-        )
+    respond(registered.map(|(salt, customer_id)| {
+        success(&salt, json!({"customer_id": customer_id}), Value::Null)
     }))
 }
 

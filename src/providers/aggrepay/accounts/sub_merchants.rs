@@ -35,65 +35,55 @@ pub async fn addsubmerchant(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let added = state
-        .db
-        .write(|tx| -> Result<_, WalletError> {
-            let Authenticated { merchant, fields } = Authenticated::read(tx, &headers, &body)?;
-            let mobile =
-                rules::mobile("mobile_number", rules::required(&fields, "mobile_number")?)?;
-            let email = rules::required(&fields, "email")?;
-            rules::email("email", email)?;
-            rules::max_length("email", email, super::MAX_TEXT)?;
-            let name = text(&fields, "name")?;
-            let account_number = rules::required(&fields, "account_number")?;
-            if !(9..=18).contains(&account_number.len())
-                || !account_number.bytes().all(|b| b.is_ascii_digit())
-            {
-                return Err(WalletError::invalid(
-                    "The account number must be between 9 and 18 digits.",
-                ));
-            }
-            let account_name = text(&fields, "account_name")?;
-            let ifsc_code = rules::required(&fields, "ifsc_code")?;
-            if !IFSC.is_match(ifsc_code) {
-                return Err(WalletError::invalid("The ifsc code format is invalid."));
-            }
-            let bank_name = text(&fields, "bank_name")?;
-            let bank_branch = text(&fields, "bank_branch")?;
-            let next: i64 = tx
-                .prepare_cached(
-                    "select coalesce(max(sub_merchant_id), 0) + 1 from aggrepay_sub_merchants \
+    let added = Authenticated::write_with(&state.db, &headers, &body, |tx, merchant, fields| {
+        let mobile = rules::mobile("mobile_number", rules::required(fields, "mobile_number")?)?;
+        let email = rules::required(fields, "email")?;
+        rules::email("email", email)?;
+        rules::max_length("email", email, super::MAX_TEXT)?;
+        let name = text(fields, "name")?;
+        let account_number = rules::required(fields, "account_number")?;
+        if !(9..=18).contains(&account_number.len())
+            || !account_number.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(WalletError::invalid(
+                "The account number must be between 9 and 18 digits.",
+            ));
+        }
+        let account_name = text(fields, "account_name")?;
+        let ifsc_code = rules::required(fields, "ifsc_code")?;
+        if !IFSC.is_match(ifsc_code) {
+            return Err(WalletError::invalid("The ifsc code format is invalid."));
+        }
+        let bank_name = text(fields, "bank_name")?;
+        let bank_branch = text(fields, "bank_branch")?;
+        let next: i64 = tx
+            .prepare_cached(
+                "select coalesce(max(sub_merchant_id), 0) + 1 from aggrepay_sub_merchants \
                      where merchant_id = ?",
-                )?
-                .query_row([merchant.id], |r| r.get(0))?;
-            tx.prepare_cached(
-                "insert into aggrepay_sub_merchants (merchant_id, sub_merchant_id, name, \
+            )?
+            .query_row([merchant.id], |r| r.get(0))?;
+        tx.prepare_cached(
+            "insert into aggrepay_sub_merchants (merchant_id, sub_merchant_id, name, \
                  mobile_number, email, account_number, account_name, ifsc_code, bank_name, \
                  bank_branch, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )?
-            .execute(params![
-                merchant.id,
-                next,
-                name,
-                mobile,
-                email,
-                account_number,
-                account_name,
-                ifsc_code,
-                bank_name,
-                bank_branch,
-                stamp(state.clock.now()),
-            ])?;
-            Ok((merchant, next))
-        })
-        .await;
-    respond(added.map(|(merchant, next)| {
-        success(
-            &merchant.salt,
-            json!({"sub_merchant_id": next}),
-            Value::Null,
-        )
-    }))
+        )?
+        .execute(params![
+            merchant.id,
+            next,
+            name,
+            mobile,
+            email,
+            account_number,
+            account_name,
+            ifsc_code,
+            bank_name,
+            bank_branch,
+            stamp(state.clock.now()),
+        ])?;
+        Ok(next)
+    })
+    .await;
+    respond(added.map(|(salt, next)| success(&salt, json!({"sub_merchant_id": next}), Value::Null)))
 }
 
 /// Section 21: `[{"id":1,"name":"XYZ"}, ...]`.
@@ -102,26 +92,23 @@ pub async fn getsubmerchants(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let listed = state
-        .db
-        .read(|conn| -> Result<_, WalletError> {
-            let Authenticated { merchant, .. } = Authenticated::read(conn, &headers, &body)?;
-            let list = conn
-                .prepare_cached(
-                    "select sub_merchant_id, name from aggrepay_sub_merchants \
+    let listed = Authenticated::read_with(&state.db, &headers, &body, |conn, merchant, _| {
+        let list = conn
+            .prepare_cached(
+                "select sub_merchant_id, name from aggrepay_sub_merchants \
                      where merchant_id = ? order by sub_merchant_id",
-                )?
-                .query_map([merchant.id], |r| {
-                    let id: i64 = r.get("sub_merchant_id")?;
-                    let name: String = r.get("name")?;
-                    Ok(json!({"id": id, "name": name}))
-                })?
-                .collect::<Result<Vec<Value>, _>>()?;
-            if list.is_empty() {
-                return Err(WalletError::NoSubMerchantRecord);
-            }
-            Ok((merchant, list))
-        })
-        .await;
-    respond(listed.map(|(merchant, list)| success(&merchant.salt, Value::Array(list), Value::Null)))
+            )?
+            .query_map([merchant.id], |r| {
+                let id: i64 = r.get("sub_merchant_id")?;
+                let name: String = r.get("name")?;
+                Ok(json!({"id": id, "name": name}))
+            })?
+            .collect::<Result<Vec<Value>, _>>()?;
+        if list.is_empty() {
+            return Err(WalletError::NoSubMerchantRecord);
+        }
+        Ok(list)
+    })
+    .await;
+    respond(listed.map(|(salt, list)| success(&salt, Value::Array(list), Value::Null)))
 }
