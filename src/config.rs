@@ -64,6 +64,22 @@ pub struct ServeArgs {
     /// Log format: one line per request, as text or JSON.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Seconds a client has, from the first byte of a request head, to send the whole head;
+    /// then the connection is closed without an answer (0: no limit).
+    #[arg(long, env = "HEADER_READ_TIMEOUT", default_value_t = 30)]
+    pub header_read_timeout: u64,
+
+    /// Seconds a connection may stay open with no request in flight and no byte moving;
+    /// then it is closed (0: no limit).
+    #[arg(long, env = "IDLE_TIMEOUT", default_value_t = 60)]
+    pub idle_timeout: u64,
+
+    /// Most connections open at once; lowered to the open-file limit less 64. Past it the
+    /// longest-waiting connection with no request in flight is closed to make room, or, when
+    /// all are busy, the new one is answered 503 with `Retry-After: 1`.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -91,6 +107,9 @@ impl ServeArgs {
             max_body: 16 * 1024 * 1024,
             journal_limit: 10_000,
             log_format: LogFormat::Text,
+            header_read_timeout: 30,
+            idle_timeout: 60,
+            max_connections: 10_000,
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod control;
 pub mod db;
 pub mod faults;

@@ -37,6 +37,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn serve(args: ServeArgs) -> ExitCode {
     let log_writer = init_tracing(args.log_format);
+    raise_open_file_limit();
     let runtime = runtime();
     let code = runtime.block_on(run(args));
     // The runtime goes first, so what its tasks log while they stop is still written; then
@@ -65,6 +66,15 @@ async fn run(args: ServeArgs) -> ExitCode {
             tracing::error!(error = %e, "server failed");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Raises the soft open-file limit to the hard one (many servers do), since every connection
+/// takes a file descriptor; the connection cap is then derived from the raised limit.
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "open-file limit"),
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
     }
 }
 

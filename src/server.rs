@@ -7,6 +7,7 @@
 //! close a connection without any answer, which an axum handler cannot do.
 
 use crate::app::AppState;
+use crate::connections::{Connections, Limits};
 use crate::faults::{Action, Decision};
 use crate::journal::{Head, Record};
 use crate::lenient::LenientStream;
@@ -63,6 +64,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
+    let connections = Connections::new(Limits::new(
+        state.config.header_read_timeout,
+        state.config.idle_timeout,
+        state.config.max_connections,
+    ));
     let front = Front { router, state };
     tokio::pin!(shutdown);
     loop {
@@ -78,21 +84,33 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let Some(admitted) = connections.admit().await else {
+            connections.refuse(stream);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let front = front.clone();
+        let activity = admitted.activity();
         let service = hyper::service::service_fn(move |request| {
             let front = front.clone();
-            async move { front.handle(request).await }
+            let busy = activity.busy();
+            async move {
+                let _busy = busy;
+                front.handle(request).await
+            }
         });
         let connection = hyper::server::conn::http1::Builder::new()
             .pipeline_flush(true)
-            .serve_connection(TokioIo::new(LenientStream::new(stream)), service);
+            .serve_connection(
+                TokioIo::new(LenientStream::new(admitted.track(stream))),
+                service,
+            );
         let connection = graceful.watch(connection);
-        tokio::spawn(async move {
+        tokio::spawn(admitted.serve(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection closed");
             }
-        });
+        }));
     }
     drop(listener);
     tokio::select! {
