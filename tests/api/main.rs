@@ -11,6 +11,7 @@ mod chillr_lifecycle;
 mod cli;
 mod clock;
 mod connections;
+mod connections_flood;
 mod faults;
 mod fixtures;
 mod front;
