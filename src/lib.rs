@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod db;
+pub mod depth;
 pub mod faults;
 pub mod fixtures;
 pub mod healthcheck;
