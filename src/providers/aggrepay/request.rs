@@ -154,3 +154,6 @@ mod tests {
         assert_eq!(fields.get("hash"), Some("ABC"));
     }
 }
+
+#[cfg(test)]
+mod proptests;

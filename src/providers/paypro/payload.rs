@@ -255,3 +255,6 @@ mod tests {
         assert!(parse_lenient("[{\"a\": }]").is_none());
     }
 }
+
+#[cfg(test)]
+mod proptests;
