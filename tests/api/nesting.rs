@@ -17,23 +17,23 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const MIB: usize = 1 << 20;
+pub(crate) const MIB: usize = 1 << 20;
 /// Levels of `[` in a query: 60,000 bytes once percent-encoded.
 const QUERY_LEVELS: usize = 20_000;
 const BOUNDARY: &str = "NestingBoundary7";
 
 /// `unit` repeated to 1 MiB.
-fn mib_of(unit: &str) -> String {
+pub(crate) fn mib_of(unit: &str) -> String {
     unit.repeat(MIB / unit.len())
 }
 
 /// `levels` of `[` closed again: valid JSON, only too deep.
-fn closed(levels: usize) -> String {
+pub(crate) fn closed(levels: usize) -> String {
     format!("{}{}", "[".repeat(levels), "]".repeat(levels))
 }
 
 /// The query's deep value: `[` percent-encoded, as a client library sends it.
-fn query_deep() -> String {
+pub(crate) fn query_deep() -> String {
     "%5B".repeat(QUERY_LEVELS)
 }
 
@@ -58,19 +58,19 @@ fn multipart(fields: &[(&str, &str)], file: Option<&str>) -> (String, Vec<u8>) {
 }
 
 /// A sandbox and its state right after start, to compare after every deep request.
-struct Probe {
-    app: TestApp,
+pub(crate) struct Probe {
+    pub(crate) app: TestApp,
     state: Value,
 }
 
 impl Probe {
-    async fn start() -> Probe {
+    pub(crate) async fn start() -> Probe {
         let app = spawn_app().await;
         let state = app.get_json("/__sandbox/state").await;
         Probe { app, state }
     }
 
-    fn post(
+    pub(crate) fn post(
         &self,
         path: &str,
         content_type: &str,
@@ -83,12 +83,12 @@ impl Probe {
             .body(body)
     }
 
-    fn get(&self, path: &str) -> RequestBuilder {
+    pub(crate) fn get(&self, path: &str) -> RequestBuilder {
         self.app.client.get(self.app.url(path))
     }
 
     /// Sends the request; then the sandbox must be alive with its state unchanged.
-    async fn send(&self, what: &str, request: RequestBuilder) -> (StatusCode, String) {
+    pub(crate) async fn send(&self, what: &str, request: RequestBuilder) -> (StatusCode, String) {
         let response = request
             .timeout(Duration::from_secs(60))
             .send()
@@ -100,7 +100,7 @@ impl Probe {
         (status, text)
     }
 
-    async fn assert_unharmed(&self, what: &str) {
+    pub(crate) async fn assert_unharmed(&self, what: &str) {
         let health = self.app.get("/__sandbox/health").await;
         assert_eq!(health.status(), StatusCode::OK, "{what}: alive");
         let state = self.app.get_json("/__sandbox/state").await;
@@ -108,7 +108,7 @@ impl Probe {
     }
 
     /// Sends the request and reads the provider's JSON answer, which must come with 200.
-    async fn json(&self, what: &str, request: RequestBuilder) -> Value {
+    pub(crate) async fn json(&self, what: &str, request: RequestBuilder) -> Value {
         let (status, text) = self.send(what, request).await;
         assert_eq!(status, StatusCode::OK, "{what}: {text}");
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {text}"))
