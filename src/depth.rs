@@ -1,6 +1,7 @@
 //! How deeply a JSON or JSON5 text nests, counted in one pass without recursion, so that no
-//! parser that recurses (json5 has no limit; serde_json's `RawValue` and its own limit
-//! disabled have none either) is ever handed more than [`MAX_DEPTH`] levels.
+//! parser that recurses is ever handed more than [`MAX_DEPTH`] levels: json5 has no limit of
+//! its own (a few kilobytes of `[` overflowed the stack), and serde_json's is lifted in [`json`]
+//! once the scan has bounded the depth.
 //!
 //! How it counts: outside strings and comments, `[` and `{` open a level and `]` and `}` close
 //! one (never below zero); a text's depth is the most levels open at once (`1` is `[]` or
