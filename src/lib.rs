@@ -11,6 +11,7 @@ pub mod config;
 pub mod connections;
 pub mod control;
 pub mod db;
+pub mod depth;
 pub mod faults;
 pub mod fixtures;
 pub mod healthcheck;

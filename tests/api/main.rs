@@ -20,6 +20,8 @@ mod helpers;
 mod jaze;
 mod jaze_receipts;
 mod journal;
+mod nesting;
+mod nesting_actions;
 mod paypro;
 mod paypro_consumers;
 mod paypro_lifecycle;

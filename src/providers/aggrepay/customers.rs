@@ -90,6 +90,13 @@ impl Authenticated {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
         let fields = Fields::read(content_type, body);
+        // Before the credentials: a body too deep to read has none to check.
+        if fields.too_deep() {
+            return Err(WalletError::invalid(format!(
+                "The request may not be nested more than {} levels deep.",
+                crate::depth::MAX_DEPTH
+            )));
+        }
         let api_key = fields.get("api_key").ok_or(WalletError::Unauthorized)?;
         let merchant = conn
             .prepare_cached(

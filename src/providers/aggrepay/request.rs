@@ -1,6 +1,7 @@
 //! What an AggrePay client posts, read as Laravel reads it: a form body (as the document
 //! says), multipart, or a JSON object; every value trimmed, an empty value as if absent.
 
+use crate::depth;
 use bytes::Bytes;
 use futures_util::FutureExt;
 use serde_json::Value;
@@ -10,6 +11,8 @@ pub struct Fields {
     pairs: Vec<(String, String)>,
     /// Names whose JSON value was an array or an object: no rule takes those as text.
     not_text: Vec<String>,
+    /// A JSON body nested more than [`depth::MAX_DEPTH`] levels: not read at all.
+    too_deep: bool,
 }
 
 impl Fields {
@@ -21,11 +24,13 @@ impl Fields {
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|b| *b == b'{');
         let mut not_text = Vec::new();
+        let mut too_deep = false;
         let raw: Vec<(String, String)> = if media_type.starts_with("multipart/form-data") {
             read_multipart(content_type, body.clone())
         } else if starts_json {
-            match serde_json::from_slice::<serde_json::Map<String, Value>>(body) {
-                Ok(object) => object
+            too_deep = depth::too_deep(body);
+            match depth::json::<serde_json::Map<String, Value>>(body) {
+                Some(object) => object
                     .into_iter()
                     .filter_map(|(name, value)| {
                         if value.is_array() || value.is_object() {
@@ -34,7 +39,7 @@ impl Fields {
                         scalar(value).map(|v| (name, v))
                     })
                     .collect(),
-                Err(_) => Vec::new(),
+                None => Vec::new(),
             }
         } else {
             serde_urlencoded::from_bytes(body).unwrap_or_default()
@@ -51,7 +56,16 @@ impl Fields {
             pairs.retain(|(n, _)| *n != name);
             pairs.push((name, value));
         }
-        Fields { pairs, not_text }
+        Fields {
+            pairs,
+            not_text,
+            too_deep,
+        }
+    }
+
+    /// Whether the body was JSON nested too deeply to be read.
+    pub fn too_deep(&self) -> bool {
+        self.too_deep
     }
 
     /// The first field posted as a JSON array or object, if any.
@@ -140,3 +154,6 @@ mod tests {
         assert_eq!(fields.get("hash"), Some("ABC"));
     }
 }
+
+#[cfg(test)]
+mod proptests;

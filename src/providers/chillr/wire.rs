@@ -4,6 +4,7 @@
 //! Values are kept as raw JSON so that an amount is judged as it was written (`1e3` is a
 //! JSON number, but not an amount Chillr accepts).
 
+use crate::depth;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -35,7 +36,8 @@ pub struct Params {
 impl Params {
     /// Reads a JSON object, or a form body. A body that starts like a JSON object is read
     /// as JSON whatever its content type (curl's `-d` labels JSON as a form); anything
-    /// unreadable is an empty request, so every parameter is missing.
+    /// unreadable, JSON nested more than [`depth::MAX_DEPTH`] levels included, is an empty
+    /// request, so every parameter is missing.
     pub fn read(body: &[u8]) -> Params {
         // Windows clients often send a UTF-8 byte-order mark before the JSON.
         let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
@@ -44,7 +46,7 @@ impl Params {
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|b| *b == b'{');
         let fields = if looks_like_json {
-            serde_json::from_slice(body).unwrap_or_else(|_| read_form(body))
+            depth::json(body).unwrap_or_else(|| read_form(body))
         } else {
             read_form(body)
         };
@@ -116,8 +118,13 @@ fn read_form(body: &[u8]) -> HashMap<String, Box<RawValue>> {
                 .or_default()
                 .insert(key.to_string(), Value::String(value));
         } else if name == "customers" {
-            let raw = RawValue::from_string(value.clone())
-                .or_else(|_| serde_json::value::to_raw_value(&value));
+            // JSON too deep to read is only a string, as any text that is not JSON.
+            let raw = if depth::too_deep(&value) {
+                serde_json::value::to_raw_value(&value)
+            } else {
+                RawValue::from_string(value.clone())
+                    .or_else(|_| serde_json::value::to_raw_value(&value))
+            };
             if let Ok(raw) = raw {
                 fields.insert(name, raw);
             }
@@ -197,3 +204,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests;

@@ -6,6 +6,7 @@
 //! content type. A non-empty query value wins: clients often send `?oJson=` empty with the
 //! JSON in the body, and the document's own C# sends the JSON in both.
 
+use crate::depth;
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
@@ -152,12 +153,15 @@ async fn read_multipart(
 }
 
 /// Parses JSON as Json.NET would: strict JSON first, then JSON5 (single quotes, unquoted
-/// names, trailing commas, comments). A leading byte-order mark is skipped.
+/// names, trailing commas, comments). A leading byte-order mark is skipped. Text nested more
+/// than [`depth::MAX_DEPTH`] levels is not read at all: json5 recurses without a limit, and a
+/// few kilobytes of `[` would overflow the stack and abort the whole server.
 pub fn parse_lenient(text: &str) -> Option<Value> {
     let text = text.trim_start_matches('\u{feff}').trim();
-    serde_json::from_str(text)
-        .ok()
-        .or_else(|| json5::from_str(text).ok())
+    if depth::too_deep(text) {
+        return None;
+    }
+    depth::json(text).or_else(|| json5::from_str(text).ok())
 }
 
 /// A JSON object whose property names match in any case, as Json.NET binds them.
@@ -251,3 +255,6 @@ mod tests {
         assert!(parse_lenient("[{\"a\": }]").is_none());
     }
 }
+
+#[cfg(test)]
+mod proptests;

@@ -293,6 +293,9 @@ fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
