@@ -8,7 +8,7 @@
 //! as undecodable.
 
 use super::json::{self, Undecodable};
-use super::names::Names;
+use super::names::{Names, percent_decode};
 use bytes::Bytes;
 use futures_util::FutureExt;
 use std::ops::Range;
@@ -27,7 +27,11 @@ pub fn mask(content_type: &str, body: &str, names: &Names) -> Result<Option<Stri
             return Err(Undecodable);
         }
         let text = &body[range.clone()];
-        let masked = if name.as_deref().is_some_and(|n| names.is_secret(n)) {
+        // multer takes an unquoted name as written; other readers percent-decode it.
+        let secret = name
+            .as_deref()
+            .is_some_and(|n| names.is_secret(n) || names.is_secret(&percent_decode(n)));
+        let masked = if secret {
             (!text.is_empty()).then(|| "***".to_string())
         } else {
             json::mask_embedded(text, names, 0)?
@@ -99,9 +103,10 @@ mod tests {
     #[test]
     fn secret_parts_and_json_files_are_masked_and_the_rest_kept() {
         let body = format!(
-            "preamble\r\n{}{}{}{}--XyZ--\r\n",
+            "preamble\r\n{}{}{}{}{}--XyZ--\r\n",
             part("name=\"api_key\"", "k"),
             part("name=mpin", "4826"),
+            part("name=m%70in", "4826"),
             part("name=\"MPIN\"", ""),
             part(
                 "name=\"file\"; filename=\"o.json\"",
@@ -110,9 +115,10 @@ mod tests {
         );
         let masked = mask(TYPE, &body, &names()).unwrap().unwrap();
         let expected = format!(
-            "preamble\r\n{}{}{}{}--XyZ--\r\n",
+            "preamble\r\n{}{}{}{}{}--XyZ--\r\n",
             part("name=\"api_key\"", "k"),
             part("name=mpin", "***"),
+            part("name=m%70in", "***"),
             part("name=\"MPIN\"", ""),
             part(
                 "name=\"file\"; filename=\"o.json\"",

@@ -18,6 +18,7 @@ mod helpers;
 mod jaze;
 mod jaze_receipts;
 mod journal;
+mod masking;
 mod paypro;
 mod paypro_consumers;
 mod paypro_lifecycle;
