@@ -322,6 +322,30 @@ mod tests {
         assert_eq!(mask(broken, &names()), Err(Undecodable));
     }
 
+    /// Lenient JSON as deep as allowed, inside a string of lenient JSON as deep as allowed,
+    /// as many times as allowed: masked on a thread with tokio's default 2 MiB stack.
+    #[test]
+    fn the_deepest_readable_nesting_fits_a_worker_thread_stack() {
+        let mut text = "{mpin:'4826'}".to_string();
+        for _ in 0..MAX_NESTING {
+            let string = Value::String(text).to_string();
+            text = format!(
+                "{}{{a:{string}, // c\n}}{}",
+                "[".repeat(MAX_DEPTH - 1),
+                "]".repeat(MAX_DEPTH - 1)
+            );
+        }
+        let masked = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || mask(&text, &names()))
+            .unwrap()
+            .join()
+            .expect("no overflow");
+        let masked = masked.expect("decodable").expect("masked");
+        assert!(!masked.contains("4826"), "{masked}");
+        assert!(masked.contains("***"), "{masked}");
+    }
+
     #[test]
     fn json_too_deep_for_the_lenient_parser_is_refused_without_parsing() {
         let deep = format!("{}{{a:1}}{}", "[".repeat(100_000), "]".repeat(100_000));
