@@ -467,5 +467,9 @@ async fn a_secret_cut_at_the_body_limit_is_not_kept() {
     assert_eq!(entry["body_truncated"], true);
     assert_hidden(&entry, "TOPSECR");
     let body = entry["body"].as_str().unwrap();
-    assert!(body.ends_with(r#""password":"***"}"#), "{}", &body[body.len() - 40..]);
+    assert!(
+        body.ends_with(r#""password":"***"}"#),
+        "{}",
+        &body[body.len() - 40..]
+    );
 }

@@ -19,6 +19,7 @@ mod jaze;
 mod jaze_receipts;
 mod journal;
 mod masking;
+mod masking_edges;
 mod paypro;
 mod paypro_consumers;
 mod paypro_lifecycle;
