@@ -48,20 +48,24 @@ impl Names {
     /// as written, percent-decoded, with JSON or JSON5 escapes resolved, or both in turn. A
     /// name counts as a whole word (`otp`, not the `otp` in `otp_sent` or `customerotp`).
     pub fn mentioned_in(&self, text: &str) -> bool {
-        let mut views = vec![text.to_string()];
-        let mut fresh = 0;
-        for _ in 0..3 {
-            let end = views.len();
-            for i in fresh..end {
-                for decoded in [percent_decode(&views[i]), unescape(&views[i])] {
-                    if !views.contains(&decoded) {
-                        views.push(decoded);
-                    }
-                }
-            }
-            fresh = end;
+        self.mentioned_within(text, 3)
+    }
+
+    /// Depth first, so that at most one view per round is held at a time (a body over the
+    /// journal's limit may be megabytes).
+    fn mentioned_within(&self, text: &str, rounds: usize) -> bool {
+        if self.named_in(text) {
+            return true;
         }
-        views.iter().any(|view| self.named_in(view))
+        if rounds == 0 {
+            return false;
+        }
+        let decodes = |decode: fn(&str) -> String| {
+            let decoded = decode(text);
+            decoded != text && self.mentioned_within(&decoded, rounds - 1)
+        };
+        (text.contains(['%', '+']) && decodes(percent_decode))
+            || (text.contains('\\') && decodes(unescape))
     }
 
     fn named_in(&self, text: &str) -> bool {
