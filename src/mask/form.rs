@@ -9,57 +9,27 @@ use super::names::{Names, percent_decode};
 /// A form body masked and still a form: pairs with nothing secret stay byte for byte, a
 /// masked JSON value is percent-encoded again. None when nothing was secret.
 pub fn mask_body(text: &str, names: &Names) -> Result<Option<String>, Undecodable> {
-    let mut changed = false;
-    let mut pieces = Vec::new();
-    for piece in text.split('&') {
-        let masked = mask_pair(piece, names)?;
-        changed |= masked.is_some();
-        pieces.push(match masked {
-            Some(Masked::Secret(raw_name)) => format!("{raw_name}=***"),
-            Some(Masked::Json { name, value }) => {
-                let name = name.map_or_else(|| raw_name(piece).to_string(), |n| encode(&n));
-                match value {
-                    Some(value) => format!("{name}={}", encode(&value)),
-                    None => match piece.split_once('=') {
-                        Some((_, raw_value)) => format!("{name}={raw_value}"),
-                        None => name,
-                    },
-                }
-            }
-            None => piece.to_string(),
-        });
-    }
-    Ok(changed.then(|| pieces.join("&")))
+    let pairs = text
+        .split('&')
+        .map(|piece| Pair::masked(piece, names))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(pairs
+        .iter()
+        .any(Pair::changed)
+        .then(|| pairs.iter().map(Pair::form).collect::<Vec<_>>().join("&")))
 }
 
 /// A query string decoded as the providers read it (`a=b c`, not `a=b%20c`), secrets masked.
 pub fn mask_query(raw: &str, names: &Names) -> Result<String, Undecodable> {
-    let mut pieces = Vec::new();
-    for piece in raw.split('&') {
-        let masked = mask_pair(piece, names)?;
-        let (name, value) = match piece.split_once('=') {
-            Some((name, value)) => (percent_decode(name), Some(percent_decode(value))),
-            None => (percent_decode(piece), None),
-        };
-        pieces.push(match masked {
-            Some(Masked::Secret(_)) => format!("{name}=***"),
-            Some(Masked::Json {
-                name: masked_name,
-                value: masked_value,
-            }) => {
-                let name = masked_name.unwrap_or(name);
-                match masked_value.or(value) {
-                    Some(value) => format!("{name}={value}"),
-                    None => name,
-                }
-            }
-            None => match value {
-                Some(value) => format!("{name}={value}"),
-                None => name,
-            },
-        });
-    }
-    Ok(pieces.join("&"))
+    let pairs = raw
+        .split('&')
+        .map(|piece| Pair::masked(piece, names))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(pairs
+        .iter()
+        .map(Pair::decoded)
+        .collect::<Vec<_>>()
+        .join("&"))
 }
 
 /// Whether the text, read as a form, has a secret field with a value that is not masked:
@@ -73,42 +43,65 @@ pub fn has_unmasked_secret(text: &str, names: &Names) -> bool {
     })
 }
 
-enum Masked {
-    /// A secret with a value: the name as written.
-    Secret(String),
-    /// JSON in the (decoded) name or value, masked; None where that part is unchanged.
-    Json {
-        name: Option<String>,
-        value: Option<String>,
-    },
+/// One `name=value` piece of a form, and what masking put in place of its name or value
+/// (decoded; None where unchanged).
+struct Pair<'a> {
+    raw_name: &'a str,
+    raw_value: Option<&'a str>,
+    name: Option<String>,
+    value: Option<String>,
 }
 
-fn mask_pair(piece: &str, names: &Names) -> Result<Option<Masked>, Undecodable> {
-    let (raw_name, raw_value) = match piece.split_once('=') {
-        Some((name, value)) => (name, Some(value)),
-        None => (piece, None),
-    };
-    let name = percent_decode(raw_name);
-    if let Some(raw_value) = raw_value
-        && names.is_secret(&name)
-    {
-        return Ok((!raw_value.is_empty()).then(|| Masked::Secret(raw_name.to_string())));
+impl<'a> Pair<'a> {
+    fn masked(piece: &'a str, names: &Names) -> Result<Self, Undecodable> {
+        let (raw_name, raw_value) = match piece.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (piece, None),
+        };
+        let mut pair = Pair {
+            raw_name,
+            raw_value,
+            name: None,
+            value: None,
+        };
+        let name = percent_decode(raw_name);
+        if names.is_secret(&name) {
+            pair.value = raw_value.filter(|v| !v.is_empty()).map(|_| "***".into());
+        } else {
+            pair.name = json::mask_embedded(&name, names, 0)?;
+            if let Some(raw_value) = raw_value {
+                pair.value = json::mask_embedded(&percent_decode(raw_value), names, 0)?;
+            }
+        }
+        Ok(pair)
     }
-    let masked_name = json::mask_embedded(&name, names, 0)?;
-    let masked_value = match raw_value {
-        Some(raw_value) => json::mask_embedded(&percent_decode(raw_value), names, 0)?,
-        None => None,
-    };
-    Ok(
-        (masked_name.is_some() || masked_value.is_some()).then_some(Masked::Json {
-            name: masked_name,
-            value: masked_value,
-        }),
-    )
-}
 
-fn raw_name(piece: &str) -> &str {
-    piece.split_once('=').map_or(piece, |(name, _)| name)
+    fn changed(&self) -> bool {
+        self.name.is_some() || self.value.is_some()
+    }
+
+    /// As a form: as written where unchanged, percent-encoded where masked.
+    fn form(&self) -> String {
+        let name = self.name.as_deref().map_or(self.raw_name.into(), encode);
+        match (&self.value, self.raw_value) {
+            (Some(value), _) => format!("{name}={}", encode(value)),
+            (None, Some(raw_value)) => format!("{name}={raw_value}"),
+            (None, None) => name,
+        }
+    }
+
+    /// Decoded, as the journal shows a query.
+    fn decoded(&self) -> String {
+        let name = self
+            .name
+            .clone()
+            .unwrap_or_else(|| percent_decode(self.raw_name));
+        match (&self.value, self.raw_value) {
+            (Some(value), _) => format!("{name}={value}"),
+            (None, Some(raw_value)) => format!("{name}={}", percent_decode(raw_value)),
+            (None, None) => name,
+        }
+    }
 }
 
 fn encode(text: &str) -> String {
