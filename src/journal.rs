@@ -3,9 +3,9 @@
 //!
 //! Kept in memory (it is a debugging aid, not state): the oldest entries go first once the
 //! limit is reached, and each body is kept up to [`BODY_LIMIT`] bytes, so memory stays flat
-//! under any load. Masking waits until the journal is listed, except for a body over the
-//! limit: that one is masked while it is whole (a secret cut in two could not be decoded),
-//! then cut.
+//! under any load. Masking waits until the journal is listed, except for a request body
+//! over the limit: that one is masked while it is whole (a secret cut in two could not be
+//! decoded), then cut.
 
 use crate::mask::Masker;
 use axum::http::{HeaderMap, Method};
@@ -199,8 +199,8 @@ impl Journal {
             return;
         }
         let content_type = record.head.content_type();
-        let body = KeptBody::new(record.body, &self.masker, content_type.as_deref());
-        let response_body = KeptBody::new(record.response_body, &self.masker, None);
+        let body = KeptBody::request(record.body, &self.masker, content_type.as_deref());
+        let response_body = KeptBody::response(record.response_body);
         let kept = Arc::new(Kept {
             time: record.time,
             provider: record.provider,
@@ -307,54 +307,74 @@ impl Kept {
 
 /// A body as the journal keeps it.
 enum KeptBody {
-    /// Up to [`BODY_LIMIT`] bytes as received, masked when listed.
-    Whole(Bytes),
-    /// A longer body, masked while it was whole, then cut at [`BODY_LIMIT`] on a character
-    /// boundary.
+    /// Up to [`BODY_LIMIT`] bytes as received (of `len`), masked when listed.
+    Raw { bytes: Bytes, len: usize },
+    /// A longer request body, masked while it was whole, then cut at [`BODY_LIMIT`] on a
+    /// character boundary.
     Cut(Box<str>),
     /// A body that is not text (a PDF receipt, say), kept as a note of its size.
     Binary(usize),
 }
 
 impl KeptBody {
-    fn new(bytes: Bytes, masker: &Masker, content_type: Option<&str>) -> Self {
+    /// A request body. One over the limit is masked now, while whole: a secret the limit cut
+    /// in two could not be decoded. That costs time on the way to the answer, but only for
+    /// the rare request over 16 KiB.
+    fn request(bytes: Bytes, masker: &Masker, content_type: Option<&str>) -> Self {
         let len = bytes.len();
         if len <= BODY_LIMIT {
-            return KeptBody::Whole(bytes);
+            return KeptBody::Raw { bytes, len };
         }
-        match std::str::from_utf8(&bytes[..BODY_LIMIT]) {
-            // Only the last character was cut in two by the limit: the prefix is text.
-            Err(e) if e.error_len().is_some() => KeptBody::Binary(len),
-            _ => {
-                let masked = masker.body(content_type, &String::from_utf8_lossy(&bytes));
-                let mut end = masked.len().min(BODY_LIMIT);
-                while !masked.is_char_boundary(end) {
-                    end -= 1;
-                }
-                KeptBody::Cut(masked[..end].into())
-            }
+        if is_binary(&bytes[..BODY_LIMIT]) {
+            return KeptBody::Binary(len);
         }
+        let masked = masker.body(content_type, &String::from_utf8_lossy(&bytes));
+        KeptBody::Cut(masked[..floor_char_boundary(&masked, BODY_LIMIT)].into())
+    }
+
+    /// A response body: the sandbox's own answer, where no client secret is expected, so a
+    /// long one (a listing of megabytes) is cut first and masked when listed, off the path of
+    /// the answer. A cut JSON answer that names a secret is then not shown.
+    fn response(bytes: Bytes) -> Self {
+        let len = bytes.len();
+        let bytes = if len > BODY_LIMIT {
+            // Copied, not sliced: a slice would keep the whole body alive with the entry.
+            Bytes::copy_from_slice(&bytes[..BODY_LIMIT])
+        } else {
+            bytes
+        };
+        KeptBody::Raw { bytes, len }
     }
 
     /// The body as masked text, and whether it was cut.
     fn text(&self, masker: &Masker, content_type: Option<&str>) -> (String, bool) {
         match self {
-            KeptBody::Whole(bytes) => match std::str::from_utf8(bytes) {
-                Ok(text) => (masker.body(content_type, text), false),
-                // A body that ends inside a character: what comes before it.
-                Err(e) if e.error_len().is_none() => (
-                    masker.body(
-                        content_type,
-                        &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
-                    ),
-                    false,
-                ),
-                Err(_) => (binary(bytes.len()), false),
+            KeptBody::Raw { bytes, len } => match std::str::from_utf8(bytes) {
+                Ok(text) => (masker.body(content_type, text), *len > BODY_LIMIT),
+                // Only the last character was cut in two: keep what comes before it.
+                Err(e) if e.error_len().is_none() => {
+                    let text = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+                    (masker.body(content_type, &text), *len > BODY_LIMIT)
+                }
+                Err(_) => (binary(*len), false),
             },
             KeptBody::Cut(text) => (text.to_string(), true),
             KeptBody::Binary(len) => (binary(*len), false),
         }
     }
+}
+
+/// Whether bytes are not text: invalid UTF-8 other than a character cut at the end.
+fn is_binary(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some())
+}
+
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut end = at.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 fn binary(len: usize) -> String {
@@ -385,7 +405,7 @@ mod tests {
     }
 
     fn as_text(body: Vec<u8>) -> (String, bool) {
-        let body = KeptBody::new(Bytes::from(body), &masker(), None);
+        let body = KeptBody::request(Bytes::from(body), &masker(), None);
         body.text(&masker(), None)
     }
 
@@ -471,8 +491,10 @@ mod tests {
 
     #[test]
     fn long_bodies_are_cut() {
-        let body = KeptBody::new(Bytes::from(vec![b'a'; BODY_LIMIT + 10]), &masker(), None);
+        let body = KeptBody::request(Bytes::from(vec![b'a'; BODY_LIMIT + 10]), &masker(), None);
         assert!(matches!(body, KeptBody::Cut(text) if text.len() == BODY_LIMIT));
+        let body = KeptBody::response(Bytes::from(vec![b'a'; BODY_LIMIT + 10]));
+        assert!(matches!(body, KeptBody::Raw { bytes, .. } if bytes.len() == BODY_LIMIT));
         let (text, truncated) = as_text(vec![b'a'; BODY_LIMIT + 10]);
         assert!(truncated);
         assert_eq!(text.len(), BODY_LIMIT);
