@@ -8,6 +8,7 @@ use crate::db::{self, Db};
 use crate::faults::Faults;
 use crate::fixtures::{self, FixtureError, LoadError};
 use crate::journal::Journal;
+use crate::mask::Masker;
 use crate::providers::Providers;
 use crate::{control, server};
 use axum::Router;
@@ -94,7 +95,14 @@ impl Application {
         let state = AppState {
             db,
             clock,
-            journal: Arc::new(Journal::new(config.journal_limit)),
+            journal: Arc::new(Journal::new(
+                config.journal_limit,
+                Masker::new(
+                    providers
+                        .iter()
+                        .flat_map(|p| p.secret_fields().iter().copied()),
+                ),
+            )),
             faults: Arc::new(Faults::default()),
             providers,
             port,

@@ -3,9 +3,11 @@
 //!
 //! Kept in memory (it is a debugging aid, not state): the oldest entries go first once the
 //! limit is reached, and each body is kept up to [`BODY_LIMIT`] bytes, so memory stays flat
-//! under any load.
+//! under any load. Masking waits until the journal is listed, except for a request body
+//! over the limit: that one is masked while it is whole (a secret cut in two could not be
+//! decoded), then cut.
 
-use crate::mask::{mask_header, mask_query, mask_text};
+use crate::mask::Masker;
 use axum::http::{HeaderMap, Method};
 use bytes::Bytes;
 use chrono::{DateTime, FixedOffset};
@@ -118,6 +120,13 @@ impl Head {
             .map(|end| String::from_utf8_lossy(&self.text[self.path_end..end]))
     }
 
+    /// The `Content-Type` header's value, if any (multipart bodies need its boundary).
+    fn content_type(&self) -> Option<String> {
+        self.headers()
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+            .map(|(_, value)| value.into_owned())
+    }
+
     fn headers(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
         let mut start = self.query_end.unwrap_or(self.path_end);
         self.headers.iter().map(move |&(name_end, value_end)| {
@@ -144,6 +153,7 @@ pub struct Filter {
 
 pub struct Journal {
     limit: usize,
+    masker: Masker,
     inner: Mutex<Inner>,
 }
 
@@ -169,9 +179,11 @@ struct Kept {
 }
 
 impl Journal {
-    pub fn new(limit: usize) -> Self {
+    /// A journal of at most `limit` entries, masked by `masker`.
+    pub fn new(limit: usize, masker: Masker) -> Self {
         Journal {
             limit,
+            masker,
             inner: Mutex::default(),
         }
     }
@@ -186,15 +198,18 @@ impl Journal {
         if !self.is_on() {
             return;
         }
+        let content_type = record.head.content_type();
+        let body = KeptBody::request(record.body, &self.masker, content_type.as_deref());
+        let response_body = KeptBody::response(record.response_body);
         let kept = Arc::new(Kept {
             time: record.time,
             provider: record.provider,
             endpoint: record.endpoint,
             method: record.method,
             head: record.head,
-            body: KeptBody::new(record.body),
+            body,
             status: record.status,
-            response_body: KeptBody::new(record.response_body),
+            response_body,
             fault: record.fault,
             duration_ms: record.duration_ms,
         });
@@ -231,7 +246,10 @@ impl Journal {
             .take(limit)
             .cloned()
             .collect();
-        matching.iter().map(|(id, kept)| kept.entry(*id)).collect()
+        matching
+            .iter()
+            .map(|(id, kept)| kept.entry(*id, &self.masker))
+            .collect()
     }
 
     pub fn clear(&self) {
@@ -254,9 +272,10 @@ impl Journal {
 
 impl Kept {
     /// The entry as listed: text, secrets masked.
-    fn entry(&self, id: u64) -> Entry {
-        let (body, body_truncated) = self.body.text();
-        let (response_body, response_truncated) = self.response_body.text();
+    fn entry(&self, id: u64, masker: &Masker) -> Entry {
+        let content_type = self.head.content_type();
+        let (body, body_truncated) = self.body.text(masker, content_type.as_deref());
+        let (response_body, response_truncated) = self.response_body.text(masker, None);
         Entry {
             id,
             time: self.time,
@@ -264,20 +283,20 @@ impl Kept {
             endpoint: self.endpoint.map(str::to_string),
             method: self.method.as_str().to_string(),
             path: self.head.path().into_owned(),
-            query: self.head.query().map(|query| mask_query(&query)),
+            query: self.head.query().map(|query| masker.query(&query)),
             headers: self
                 .head
                 .headers()
                 .map(|(name, value)| {
-                    let masked = mask_header(&name, &value);
+                    let masked = masker.header(&name, &value);
                     (name.into_owned(), masked)
                 })
                 .collect(),
-            body: mask_text(&body),
+            body,
             body_truncated,
             response: ResponseRecord {
                 status: self.status,
-                body: mask_text(&response_body),
+                body: response_body,
                 body_truncated: response_truncated,
             },
             fault: self.fault.clone(),
@@ -286,39 +305,80 @@ impl Kept {
     }
 }
 
-/// A body's first [`BODY_LIMIT`] bytes and its whole length.
-struct KeptBody {
-    bytes: Bytes,
-    len: usize,
+/// A body as the journal keeps it.
+enum KeptBody {
+    /// Up to [`BODY_LIMIT`] bytes as received (of `len`), masked when listed.
+    Raw { bytes: Bytes, len: usize },
+    /// A longer request body, masked while it was whole, then cut at [`BODY_LIMIT`] on a
+    /// character boundary.
+    Cut(Box<str>),
+    /// A body that is not text (a PDF receipt, say), kept as a note of its size.
+    Binary(usize),
 }
 
 impl KeptBody {
-    fn new(bytes: Bytes) -> Self {
+    /// A request body. One over the limit is masked now, while whole: a secret the limit cut
+    /// in two could not be decoded. That costs time on the way to the answer, but only for
+    /// the rare request over 16 KiB.
+    fn request(bytes: Bytes, masker: &Masker, content_type: Option<&str>) -> Self {
+        let len = bytes.len();
+        if len <= BODY_LIMIT {
+            return KeptBody::Raw { bytes, len };
+        }
+        if is_binary(&bytes[..BODY_LIMIT]) {
+            return KeptBody::Binary(len);
+        }
+        let masked = masker.body(content_type, &String::from_utf8_lossy(&bytes));
+        KeptBody::Cut(masked[..floor_char_boundary(&masked, BODY_LIMIT)].into())
+    }
+
+    /// A response body: the sandbox's own answer, where no client secret is expected, so a
+    /// long one (a listing of megabytes) is cut first and masked when listed, off the path of
+    /// the answer. A cut JSON answer that names a secret is then not shown.
+    fn response(bytes: Bytes) -> Self {
         let len = bytes.len();
         let bytes = if len > BODY_LIMIT {
-            // Copied, not sliced: a slice would keep the whole body (up to the request limit,
-            // or a response of megabytes) alive for as long as the entry.
+            // Copied, not sliced: a slice would keep the whole body alive with the entry.
             Bytes::copy_from_slice(&bytes[..BODY_LIMIT])
         } else {
             bytes
         };
-        KeptBody { bytes, len }
+        KeptBody::Raw { bytes, len }
     }
 
-    /// The body as text, cut at [`BODY_LIMIT`] on a character boundary, and whether it was
-    /// cut; a body that is not text (a PDF receipt, say) is kept as a note of its size.
-    fn text(&self) -> (Cow<'_, str>, bool) {
-        let truncated = self.len > BODY_LIMIT;
-        let kept = &self.bytes[..];
-        match std::str::from_utf8(kept) {
-            Ok(text) => (Cow::Borrowed(text), truncated),
-            // Only the last character was cut in two by the limit: keep what comes before it.
-            Err(e) if e.error_len().is_none() => {
-                (String::from_utf8_lossy(&kept[..e.valid_up_to()]), truncated)
-            }
-            Err(_) => (Cow::Owned(format!("<binary, {} bytes>", self.len)), false),
+    /// The body as masked text, and whether it was cut.
+    fn text(&self, masker: &Masker, content_type: Option<&str>) -> (String, bool) {
+        match self {
+            KeptBody::Raw { bytes, len } => match std::str::from_utf8(bytes) {
+                Ok(text) => (masker.body(content_type, text), *len > BODY_LIMIT),
+                // Only the last character was cut in two: keep what comes before it.
+                Err(e) if e.error_len().is_none() => {
+                    let text = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+                    (masker.body(content_type, &text), *len > BODY_LIMIT)
+                }
+                Err(_) => (binary(*len), false),
+            },
+            KeptBody::Cut(text) => (text.to_string(), true),
+            KeptBody::Binary(len) => (binary(*len), false),
         }
     }
+}
+
+/// Whether bytes are not text: invalid UTF-8 other than a character cut at the end.
+fn is_binary(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some())
+}
+
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut end = at.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+fn binary(len: usize) -> String {
+    format!("<binary, {len} bytes>")
 }
 
 #[cfg(test)]
@@ -340,15 +400,18 @@ mod tests {
         });
     }
 
+    fn masker() -> Masker {
+        Masker::new(["mpin", "password"])
+    }
+
     fn as_text(body: Vec<u8>) -> (String, bool) {
-        let body = KeptBody::new(Bytes::from(body));
-        let (text, truncated) = body.text();
-        (text.into_owned(), truncated)
+        let body = KeptBody::request(Bytes::from(body), &masker(), None);
+        body.text(&masker(), None)
     }
 
     #[test]
     fn the_journal_keeps_only_the_newest_entries() {
-        let journal = Journal::new(3);
+        let journal = Journal::new(3, masker());
         for i in 0..10 {
             record(&journal, &format!("/chillr/{i}"));
         }
@@ -393,7 +456,7 @@ mod tests {
         );
         assert_eq!(Head::new("/", None, &HeaderMap::new()).query(), None);
 
-        let journal = Journal::new(1);
+        let journal = Journal::new(1, masker());
         journal.record(Record {
             time: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+05:30").unwrap(),
             provider: "chillr",
@@ -428,8 +491,10 @@ mod tests {
 
     #[test]
     fn long_bodies_are_cut() {
-        let body = KeptBody::new(Bytes::from(vec![b'a'; BODY_LIMIT + 10]));
-        assert_eq!(body.bytes.len(), BODY_LIMIT);
+        let body = KeptBody::request(Bytes::from(vec![b'a'; BODY_LIMIT + 10]), &masker(), None);
+        assert!(matches!(body, KeptBody::Cut(text) if text.len() == BODY_LIMIT));
+        let body = KeptBody::response(Bytes::from(vec![b'a'; BODY_LIMIT + 10]));
+        assert!(matches!(body, KeptBody::Raw { bytes, .. } if bytes.len() == BODY_LIMIT));
         let (text, truncated) = as_text(vec![b'a'; BODY_LIMIT + 10]);
         assert!(truncated);
         assert_eq!(text.len(), BODY_LIMIT);

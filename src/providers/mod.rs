@@ -51,6 +51,11 @@ pub trait Provider: Send + Sync + 'static {
     /// The provider's envelope for a request that never reached an endpoint (404, 405, 413).
     fn http_error_body(&self, status: StatusCode, message: &str) -> Value;
 
+    /// The names of the request fields this provider reads as secrets (passwords, keys,
+    /// MPINs, OTPs), as it spells them; the journal masks their values in every channel, names
+    /// in any case. Credentials in `Authorization` are masked for every provider anyway.
+    fn secret_fields(&self) -> &'static [&'static str];
+
     fn magic_values(&self) -> Vec<MagicValue> {
         Vec::new()
     }

@@ -20,6 +20,8 @@ mod helpers;
 mod jaze;
 mod jaze_receipts;
 mod journal;
+mod masking;
+mod masking_edges;
 mod nesting;
 mod nesting_actions;
 mod paypro;

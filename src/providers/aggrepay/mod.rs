@@ -72,6 +72,22 @@ impl Provider for AggrePay {
         ENDPOINTS
     }
 
+    /// The MPINs and OTPs a customer call carries, and the merchant's hashing `salt` (never
+    /// sent, but a client that sends it by mistake must not find it journaled). The document's
+    /// "Forgot MPIN" misprints `new_mpin` with a Devanagari letter; clients copying it send that
+    /// name with a real MPIN. `hash` is not secret: it is a digest made to travel, and a client
+    /// debugging `HASH-MISMATCH` needs to see it.
+    fn secret_fields(&self) -> &'static [&'static str] {
+        &[
+            "mpin",
+            "old_mpin",
+            "new_mpin",
+            "new_mp\u{93f}\u{928}",
+            "otp",
+            "salt",
+        ]
+    }
+
     fn owns_root_path(&self, path: &str) -> bool {
         path.starts_with("/api/v1/") && self.endpoint_of(path).is_some()
     }

@@ -42,6 +42,11 @@ impl Provider for Chillr {
         ENDPOINTS
     }
 
+    /// `api_secret_key`, checked against the merchant's (`api_key` only names the merchant).
+    fn secret_fields(&self) -> &'static [&'static str] {
+        &["api_secret_key"]
+    }
+
     fn owns_root_path(&self, path: &str) -> bool {
         path.starts_with("/api/v5/")
     }

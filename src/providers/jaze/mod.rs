@@ -47,6 +47,12 @@ impl Provider for Jaze {
         ENDPOINTS
     }
 
+    /// None in a query or body: Jaze reads its credentials (API Token and API Key) only from
+    /// HTTP Basic authentication, and `Authorization` keeps only its scheme for every provider.
+    fn secret_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     fn owns_root_path(&self, path: &str) -> bool {
         path.starts_with("/api/v1/") && self.endpoint_of(path).is_some()
     }

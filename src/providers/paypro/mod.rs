@@ -50,6 +50,12 @@ impl Provider for PayPro {
         ENDPOINTS
     }
 
+    /// `MerchantPassword` in element 0 of `oJson` (and of the consumer calls), `password` in
+    /// the query or form of the GET calls and `Password` in `csvOrders`; names in any case.
+    fn secret_fields(&self) -> &'static [&'static str] {
+        &["MerchantPassword", "password"]
+    }
+
     fn owns_root_path(&self, path: &str) -> bool {
         path.starts_with("/cpay/")
     }
