@@ -6,6 +6,7 @@
 
 pub mod aggrepay;
 pub mod chillr;
+pub mod endpoint;
 pub mod jaze;
 pub mod paypro;
 

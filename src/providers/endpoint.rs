@@ -1,0 +1,37 @@
+//! The one list of a provider's documented endpoints: every slice's `endpoints.rs` holds an
+//! enum implementing [`Endpoint`], and both its router and [`crate::providers::Provider::endpoints`]
+//! are derived from it, so the two can never disagree.
+
+use crate::app::AppState;
+use axum::Router;
+use axum::routing::MethodRouter;
+
+/// A documented endpoint of one provider.
+pub trait Endpoint: Copy + Sized + 'static {
+    /// Every endpoint, in the document's order.
+    const ALL: &'static [Self];
+
+    /// Its name: the path segment the journal, faults and the log know it by (`co`,
+    /// `fetchbalance`, `get_payment_details`).
+    fn name(self) -> &'static str;
+
+    /// The routes that serve it, relative to the provider's prefix (one endpoint may have
+    /// several paths, e.g. Jaze's with and without a path parameter).
+    fn routes(self) -> Vec<(&'static str, MethodRouter<AppState>)>;
+}
+
+/// The router of every endpoint of `E`.
+pub fn router<E: Endpoint>() -> Router<AppState> {
+    E::ALL
+        .iter()
+        .flat_map(|e| e.routes())
+        .fold(Router::new(), |router, (path, method)| {
+            router.route(path, method)
+        })
+}
+
+/// The names of every endpoint of `E`, for [`crate::providers::Provider::endpoints`]; a slice
+/// keeps them in a `LazyLock` (the endpoint lookup runs on every request).
+pub fn names<E: Endpoint>() -> Vec<&'static str> {
+    E::ALL.iter().map(|e| e.name()).collect()
+}
