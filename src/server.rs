@@ -9,7 +9,7 @@
 use crate::app::AppState;
 use crate::faults::{Action, Decision};
 use crate::journal::{Head, Record};
-use crate::lenient::LenientStream;
+use crate::lenient::{LenientStream, Refusal, Refusals};
 use crate::providers::Provider;
 use axum::Router;
 use axum::body::Body;
@@ -63,7 +63,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
-    let front = Front { router, state };
+    let refusals = Refusals::default();
+    let front = Front {
+        router,
+        state,
+        refusals: refusals.clone(),
+    };
     tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -86,7 +91,10 @@ pub async fn serve(
         });
         let connection = hyper::server::conn::http1::Builder::new()
             .pipeline_flush(true)
-            .serve_connection(TokioIo::new(LenientStream::new(stream)), service);
+            .serve_connection(
+                TokioIo::new(LenientStream::new(stream, refusals.clone())),
+                service,
+            );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {
@@ -118,6 +126,8 @@ impl std::error::Error for CloseWithoutAnswer {}
 struct Front {
     router: Router,
     state: AppState,
+    /// How the lenient front marks a malformed request it wants answered.
+    refusals: Refusals,
 }
 
 /// The request body, or how many bytes it had when it was over the limit.
@@ -134,6 +144,7 @@ impl Front {
         let started = Instant::now();
         let arrived = self.state.clock.reading().now;
         let (mut parts, body) = request.into_parts();
+        let refused = self.refusals.take(&mut parts.headers);
         // The journal and the log line keep the path as received (a clone of the `Uri` only
         // counts a reference); routing uses it normalised.
         let received = parts.uri.clone();
@@ -151,9 +162,10 @@ impl Front {
 
         let Some(routed) = self.state.providers.route(path) else {
             let method = parts.method.clone();
-            let response = match body {
-                ReadBody::Within(bytes) => self.call(parts, bytes, None).await,
-                ReadBody::TooLarge(size) => too_large(None, size),
+            let response = match (refused, body) {
+                (Some(refusal), _) => refused_answer(None, &refusal),
+                (None, ReadBody::Within(bytes)) => self.call(parts, bytes, None).await,
+                (None, ReadBody::TooLarge(size)) => too_large(None, size),
             };
             log(
                 &method,
@@ -166,7 +178,10 @@ impl Front {
         };
         let provider = routed.provider;
         let endpoint = provider.endpoint_of(routed.inner_path);
-        let decision = self.state.faults.decide(provider.name(), endpoint);
+        let decision = match refused {
+            Some(_) => Decision::default(),
+            None => self.state.faults.decide(provider.name(), endpoint),
+        };
         // Journals the request when this function ends, whether it answered, closed the
         // connection, or was abandoned mid-way because the client gave up (hyper then drops
         // this future, as it does during a `timeout` hold). The head is copied for the journal
@@ -197,6 +212,7 @@ impl Front {
             tokio::time::sleep(decision.delay).await;
         }
         let response = match decision.action {
+            _ if let Some(refusal) = &refused => refused_answer(Some(provider), refusal),
             Some(Action::Drop) => return Err(CloseWithoutAnswer),
             Some(Action::Timeout { hold }) => {
                 tokio::time::sleep(hold).await;
@@ -385,6 +401,20 @@ fn too_large(provider: Option<&dyn Provider>, size: usize) -> Response<Body> {
         None => serde_json::json!({"error": message}),
     };
     json(StatusCode::PAYLOAD_TOO_LARGE, body)
+}
+
+/// The answer to a request the lenient front refused (malformed HTTP): the connection closes.
+fn refused_answer(provider: Option<&dyn Provider>, refusal: &Refusal) -> Response<Body> {
+    let body = match provider {
+        Some(provider) => provider.http_error_body(refusal.status, &refusal.message),
+        None => serde_json::json!({"error": refusal.message}),
+    };
+    let mut response = json(refusal.status, body);
+    response.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 fn json(status: StatusCode, body: Value) -> Response<Body> {

@@ -184,8 +184,9 @@ async fn raw_json_targets_keep_the_connection_alive() {
     );
 }
 
-/// hyper refuses these; it answers 400 or, for a line httparse itself rejects (no version at
-/// the end), closes the connection without an answer. Either way nothing reaches a handler.
+/// hyper refuses these (the front passes a line it does not understand through); it answers
+/// 400 or, for a line httparse itself rejects (no version at the end), closes the connection
+/// without an answer. Either way nothing reaches a handler.
 fn assert_refused(answer: &[u8]) {
     assert!(
         answer.is_empty() || answer.starts_with(b"HTTP/1.1 400"),
@@ -197,11 +198,10 @@ fn assert_refused(answer: &[u8]) {
 #[tokio::test]
 async fn a_line_without_a_version_at_the_end_is_refused_and_the_server_goes_on() {
     let app = spawn_app().await;
-    let refused: [&[u8]; 4] = [
+    let refused: [&[u8]; 3] = [
         b"POST /chillr/api/v5/echo?a b\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi",
         b"GET /__sandbox/health HTTP/1.1 x\r\n\r\n",
         b"POST /chillr/api/v5/echo?oJson=[\r\n  {\"a\": 1}\r\n] HTTP/1.1\r\n\r\n",
-        b"POST /api/v5/echo HTTP/1.1\r\nContent-Length: 2x\r\n\r\nhi",
     ];
     for request in refused {
         assert_refused(&exchange(&app, request).await);
