@@ -12,6 +12,7 @@ mod cli;
 mod clock;
 mod faults;
 mod fixtures;
+mod framing;
 mod front;
 mod golden;
 mod helpers;

@@ -11,19 +11,19 @@ use tokio::net::TcpStream;
 use tokio::time::timeout;
 
 /// How long a raw read may take before the test fails instead of hanging.
-const WAIT: Duration = Duration::from_secs(5);
+pub(crate) const WAIT: Duration = Duration::from_secs(5);
 
 /// The raw JSON PayPro's PHP clients put in the query, unencoded.
 const RAW_JSON: &str = r#"[{"MerchantId": " PayProUser ","x":"a|b\\c^d`e","ü":"日本"}]"#;
 
-async fn connect(app: &TestApp) -> TcpStream {
+pub(crate) async fn connect(app: &TestApp) -> TcpStream {
     TcpStream::connect(("127.0.0.1", app.port))
         .await
         .expect("a connection")
 }
 
 /// Writes the bytes on a new connection and reads until the server closes it.
-async fn exchange(app: &TestApp, request: &[u8]) -> Vec<u8> {
+pub(crate) async fn exchange(app: &TestApp, request: &[u8]) -> Vec<u8> {
     let mut stream = connect(app).await;
     stream.write_all(request).await.expect("written");
     let mut answer = Vec::new();
@@ -69,7 +69,7 @@ fn parse_response(raw: &[u8]) -> Option<(u16, Vec<u8>, usize)> {
 }
 
 /// Every response in a connection's output, in order.
-fn responses(mut raw: &[u8]) -> Vec<(u16, Vec<u8>)> {
+pub(crate) fn responses(mut raw: &[u8]) -> Vec<(u16, Vec<u8>)> {
     let mut all = Vec::new();
     while !raw.is_empty() {
         let (status, body, used) = parse_response(raw)
@@ -105,7 +105,7 @@ fn post(target: &str, body: &str) -> String {
 }
 
 /// The journal's newest entry for exactly this path.
-async fn journaled(app: &TestApp, path: &str) -> Value {
+pub(crate) async fn journaled(app: &TestApp, path: &str) -> Value {
     let entries = app
         .get_json(&format!("/__sandbox/requests?path={path}"))
         .await;
