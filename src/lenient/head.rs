@@ -5,6 +5,7 @@
 
 use super::answer::Refusal;
 use hyper::http::{Method, StatusCode, Uri};
+use std::mem::MaybeUninit;
 
 /// hyper's default limit on the number of header fields (more: 431).
 pub(super) const MAX_HEADERS: usize = 100;
@@ -48,9 +49,14 @@ fn bad(message: String) -> NotTaken {
 /// Reads `head` (a request line whose target hyper accepts, the header lines, the empty
 /// line). `check_target`: also check the target as `http::Uri` parses it.
 pub(super) fn judge(head: &[u8], check_target: bool) -> Result<Framing, NotTaken> {
-    let mut fields = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut request = httparse::Request::new(&mut fields);
-    match request.parse(head) {
+    // Left uninitialised, as hyper does: httparse writes each field before it is read.
+    let mut fields = [MaybeUninit::<httparse::Header>::uninit(); MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut []);
+    match httparse::ParserConfig::default().parse_request_with_uninit_headers(
+        &mut request,
+        head,
+        &mut fields,
+    ) {
         Ok(httparse::Status::Complete(n)) if n == head.len() => {}
         Ok(_) => return Err(NotTaken::Unsure),
         Err(httparse::Error::TooManyHeaders) => {

@@ -57,8 +57,14 @@ fn run(input: &[u8], max_in: usize, max_out: usize, seed: u64) -> Vec<u8> {
         let mut buf = ReadBuf::new(&mut storage);
         buf.advance(prefix);
         match Pin::new(&mut stream).poll_read(&mut cx, &mut buf) {
-            // After a refusal the stream stays pending for good.
-            Poll::Pending if pending > 1000 + input.len() => return got,
+            // Pending for good: after a refusal, or once the source is spent.
+            Poll::Pending
+                if pending > 100
+                    && (stream.framer.is_refused()
+                        || stream.inner.at == stream.inner.data.len()) =>
+            {
+                return got;
+            }
             Poll::Pending => pending += 1,
             Poll::Ready(Ok(())) if buf.filled().len() == prefix => return got,
             Poll::Ready(Ok(())) => {
