@@ -211,3 +211,90 @@ impl Chunked {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chunk size a size line gives, or None where hyper fails (or wants more bytes).
+    fn size(line: &str) -> Option<u64> {
+        let mut chunked = Chunked::default();
+        let mut input = line.as_bytes();
+        while !input.is_empty() {
+            let (step, flow) = chunked.feed(input, &mut Vec::new());
+            if flow == Flow::Fail {
+                return None;
+            }
+            let (Step::Pass(n) | Step::Take(n)) = step;
+            input = &input[n..];
+        }
+        matches!(chunked.state, State::Body | State::EndCr).then_some(chunked.size)
+    }
+
+    #[test]
+    fn size_lines_are_read_as_hyper_reads_them() {
+        // The cases of hyper's own `test_read_chunk_size`.
+        for (line, expected) in [
+            ("1\r\n", 1),
+            ("01\r\n", 1),
+            ("0\r\n", 0),
+            ("00\r\n", 0),
+            ("A\r\n", 10),
+            ("a\r\n", 10),
+            ("Ff\r\n", 255),
+            ("Ff   \r\n", 255),
+            ("1;extension\r\n", 1),
+            ("a;ext name=value\r\n", 10),
+            ("1;extension;extension2\r\n", 1),
+            ("1;;;  ;\r\n", 1),
+            ("2; extension...\r\n", 2),
+            ("3   ; extension=123\r\n", 3),
+            ("3   ;\r\n", 3),
+            ("3   ;   \r\n", 3),
+            // The one leniency: a bare LF ends the line.
+            ("a\n", 10),
+            ("3 ;x\n", 3),
+        ] {
+            assert_eq!(size(line), Some(expected), "{line:?}");
+        }
+        for line in [
+            "F\rF",
+            "F",
+            "\r\n\r\n",
+            "\r\n",
+            "\n",
+            "X\r\n",
+            "1X\r\n",
+            "-\r\n",
+            "-1\r\n",
+            "1 invalid extension\r\n",
+            "1 A\r\n",
+            "1;no CRLF",
+            "f0000000000000003\r\n",
+            " 1\r\n",
+        ] {
+            assert_eq!(size(line), None, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn extensions_and_trailers_stop_at_hyper_s_limits() {
+        let mut chunked = Chunked::default();
+        let line = format!("1;{}\r\n", "e".repeat(EXTENSIONS_LIMIT as usize));
+        let (_, flow) = chunked.feed(line.as_bytes(), &mut Vec::new());
+        assert_eq!(flow, Flow::Fail);
+
+        let body = |trailers: &str| {
+            let mut chunked = Chunked::default();
+            let input = format!("0\r\n{trailers}\r\n");
+            chunked.feed(input.as_bytes(), &mut Vec::new()).1
+        };
+        assert_eq!(body(&"X: y\r\n".repeat(TRAILER_COUNT)), Flow::End);
+        assert_eq!(body(&"X: y\r\n".repeat(TRAILER_COUNT + 1)), Flow::Fail);
+        let long = format!("X: {}\r\n", "v".repeat(TRAILER_LIMIT - 8));
+        assert_eq!(body(&long), Flow::End);
+        let longer = format!("X: {}\r\n", "v".repeat(TRAILER_LIMIT - 7));
+        assert_eq!(body(&longer), Flow::Fail);
+        assert_eq!(body("X y\r\n"), Flow::Fail);
+    }
+}

@@ -14,9 +14,11 @@ use super::Step;
 use super::answer::{Refusal, Refusals};
 use super::chunked::{Chunked, Flow};
 use super::head::{Body, NotTaken, judge};
+use super::lines::{Found, locate, strip_eol};
 use super::long_target::{MAX_URI, move_query};
-use super::target::read_request_line;
-use super::target::{Line, RequestLine, encode_into, encoded_len, is_tchar, needs_encoding};
+use super::target::{
+    Line, RequestLine, encode_into, encoded_len, is_tchar, needs_encoding, read_request_line,
+};
 use hyper::http::StatusCode;
 
 /// The longest target taken (a longer one is refused 414).
@@ -61,20 +63,6 @@ enum Done {
     Refused,
     /// It and the rest go to hyper as they came.
     GiveUp,
-}
-
-/// Where a head ends, if it does in the bytes so far.
-enum Found {
-    /// Empty lines before a request line (httparse skips them).
-    Blank(usize),
-    Partial {
-        line_end: Option<usize>,
-        scan: usize,
-    },
-    Head {
-        line_end: usize,
-        end: usize,
-    },
 }
 
 impl Framer {
@@ -294,7 +282,10 @@ impl Framer {
         let line = match read_request_line(text) {
             Line::Garbage => return self.give_up_here(),
             Line::OtherVersion(line) => {
-                let version = String::from_utf8_lossy(&text[line.target.end + 1..]);
+                let version: String = String::from_utf8_lossy(&text[line.target.end + 1..])
+                    .chars()
+                    .take(40)
+                    .collect();
                 let message = format!("The HTTP version {version:?} is not served here");
                 let (method, target) = (&text[line.method.clone()], &text[line.target]);
                 return self.refuse(method, target, 400, message, out);
@@ -368,59 +359,4 @@ impl Framer {
             Body::Chunked => State::Chunked(Box::default()),
         };
     }
-}
-
-/// Finds the end of the head that starts `bytes`: the first empty line (`\n` or `\r\n`) after
-/// the request line, searched from `scan` (a line feed already seen, or 0).
-fn locate(bytes: &[u8], mut scan: usize, mut line_end: Option<usize>) -> Found {
-    let blank = leading_blank(bytes);
-    if blank > 0 {
-        return Found::Blank(blank);
-    }
-    loop {
-        let Some(lf) = bytes[scan..].iter().position(|&b| b == b'\n') else {
-            return Found::Partial {
-                line_end,
-                scan: bytes.len(),
-            };
-        };
-        let lf = scan + lf;
-        let line = *line_end.get_or_insert(lf + 1);
-        match (bytes.get(lf + 1), bytes.get(lf + 2)) {
-            (Some(b'\n'), _) => {
-                return Found::Head {
-                    line_end: line,
-                    end: lf + 2,
-                };
-            }
-            (Some(b'\r'), Some(b'\n')) => {
-                return Found::Head {
-                    line_end: line,
-                    end: lf + 3,
-                };
-            }
-            (None, _) | (Some(b'\r'), None) => {
-                return Found::Partial { line_end, scan: lf };
-            }
-            _ => scan = lf + 1,
-        }
-    }
-}
-
-/// The length of the empty lines (`\n` or `\r\n`) at the start.
-fn leading_blank(bytes: &[u8]) -> usize {
-    let mut at = 0;
-    loop {
-        match &bytes[at..] {
-            [b'\n', ..] => at += 1,
-            [b'\r', b'\n', ..] => at += 2,
-            _ => return at,
-        }
-    }
-}
-
-/// A line without its `\n` and a `\r` before that.
-fn strip_eol(line: &[u8]) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    line.strip_suffix(b"\r").unwrap_or(line)
 }

@@ -115,7 +115,7 @@ fn framing(method: &str, http11: bool, fields: &[httparse::Header]) -> Result<Fr
                 continue;
             }
             let Some(n) = digits(value).filter(|&n| n <= u64::MAX - 2) else {
-                let shown = String::from_utf8_lossy(value);
+                let shown: String = String::from_utf8_lossy(value).chars().take(40).collect();
                 return Err(bad(format!(
                     "The request's Content-Length {shown:?} is not a length"
                 )));

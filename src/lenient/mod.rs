@@ -27,6 +27,7 @@ mod answer;
 mod chunked;
 mod framing;
 mod head;
+mod lines;
 mod long_target;
 mod target;
 
