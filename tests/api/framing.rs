@@ -2,8 +2,9 @@
 //! in the envelope of the provider its path names: over raw sockets against the real server.
 //!
 //! The property: random pipelined sequences of requests (Content-Length or chunked bodies,
-//! chunk extensions, trailers, bare LF anywhere a line ends, raw JSON targets) get exactly
-//! one answer each, in order, with the body the echo route got byte-identical to the one sent.
+//! chunk extensions, trailers, bare LF anywhere a line ends, raw JSON targets, empty lines
+//! between requests) get exactly one answer each, in order, with the body the echo route got
+//! byte-identical to the one sent.
 
 use crate::helpers::{TestApp, spawn_app};
 use crate::paypro_orders::{PASSWORD, USER, creds, freeze, order};
@@ -38,6 +39,8 @@ struct Sent {
     body: String,
     head_crlf: bool,
     chunking: Option<Chunking>,
+    /// An empty line before the request line, as some clients send after a body.
+    blank: Option<bool>,
 }
 
 fn eol(crlf: bool) -> &'static str {
@@ -51,7 +54,8 @@ impl Sent {
             Some(query) => format!("/api/v5/echo?oJson={query}"),
             None => "/api/v5/echo".to_string(),
         };
-        let mut out = format!("POST {target} HTTP/1.1{end}Host: x{end}");
+        let blank = self.blank.map_or("", eol);
+        let mut out = format!("{blank}POST {target} HTTP/1.1{end}Host: x{end}");
         if last {
             out.push_str(&format!("Connection: close{end}"));
         }
@@ -131,12 +135,14 @@ fn sent() -> impl Strategy<Value = Sent> {
         "[a-zA-Z0-9 {}\":,\\r\\n|é日]{0,60}",
         any::<bool>(),
         prop::option::of(chunking()),
+        prop::option::of(any::<bool>()),
     )
-        .prop_map(|(query, body, head_crlf, chunking)| Sent {
+        .prop_map(|(query, body, head_crlf, chunking, blank)| Sent {
             query,
             body,
             head_crlf,
             chunking,
+            blank,
         })
 }
 
