@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::connections::{Connections, Limits};
 use crate::faults::{Action, Decision};
 use crate::journal::{Head, Record};
-use crate::lenient::LenientStream;
+use crate::lenient::{LenientStream, Refusal, Refusals};
 use crate::providers::Provider;
 use axum::Router;
 use axum::body::Body;
@@ -69,7 +69,12 @@ pub async fn serve(
         state.config.idle_timeout,
         state.config.max_connections,
     ));
-    let front = Front { router, state };
+    let refusals = Refusals::default();
+    let front = Front {
+        router,
+        state,
+        refusals: refusals.clone(),
+    };
     tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -102,7 +107,7 @@ pub async fn serve(
         let connection = hyper::server::conn::http1::Builder::new()
             .pipeline_flush(true)
             .serve_connection(
-                TokioIo::new(LenientStream::new(admitted.track(stream))),
+                TokioIo::new(LenientStream::new(admitted.track(stream), refusals.clone())),
                 service,
             );
         let connection = graceful.watch(connection);
@@ -136,6 +141,8 @@ impl std::error::Error for CloseWithoutAnswer {}
 struct Front {
     router: Router,
     state: AppState,
+    /// How the lenient front marks a malformed request it wants answered.
+    refusals: Refusals,
 }
 
 /// The request body, or how many bytes it had when it was over the limit.
@@ -152,6 +159,7 @@ impl Front {
         let started = Instant::now();
         let arrived = self.state.clock.reading().now;
         let (mut parts, body) = request.into_parts();
+        let refused = self.refusals.take(&mut parts.headers);
         // The journal and the log line keep the path as received (a clone of the `Uri` only
         // counts a reference); routing uses it normalised.
         let received = parts.uri.clone();
@@ -169,9 +177,10 @@ impl Front {
 
         let Some(routed) = self.state.providers.route(path) else {
             let method = parts.method.clone();
-            let response = match body {
-                ReadBody::Within(bytes) => self.call(parts, bytes, None).await,
-                ReadBody::TooLarge(size) => too_large(None, size),
+            let response = match (refused, body) {
+                (Some(refusal), _) => refused_answer(None, &refusal),
+                (None, ReadBody::Within(bytes)) => self.call(parts, bytes, None).await,
+                (None, ReadBody::TooLarge(size)) => too_large(None, size),
             };
             log(
                 &method,
@@ -184,7 +193,10 @@ impl Front {
         };
         let provider = routed.provider;
         let endpoint = provider.endpoint_of(routed.inner_path);
-        let decision = self.state.faults.decide(provider.name(), endpoint);
+        let decision = match refused {
+            Some(_) => Decision::default(),
+            None => self.state.faults.decide(provider.name(), endpoint),
+        };
         // Journals the request when this function ends, whether it answered, closed the
         // connection, or was abandoned mid-way because the client gave up (hyper then drops
         // this future, as it does during a `timeout` hold). The head is copied for the journal
@@ -215,6 +227,7 @@ impl Front {
             tokio::time::sleep(decision.delay).await;
         }
         let response = match decision.action {
+            _ if let Some(refusal) = &refused => refused_answer(Some(provider), refusal),
             Some(Action::Drop) => return Err(CloseWithoutAnswer),
             Some(Action::Timeout { hold }) => {
                 tokio::time::sleep(hold).await;
@@ -403,6 +416,20 @@ fn too_large(provider: Option<&dyn Provider>, size: usize) -> Response<Body> {
         None => serde_json::json!({"error": message}),
     };
     json(StatusCode::PAYLOAD_TOO_LARGE, body)
+}
+
+/// The answer to a request the lenient front refused (malformed HTTP): the connection closes.
+fn refused_answer(provider: Option<&dyn Provider>, refusal: &Refusal) -> Response<Body> {
+    let body = match provider {
+        Some(provider) => provider.http_error_body(refusal.status, &refusal.message),
+        None => serde_json::json!({"error": refusal.message}),
+    };
+    let mut response = json(refusal.status, body);
+    response.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 fn json(status: StatusCode, body: Value) -> Response<Body> {

@@ -14,6 +14,7 @@ mod connections;
 mod connections_flood;
 mod faults;
 mod fixtures;
+mod framing;
 mod front;
 mod golden;
 mod helpers;

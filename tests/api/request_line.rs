@@ -11,19 +11,19 @@ use tokio::net::TcpStream;
 use tokio::time::timeout;
 
 /// How long a raw read may take before the test fails instead of hanging.
-const WAIT: Duration = Duration::from_secs(5);
+pub(crate) const WAIT: Duration = Duration::from_secs(5);
 
 /// The raw JSON PayPro's PHP clients put in the query, unencoded.
 const RAW_JSON: &str = r#"[{"MerchantId": " PayProUser ","x":"a|b\\c^d`e","ü":"日本"}]"#;
 
-async fn connect(app: &TestApp) -> TcpStream {
+pub(crate) async fn connect(app: &TestApp) -> TcpStream {
     TcpStream::connect(("127.0.0.1", app.port))
         .await
         .expect("a connection")
 }
 
 /// Writes the bytes on a new connection and reads until the server closes it.
-async fn exchange(app: &TestApp, request: &[u8]) -> Vec<u8> {
+pub(crate) async fn exchange(app: &TestApp, request: &[u8]) -> Vec<u8> {
     let mut stream = connect(app).await;
     stream.write_all(request).await.expect("written");
     let mut answer = Vec::new();
@@ -69,7 +69,7 @@ fn parse_response(raw: &[u8]) -> Option<(u16, Vec<u8>, usize)> {
 }
 
 /// Every response in a connection's output, in order.
-fn responses(mut raw: &[u8]) -> Vec<(u16, Vec<u8>)> {
+pub(crate) fn responses(mut raw: &[u8]) -> Vec<(u16, Vec<u8>)> {
     let mut all = Vec::new();
     while !raw.is_empty() {
         let (status, body, used) = parse_response(raw)
@@ -105,7 +105,7 @@ fn post(target: &str, body: &str) -> String {
 }
 
 /// The journal's newest entry for exactly this path.
-async fn journaled(app: &TestApp, path: &str) -> Value {
+pub(crate) async fn journaled(app: &TestApp, path: &str) -> Value {
     let entries = app
         .get_json(&format!("/__sandbox/requests?path={path}"))
         .await;
@@ -184,8 +184,9 @@ async fn raw_json_targets_keep_the_connection_alive() {
     );
 }
 
-/// hyper refuses these; it answers 400 or, for a line httparse itself rejects (no version at
-/// the end), closes the connection without an answer. Either way nothing reaches a handler.
+/// hyper refuses these (the front passes a line it does not understand through); it answers
+/// 400 or, for a line httparse itself rejects (no version at the end), closes the connection
+/// without an answer. Either way nothing reaches a handler.
 fn assert_refused(answer: &[u8]) {
     assert!(
         answer.is_empty() || answer.starts_with(b"HTTP/1.1 400"),
@@ -197,11 +198,10 @@ fn assert_refused(answer: &[u8]) {
 #[tokio::test]
 async fn a_line_without_a_version_at_the_end_is_refused_and_the_server_goes_on() {
     let app = spawn_app().await;
-    let refused: [&[u8]; 4] = [
+    let refused: [&[u8]; 3] = [
         b"POST /chillr/api/v5/echo?a b\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi",
         b"GET /__sandbox/health HTTP/1.1 x\r\n\r\n",
         b"POST /chillr/api/v5/echo?oJson=[\r\n  {\"a\": 1}\r\n] HTTP/1.1\r\n\r\n",
-        b"POST /api/v5/echo HTTP/1.1\r\nContent-Length: 2x\r\n\r\nhi",
     ];
     for request in refused {
         assert_refused(&exchange(&app, request).await);
