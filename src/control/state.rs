@@ -68,17 +68,31 @@ pub async fn load_fixtures(
     if is_yaml && !(name.ends_with(".yaml") || name.ends_with(".yml")) {
         name.push_str(".yaml");
     }
-    let text = std::str::from_utf8(&body).map_err(|_| {
-        refused(FixtureError {
-            file: name.clone(),
-            path: String::new(),
-            message: "not UTF-8 text".into(),
-        })
-    })?;
-    let document = fixtures::parse(&name, text, &state.providers).map_err(refused)?;
-    fixtures::load(&state.db, &state.providers, &[document], state.clock.now())
-        .await
-        .map_err(load_error)?;
+    // Parsing (up to the size bound) and loading are CPU-bound: they run on a blocking
+    // thread, so the async workers keep serving the providers meanwhile.
+    let loaded = name.clone();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let text = std::str::from_utf8(&body).map_err(|_| {
+            refused(FixtureError {
+                file: name.clone(),
+                path: String::new(),
+                message: "not UTF-8 text".into(),
+            })
+        })?;
+        let document = fixtures::parse(&name, text, &state.providers).map_err(refused)?;
+        handle
+            .block_on(fixtures::load(
+                &state.db,
+                &state.providers,
+                &[document],
+                state.clock.now(),
+            ))
+            .map_err(load_error)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let name = loaded;
     Ok((StatusCode::CREATED, Json(json!({"loaded": name}))).into_response())
 }
 
