@@ -7,6 +7,7 @@ mod clock;
 mod faults;
 mod info;
 mod requests;
+mod secured;
 mod state;
 
 use crate::app::AppState;
@@ -20,7 +21,7 @@ use axum::routing::{delete, get, post};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-pub use info::ApiDoc;
+pub use info::{ApiDoc, document as openapi_document};
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let mut protected = Router::new()

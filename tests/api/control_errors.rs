@@ -96,3 +96,18 @@ async fn a_wrong_method_keeps_the_allow_header() {
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.headers()["allow"], "POST");
 }
+
+#[tokio::test]
+async fn advancing_the_clock_past_its_range_is_a_400_not_a_panic() {
+    let app = spawn_app().await;
+    let response = app
+        .post_json(
+            "/__sandbox/clock",
+            &serde_json::json!({"advance_seconds": 9_223_372_036_854_775_806_i64}),
+        )
+        .await;
+    let (status, body) = status_and_json(response).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("advance_seconds"));
+    assert_eq!(app.get_json("/__sandbox/clock").await["offset_seconds"], 0);
+}

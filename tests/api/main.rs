@@ -20,6 +20,7 @@ mod helpers;
 mod jaze;
 mod jaze_receipts;
 mod journal;
+mod openapi;
 mod paypro;
 mod paypro_consumers;
 mod paypro_lifecycle;

@@ -26,6 +26,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
     /// Only OTPs sent to this number (any accepted form).
@@ -38,11 +39,13 @@ pub struct OutboxQuery {
 #[utoipa::path(
     get,
     path = "/__sandbox/aggrepay/otps",
+    operation_id = "aggrepay_otps",
+    tag = "aggrepay",
     params(OutboxQuery),
     responses(
         (status = 200, description = "the OTPs sent, oldest first", body = Vec<Object>),
-        (status = 400, description = "a malformed mobile number or query", body = Object),
-        (status = 404, description = "no merchant has that api_key", body = Object)
+        (status = 400, description = "a malformed mobile number or query", body = crate::control::ErrorBody),
+        (status = 404, description = "no merchant has that api_key", body = crate::control::ErrorBody)
     )
 )]
 pub async fn otps(
