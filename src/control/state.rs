@@ -133,8 +133,7 @@ pub async fn load_fixtures(
     })
     .await
     .map_err(ApiError::internal)??;
-    let name = loaded;
-    Ok((StatusCode::CREATED, Json(Loaded { loaded: name })).into_response())
+    Ok((StatusCode::CREATED, Json(Loaded { loaded })).into_response())
 }
 
 /// The whole state as a fixture document: export, reset, load gives back the same state.
