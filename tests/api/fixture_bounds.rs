@@ -139,3 +139,28 @@ async fn an_empty_yaml_document_is_refused() {
         "an explicit empty object loads nothing: {answer}"
     );
 }
+
+/// The test runtime has one thread, shared by the server and this client: a parse on it
+/// would hold every other request until the fixture is answered.
+#[tokio::test]
+async fn other_calls_are_answered_while_a_large_document_is_parsed() {
+    let app = spawn_app().await;
+    let merchants: String = (0..20_000)
+        .map(|i| format!("    - api_key: big-{i:06}-key-padding-padding\n      api_secret_key: s-{i:06}-padding-padding\n"))
+        .collect();
+    let yaml = format!("chillr:\n  merchants:\n{merchants}");
+    let post = post_yaml(&app, yaml);
+    tokio::pin!(post);
+    let health = async {
+        // Give the upload a head start, so the parse is under way when health is asked.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        app.get("/__sandbox/health").await.status()
+    };
+    tokio::select! {
+        biased;
+        (status, answer) = &mut post => panic!("the fixture ({status} {answer}) was answered before health"),
+        status = health => assert_eq!(status, StatusCode::OK),
+    }
+    let (status, answer) = post.await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+}
