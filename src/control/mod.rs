@@ -21,7 +21,7 @@ use axum::routing::{delete, get, post};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-pub use info::{ApiDoc, document as openapi_document};
+pub use info::ApiDoc;
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let mut protected = Router::new()
