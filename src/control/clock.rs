@@ -1,6 +1,6 @@
 //! `GET/POST /__sandbox/clock`: read, set (frozen), advance, or back to wall time.
 
-use super::{ApiError, parse_json};
+use super::{ApiError, ErrorBody, parse_json};
 use crate::app::AppState;
 use crate::clock::Advance;
 use axum::Json;
@@ -32,13 +32,20 @@ pub struct ClockChange {
 }
 
 /// The sandbox clock.
-#[utoipa::path(get, path = "/__sandbox/clock", responses((status = 200, body = ClockView)))]
+#[utoipa::path(get, path = "/__sandbox/clock", operation_id = "clock_read", tag = "clock", responses((status = 200, body = ClockView)))]
 pub async fn read(State(state): State<AppState>) -> Json<ClockView> {
     view(&state)
 }
 
 /// Sets, advances or releases the clock; answers like GET.
-#[utoipa::path(post, path = "/__sandbox/clock", request_body = ClockChange, responses((status = 200, body = ClockView), (status = 400, body = Object)))]
+#[utoipa::path(
+    post,
+    path = "/__sandbox/clock",
+    operation_id = "clock_change",
+    tag = "clock",
+    request_body = ClockChange,
+    responses((status = 200, body = ClockView), (status = 400, body = ErrorBody))
+)]
 pub async fn change(
     State(state): State<AppState>,
     body: Bytes,
@@ -66,6 +73,11 @@ pub async fn change(
         let by = Advance::parse_iso8601(&advance).map_err(ApiError::bad_request)?;
         state.clock.advance(by).map_err(ApiError::bad_request)?;
     } else if let Some(seconds) = change.advance_seconds {
+        if chrono::TimeDelta::try_seconds(seconds).is_none() {
+            return Err(ApiError::bad_request(format!(
+                "advance_seconds: {seconds} is more than the clock can be moved"
+            )));
+        }
         state
             .clock
             .advance(Advance::seconds(seconds))

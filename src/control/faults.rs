@@ -1,6 +1,6 @@
 //! `GET/POST/DELETE /__sandbox/faults`: fault rules.
 
-use super::{ApiError, parse_json};
+use super::{ApiError, ErrorBody, parse_json};
 use crate::app::AppState;
 use crate::faults::{FaultRule, FaultSpec};
 use axum::Json;
@@ -9,13 +9,20 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 /// The rules, with how often each fired.
-#[utoipa::path(get, path = "/__sandbox/faults", responses((status = 200, body = Vec<FaultRule>)))]
+#[utoipa::path(get, path = "/__sandbox/faults", operation_id = "faults_list", tag = "faults", responses((status = 200, body = Vec<FaultRule>)))]
 pub async fn list(State(state): State<AppState>) -> Json<Vec<FaultRule>> {
     Json(state.faults.list())
 }
 
 /// Adds a rule; one naming an endpoint the provider lacks is refused with the list of names.
-#[utoipa::path(post, path = "/__sandbox/faults", request_body = FaultSpec, responses((status = 201, body = FaultRule), (status = 400, body = Object)))]
+#[utoipa::path(
+    post,
+    path = "/__sandbox/faults",
+    operation_id = "faults_add",
+    tag = "faults",
+    request_body = FaultSpec,
+    responses((status = 201, body = FaultRule), (status = 400, body = ErrorBody))
+)]
 pub async fn add(
     State(state): State<AppState>,
     body: Bytes,
@@ -27,14 +34,25 @@ pub async fn add(
 }
 
 /// Removes every rule.
-#[utoipa::path(delete, path = "/__sandbox/faults", responses((status = 204)))]
+#[utoipa::path(delete, path = "/__sandbox/faults", operation_id = "faults_clear", tag = "faults", responses((status = 204, description = "every rule removed")))]
 pub async fn clear(State(state): State<AppState>) -> StatusCode {
     state.faults.clear();
     StatusCode::NO_CONTENT
 }
 
 /// Removes one rule.
-#[utoipa::path(delete, path = "/__sandbox/faults/{id}", params(("id" = u64, Path)), responses((status = 204), (status = 404, body = Object)))]
+#[utoipa::path(
+    delete,
+    path = "/__sandbox/faults/{id}",
+    operation_id = "faults_remove",
+    tag = "faults",
+    params(("id" = u64, Path, description = "the rule's id")),
+    responses(
+        (status = 204, description = "the rule removed"),
+        (status = 400, description = "not a rule id", body = ErrorBody),
+        (status = 404, description = "no such rule", body = ErrorBody)
+    )
+)]
 pub async fn remove(
     State(state): State<AppState>,
     Path(id): Path<String>,

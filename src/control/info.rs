@@ -30,24 +30,26 @@ use utoipa::OpenApi;
         super::faults::clear,
         super::faults::remove,
     ),
-    modifiers(&BearerAuth),
-    security(("admin_token" = []))
+    components(schemas(super::ErrorBody))
 )]
 pub struct ApiDoc;
 
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-        openapi
-            .components
-            .get_or_insert_with(Default::default)
-            .add_security_scheme(
-                "admin_token",
-                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-            );
+/// The document for this configuration: with an admin token, the bearer scheme and a 401
+/// answer on every call but health; without one, neither.
+pub fn document(state: &AppState) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    for provider_doc in state.providers.iter().filter_map(|p| p.openapi()) {
+        doc.merge(provider_doc);
     }
+    if state
+        .config
+        .admin_token
+        .as_deref()
+        .is_some_and(|t| !t.is_empty())
+    {
+        super::secured::require_token(&mut doc);
+    }
+    doc
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -58,7 +60,7 @@ pub struct Health {
 }
 
 /// Answers 200 once migrations and fixtures are in (the container health check).
-#[utoipa::path(get, path = "/__sandbox/health", security(()), responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/__sandbox/health", operation_id = "health", tag = "control", responses((status = 200, body = Health)))]
 pub async fn health(State(state): State<AppState>) -> Json<Health> {
     Json(Health {
         status: "ok",
@@ -68,7 +70,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
 }
 
 /// Every provider's magic values: documented inputs that trigger a behaviour without set-up.
-#[utoipa::path(get, path = "/__sandbox/magic", responses((status = 200, description = "provider name to its magic values", body = Object)))]
+#[utoipa::path(get, path = "/__sandbox/magic", operation_id = "magic", tag = "control", responses((status = 200, description = "provider name to its magic values", body = std::collections::HashMap<String, Vec<MagicValue>>)))]
 pub async fn magic(State(state): State<AppState>) -> Json<Value> {
     let all: Map<String, Value> = state
         .providers
@@ -85,11 +87,7 @@ pub async fn magic(State(state): State<AppState>) -> Json<Value> {
 }
 
 /// This document.
-#[utoipa::path(get, path = "/__sandbox/openapi.json", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
+#[utoipa::path(get, path = "/__sandbox/openapi.json", operation_id = "openapi", tag = "control", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
 pub async fn openapi(State(state): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
-    let mut doc = ApiDoc::openapi();
-    for provider_doc in state.providers.iter().filter_map(|p| p.openapi()) {
-        doc.merge(provider_doc);
-    }
-    Json(doc)
+    Json(document(&state))
 }

@@ -1,11 +1,13 @@
 //! The control plane, `/__sandbox`: health, reset, fixtures, state, clock, request journal,
 //! faults, magic values, the OpenAPI document, and each provider's own actions under
-//! `/__sandbox/<provider>/...`. JSON in, JSON out; optionally behind a bearer token.
+//! `/__sandbox/<provider>/...`. JSON in, JSON out (errors included, whoever raised them);
+//! optionally behind a bearer token.
 
 mod clock;
 mod faults;
 mod info;
 mod requests;
+mod secured;
 mod state;
 
 use crate::app::AppState;
@@ -45,6 +47,43 @@ pub fn router(state: &AppState) -> Router<AppState> {
             require_admin_token,
         )))
         .fallback(|| async { ApiError::not_found("no such control call") })
+        .layer(middleware::from_fn(json_errors))
+}
+
+/// Turns an error that is not JSON (axum's extractor rejections, a 405) into the control
+/// plane's `{"error": ...}`, keeping its status and headers (axum adds `Allow` afterwards).
+async fn json_errors(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    // Nesting strips `/__sandbox` from the URI; the original keeps it.
+    let path = match request.extensions().get::<axum::extract::OriginalUri>() {
+        Some(original) => original.path().to_string(),
+        None => request.uri().path().to_string(),
+    };
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let message = match status {
+        _ if !text.is_empty() => text,
+        StatusCode::METHOD_NOT_ALLOWED => format!("{method} is not a method of {path}"),
+        _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    let mut response = ApiError::new(status, message).into_response();
+    response.headers_mut().extend(parts.headers);
+    response
 }
 
 /// With `--admin-token`, every call but health needs `Authorization: Bearer <token>`.
@@ -83,6 +122,14 @@ async fn require_admin_token(
     }
 }
 
+/// The body of every control-plane error: `{"error": "..."}`, and details for some (a 409
+/// names the current status).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in words.
+    error: String,
+}
+
 /// A control-plane error: `{"error": "...", ...details}` with an HTTP status.
 #[derive(Debug)]
 pub struct ApiError {
@@ -94,7 +141,9 @@ impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
-            body: json!({"error": message.into()}),
+            body: json!(ErrorBody {
+                error: message.into()
+            }),
         }
     }
 

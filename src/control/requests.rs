@@ -1,6 +1,6 @@
 //! `GET/DELETE /__sandbox/requests`: the request journal.
 
-use super::ApiError;
+use super::{ApiError, ErrorBody};
 use crate::app::AppState;
 use crate::journal::{Entry, Filter};
 use axum::Json;
@@ -10,7 +10,19 @@ use axum::http::StatusCode;
 
 /// Journal entries, newest first, filtered by provider, path, since and limit; secrets are
 /// masked here, when listed, not when recorded.
-#[utoipa::path(get, path = "/__sandbox/requests", params(Filter), responses((status = 200, body = Vec<Entry>)))]
+#[utoipa::path(
+    get,
+    path = "/__sandbox/requests",
+    operation_id = "requests_list",
+    tag = "requests",
+    params(
+        ("provider" = Option<String>, Query, description = "Only this provider's requests."),
+        ("path" = Option<String>, Query, description = "Only requests whose path contains this text."),
+        ("since" = Option<String>, Query, description = "Only requests at or after this instant (RFC 3339)."),
+        ("limit" = Option<u32>, Query, description = "At most this many entries (default 100).")
+    ),
+    responses((status = 200, body = Vec<Entry>), (status = 400, body = ErrorBody))
+)]
 pub async fn list(
     State(state): State<AppState>,
     filter: Result<Query<Filter>, QueryRejection>,
@@ -20,7 +32,7 @@ pub async fn list(
 }
 
 /// Clears the journal.
-#[utoipa::path(delete, path = "/__sandbox/requests", responses((status = 204)))]
+#[utoipa::path(delete, path = "/__sandbox/requests", operation_id = "requests_clear", tag = "requests", responses((status = 204, description = "the journal cleared")))]
 pub async fn clear(State(state): State<AppState>) -> StatusCode {
     state.journal.clear();
     StatusCode::NO_CONTENT

@@ -1,6 +1,6 @@
 //! Reset, fixture loading and state export.
 
-use super::ApiError;
+use super::{ApiError, ErrorBody};
 use crate::app::AppState;
 use crate::fixtures::{self, FixtureError, LoadError};
 use axum::Json;
@@ -8,10 +8,35 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ResetDone {
+    reset: bool,
+    /// Whether it reset to nothing at all.
+    empty: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Loaded {
+    /// The name the document was loaded under.
+    loaded: String,
+}
+
+/// A refused fixture document (`"error": "fixture refused"`, and where and why), or a bad
+/// query (`error` only).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Refusal {
+    error: String,
+    file: Option<String>,
+    /// Where in the document: `paypro.merchants[1].company_code`, or empty for the whole file.
+    path: Option<String>,
+    message: Option<String>,
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResetQuery {
     /// Reset to nothing at all instead of the state right after start.
     #[serde(default)]
@@ -20,11 +45,18 @@ pub struct ResetQuery {
 
 /// Back to the state right after start (`?empty=true`: to nothing); also clears the journal,
 /// the clock offset and the fault rules.
-#[utoipa::path(post, path = "/__sandbox/reset", params(ResetQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(
+    post,
+    path = "/__sandbox/reset",
+    operation_id = "reset",
+    tag = "state",
+    params(ResetQuery),
+    responses((status = 200, body = ResetDone), (status = 400, body = ErrorBody))
+)]
 pub async fn reset(
     State(state): State<AppState>,
     Query(query): Query<ResetQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ResetDone>, ApiError> {
     state.clock.reset_to_real();
     state.faults.clear();
     if query.empty {
@@ -35,10 +67,14 @@ pub async fn reset(
         state.db.restore(&state.start_state).await?;
     }
     state.journal.clear();
-    Ok(Json(json!({"reset": true, "empty": query.empty})))
+    Ok(Json(ResetDone {
+        reset: true,
+        empty: query.empty,
+    }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FixtureQuery {
     /// The name errors report the document under (default `request body`); a name ending
     /// in `.yaml` or `.yml` is read as YAML.
@@ -50,9 +86,14 @@ pub struct FixtureQuery {
 #[utoipa::path(
     post,
     path = "/__sandbox/fixtures",
+    operation_id = "load_fixtures",
+    tag = "state",
     params(FixtureQuery),
     request_body(content = Object, description = "a fixture document (JSON or YAML)"),
-    responses((status = 201, body = Object), (status = 400, body = FixtureError))
+    responses(
+        (status = 201, body = Loaded),
+        (status = 400, description = "the document refused, or a bad query", body = Refusal)
+    )
 )]
 pub async fn load_fixtures(
     State(state): State<AppState>,
@@ -68,33 +109,46 @@ pub async fn load_fixtures(
     if is_yaml && !(name.ends_with(".yaml") || name.ends_with(".yml")) {
         name.push_str(".yaml");
     }
-    let text = std::str::from_utf8(&body).map_err(|_| {
-        refused(FixtureError {
-            file: name.clone(),
-            path: String::new(),
-            message: "not UTF-8 text".into(),
-        })
-    })?;
-    let document = fixtures::parse(&name, text, &state.providers).map_err(refused)?;
-    fixtures::load(&state.db, &state.providers, &[document], state.clock.now())
-        .await
-        .map_err(load_error)?;
-    Ok((StatusCode::CREATED, Json(json!({"loaded": name}))).into_response())
+    // Parsing (up to the size bound) and loading are CPU-bound: they run on a blocking
+    // thread, so the async workers keep serving the providers meanwhile.
+    let loaded = name.clone();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let text = std::str::from_utf8(&body).map_err(|_| {
+            refused(FixtureError {
+                file: name.clone(),
+                path: String::new(),
+                message: "not UTF-8 text".into(),
+            })
+        })?;
+        let document = fixtures::parse(&name, text, &state.providers).map_err(refused)?;
+        handle
+            .block_on(fixtures::load(
+                &state.db,
+                &state.providers,
+                &[document],
+                state.clock.now(),
+            ))
+            .map_err(load_error)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok((StatusCode::CREATED, Json(Loaded { loaded })).into_response())
 }
 
 /// The whole state as a fixture document: export, reset, load gives back the same state.
-#[utoipa::path(get, path = "/__sandbox/state", responses((status = 200, description = "a fixture document", body = Object)))]
+#[utoipa::path(get, path = "/__sandbox/state", operation_id = "export_state", tag = "state", responses((status = 200, description = "a fixture document", body = Object)))]
 pub async fn export_state(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(fixtures::export(&state.db, &state.providers).await?))
 }
 
 fn refused(error: FixtureError) -> ApiError {
     let mut api_error = ApiError::bad_request("fixture refused");
-    api_error.body = json!({
-        "error": "fixture refused",
-        "file": error.file,
-        "path": error.path,
-        "message": error.message,
+    api_error.body = json!(Refusal {
+        error: "fixture refused".into(),
+        file: Some(error.file),
+        path: Some(error.path),
+        message: Some(error.message),
     });
     api_error
 }

@@ -22,10 +22,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::OptionalExtension;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
     /// Only OTPs sent to this number (any accepted form).
@@ -34,21 +34,37 @@ pub struct OutboxQuery {
     api_key: Option<String>,
 }
 
+/// One OTP the sandbox has sent.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SentOtp {
+    mobile_number: String,
+    otp: String,
+    /// `registration` or `customer`.
+    purpose: String,
+    created_at: String,
+    expires_at: String,
+    used: bool,
+    superseded: bool,
+    api_key: String,
+}
+
 /// The SMS outbox, oldest first.
 #[utoipa::path(
     get,
     path = "/__sandbox/aggrepay/otps",
+    operation_id = "aggrepay_otps",
+    tag = "aggrepay",
     params(OutboxQuery),
     responses(
-        (status = 200, description = "the OTPs sent, oldest first", body = Vec<Object>),
-        (status = 400, description = "a malformed mobile number or query", body = Object),
-        (status = 404, description = "no merchant has that api_key", body = Object)
+        (status = 200, description = "the OTPs sent, oldest first", body = Vec<SentOtp>),
+        (status = 400, description = "a malformed mobile number or query", body = crate::control::ErrorBody),
+        (status = 404, description = "no merchant has that api_key", body = crate::control::ErrorBody)
     )
 )]
 pub async fn otps(
     State(state): State<AppState>,
     query: Result<Query<OutboxQuery>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<SentOtp>>, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let mobile = match query.mobile_number.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -66,7 +82,7 @@ pub async fn otps(
         .filter(|k| !k.is_empty());
     let list = state
         .db
-        .read(|conn| -> Result<Vec<Value>, ApiError> {
+        .read(|conn| -> Result<Vec<SentOtp>, ApiError> {
             let merchant: Option<i64> = match api_key {
                 None => None,
                 Some(key) => Some(
@@ -88,22 +104,22 @@ pub async fn otps(
                      order by o.created_at, o.id",
                 )?
                 .query_map(rusqlite::params![mobile, merchant], |r| {
-                    Ok(json!({
-                        "mobile_number": r.get::<_, String>("mobile_number")?,
-                        "otp": r.get::<_, String>("otp")?,
-                        "purpose": r.get::<_, String>("purpose")?,
-                        "created_at": india_time(r.get("created_at")?),
-                        "expires_at": india_time(r.get("expires_at")?),
-                        "used": r.get::<_, i64>("used")? != 0,
-                        "superseded": r.get::<_, i64>("superseded")? != 0,
-                        "api_key": r.get::<_, String>("api_key")?,
-                    }))
+                    Ok(SentOtp {
+                        mobile_number: r.get("mobile_number")?,
+                        otp: r.get("otp")?,
+                        purpose: r.get("purpose")?,
+                        created_at: india_time(r.get("created_at")?),
+                        expires_at: india_time(r.get("expires_at")?),
+                        used: r.get::<_, i64>("used")? != 0,
+                        superseded: r.get::<_, i64>("superseded")? != 0,
+                        api_key: r.get("api_key")?,
+                    })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(list)
         })
         .await?;
-    Ok(Json(Value::Array(list)))
+    Ok(Json(list))
 }
 
 /// A stored RFC 3339 UTC time shown in India time (as the clock shows times: fractions

@@ -49,12 +49,14 @@ pub struct NewRecord {
 #[utoipa::path(
     post,
     path = "/__sandbox/aggrepay/pg-transactions",
+    operation_id = "aggrepay_create_pg_transaction",
+    tag = "aggrepay",
     request_body = NewRecord,
     responses(
         (status = 201, description = "the record", body = Object),
-        (status = 400, body = Object),
-        (status = 404, body = Object),
-        (status = 409, body = Object)
+        (status = 400, body = crate::control::ErrorBody),
+        (status = 404, body = crate::control::ErrorBody),
+        (status = 409, body = crate::control::ErrorBody)
     )
 )]
 pub async fn create(

@@ -32,9 +32,11 @@ pub struct ActBody {
 #[utoipa::path(
     post,
     path = "/__sandbox/chillr/batches/{batch_id}/customers/{msisdn}",
+    operation_id = "chillr_act",
+    tag = "chillr",
     params(("batch_id" = String, Path), ("msisdn" = String, Path)),
     request_body = ActBody,
-    responses((status = 200, body = Object), (status = 404, body = Object), (status = 409, body = Object))
+    responses((status = 200, body = Object), (status = 400, body = crate::control::ErrorBody), (status = 404, body = crate::control::ErrorBody), (status = 409, body = crate::control::ErrorBody))
 )]
 pub async fn act(
     State(state): State<AppState>,
@@ -93,8 +95,10 @@ pub struct Users {
 #[utoipa::path(
     post,
     path = "/__sandbox/chillr/users",
+    operation_id = "chillr_register_users",
+    tag = "chillr",
     request_body = Users,
-    responses((status = 201, body = Object), (status = 400, body = Object))
+    responses((status = 201, body = Object), (status = 400, body = crate::control::ErrorBody))
 )]
 pub async fn register_users(
     State(state): State<AppState>,

@@ -24,7 +24,14 @@ fn refused(error: RecordError) -> ApiError {
 
 /// Creates a user: `{"user_id":3,"customer_number":"3"}` (`account` names the ISP account when
 /// there are several).
-#[utoipa::path(post, path = "/__sandbox/jaze/users", request_body = UserRecord, responses((status = 201, body = Object), (status = 400, body = Object)))]
+#[utoipa::path(
+    post,
+    path = "/__sandbox/jaze/users",
+    operation_id = "jaze_create_user",
+    tag = "jaze",
+    request_body = UserRecord,
+    responses((status = 201, description = "the record as stored", body = UserRecord), (status = 400, body = crate::control::ErrorBody))
+)]
 pub async fn users(State(state): State<AppState>, body: Bytes) -> Created {
     let user: UserRecord = parse_json(&body)?;
     state
@@ -36,7 +43,14 @@ pub async fn users(State(state): State<AppState>, body: Bytes) -> Created {
 }
 
 /// Creates an invoice: `{"user_id":2,"amount":"50.00","invoice_id":14701}` (id optional).
-#[utoipa::path(post, path = "/__sandbox/jaze/invoices", request_body = InvoiceRecord, responses((status = 201, body = Object), (status = 400, body = Object)))]
+#[utoipa::path(
+    post,
+    path = "/__sandbox/jaze/invoices",
+    operation_id = "jaze_create_invoice",
+    tag = "jaze",
+    request_body = InvoiceRecord,
+    responses((status = 201, description = "the record as stored", body = InvoiceRecord), (status = 400, body = crate::control::ErrorBody))
+)]
 pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
     let mut invoice: InvoiceRecord = parse_json(&body)?;
     let today = state
@@ -58,7 +72,14 @@ pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
 /// Creates a payment: `{"user_id":2,"amount":"75.50","method":"cash"|"cheque"|"gateway",
 /// "bank":"HDFC","invoice_ids":[14701],"created_at":"...","gateway":{...}}`; only `user_id`,
 /// `amount` and `method` are required.
-#[utoipa::path(post, path = "/__sandbox/jaze/payments", request_body = PaymentRecord, responses((status = 201, body = Object), (status = 400, body = Object)))]
+#[utoipa::path(
+    post,
+    path = "/__sandbox/jaze/payments",
+    operation_id = "jaze_create_payment",
+    tag = "jaze",
+    request_body = PaymentRecord,
+    responses((status = 201, description = "the record as stored", body = PaymentRecord), (status = 400, body = crate::control::ErrorBody))
+)]
 pub async fn payments(State(state): State<AppState>, body: Bytes) -> Created {
     let payment: PaymentRecord = parse_json(&body)?;
     let now = state.clock.now();

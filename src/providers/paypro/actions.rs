@@ -14,9 +14,11 @@ use serde_json::{Value, json};
 /// unpaid (paid, blocked, refunded, expired), 404 for an unknown ConnectPayId.
 #[utoipa::path(
     post,
-    path = "/__sandbox/paypro/orders/{cpayId}/pay",
-    params(("cpayId" = String, Path, description = "the order's ConnectPayId")),
-    responses((status = 200, body = Object), (status = 404, body = Object), (status = 409, body = Object))
+    path = "/__sandbox/paypro/orders/{cpay_id}/pay",
+    operation_id = "paypro_pay",
+    tag = "paypro",
+    params(("cpay_id" = String, Path, description = "the order's ConnectPayId")),
+    responses((status = 200, body = Object), (status = 400, body = crate::control::ErrorBody), (status = 404, body = crate::control::ErrorBody), (status = 409, body = crate::control::ErrorBody))
 )]
 pub async fn pay(
     State(state): State<AppState>,
