@@ -64,6 +64,11 @@ pub struct ServeArgs {
     /// Log format: one line per request, as text or JSON.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Read connections to the database, each serving one request at a time beside the one
+    /// writer (default: one per core).
+    #[arg(long, env = "READ_CONNECTIONS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub read_connections: Option<u16>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -91,6 +96,7 @@ impl ServeArgs {
             max_body: 16 * 1024 * 1024,
             journal_limit: 10_000,
             log_format: LogFormat::Text,
+            read_connections: None,
         }
     }
 }
