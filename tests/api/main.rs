@@ -10,6 +10,7 @@ mod chillr_input;
 mod chillr_lifecycle;
 mod cli;
 mod clock;
+mod concurrency;
 mod faults;
 mod fixtures;
 mod front;
