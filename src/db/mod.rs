@@ -3,8 +3,8 @@
 //! A request runs all its statements synchronously in one closure on one connection
 //! ([`Db::read`], [`Db::write`]): a handful of microsecond statements, which handing to
 //! another thread one by one (as sqlx does) cost more than the SQL itself (bench/ANALYSIS.md).
-//! The closure runs off the async worker ([`blocking`]), so a long one never stalls the
-//! requests that worker holds.
+//! A closure that runs long runs off the async worker ([`blocking`]), so it does not stall
+//! the requests that worker holds.
 //!
 //! A write is one `BEGIN IMMEDIATE` transaction on the writer, committed when the closure
 //! returns `Ok`; writers queue for it in arrival order behind an async lock instead of
@@ -22,9 +22,11 @@ mod pool;
 mod tests;
 
 use anyhow::Context;
+use blocking::Place;
 use memory::MemoryDir;
 use open::Role;
 use rusqlite::{Connection, TransactionBehavior};
+use std::panic::Location;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,43 +84,54 @@ impl Db {
 
     /// Runs `f` on a read connection, in one read transaction: it sees the state of the last
     /// write committed before it began, whatever commits meanwhile. It cannot write.
-    pub async fn read<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
-        let mut lent = self.0.readers.lend().await;
-        blocking::off_worker(|| {
-            let conn = lent.conn();
-            // `begin` takes no snapshot yet; the closure's first statement does. Should it
-            // fail, each statement still sees a committed state of its own.
-            let began = conn.prepare_cached("begin").and_then(|mut s| s.execute([]));
-            let out = f(conn);
-            if began.is_ok() {
-                let _ = conn
-                    .prepare_cached("commit")
-                    .and_then(|mut s| s.execute([]));
-            }
-            out
-        })
+    #[track_caller]
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> T) -> impl Future<Output = T> {
+        let place = Place::ByHistory(Location::caller());
+        async move {
+            let mut lent = self.0.readers.lend().await;
+            blocking::run(place, || {
+                let conn = lent.conn();
+                // `begin` takes no snapshot yet; the closure's first statement does. Should it
+                // fail, each statement still sees a committed state of its own.
+                let began = conn.prepare_cached("begin").and_then(|mut s| s.execute([]));
+                let out = f(conn);
+                if began.is_ok() {
+                    let _ = conn
+                        .prepare_cached("commit")
+                        .and_then(|mut s| s.execute([]));
+                }
+                out
+            })
+        }
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed when it returns `Ok`, rolled
     /// back (nothing changed) when it returns `Err`.
-    pub async fn write<T, E>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E>
+    #[track_caller]
+    pub fn write<T, E>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> impl Future<Output = Result<T, E>>
     where
         E: From<DbError>,
     {
-        let mut conn = self.0.writer.lock().await;
-        blocking::off_worker(|| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })
+        let place = Place::ByHistory(Location::caller());
+        async move {
+            let mut conn = self.0.writer.lock().await;
+            blocking::run(place, || {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            })
+        }
     }
 
     /// The whole database copied into memory (the start state `reset` goes back to), read
     /// in one snapshot on a read connection.
     pub async fn snapshot(&self) -> Result<Snapshot, DbError> {
         let mut lent = self.0.readers.lend().await;
-        blocking::off_worker(|| {
+        blocking::run(Place::OffWorker, || {
             let mut copy = Connection::open_in_memory()?;
             rusqlite::backup::Backup::new(lent.conn(), &mut copy)?.run_to_completion(
                 i32::MAX,
@@ -133,7 +146,7 @@ impl Db {
     /// reading the state before it until it commits.
     pub async fn restore(&self, snapshot: &Snapshot) -> Result<(), DbError> {
         let mut conn = self.0.writer.lock().await;
-        blocking::off_worker(|| {
+        blocking::run(Place::OffWorker, || {
             let copy = snapshot.0.lock().unwrap_or_else(|e| e.into_inner());
             rusqlite::backup::Backup::new(&copy, &mut conn)?.run_to_completion(
                 i32::MAX,
