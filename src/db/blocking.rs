@@ -99,7 +99,10 @@ mod tests {
             for _ in 0..LONG_MEMORY {
                 run(Place::ByHistory(long), || ());
             }
-            assert!(!goes_off_worker(long), "short again for a while: inline again");
+            assert!(
+                !goes_off_worker(long),
+                "short again for a while: inline again"
+            );
         });
     }
 

@@ -48,10 +48,11 @@ pub(super) fn open(path: &Path, in_memory: bool, role: Role) -> Result<Connectio
     // WAL: readers read the last committed state while the writer writes, and never block
     // it. On a file, synchronous=NORMAL loses nothing a client was told about when the
     // process is killed; only a power cut can take the last commits. In memory nothing is
-    // kept past the process, so nothing is synced, and pages are read in place (mmap).
+    // kept past the process, so nothing is synced, pages are read in place (mmap), and the WAL
+    // is cut back to 64 MiB after a large write has been checkpointed (it is memory too).
     conn.execute_batch(if in_memory {
         "pragma journal_mode = wal; pragma synchronous = off; pragma foreign_keys = on; \
-         pragma mmap_size = 1099511627776;"
+         pragma mmap_size = 1099511627776; pragma journal_size_limit = 67108864;"
     } else {
         "pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on;"
     })?;
