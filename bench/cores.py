@@ -1,8 +1,8 @@
 """`bench/run --cores 1,2,4,8`: how paysandbox scales with cores, and head-of-line blocking.
 
 For each core count N the server is pinned (taskset) to the first N CPUs and wrk (and the
-gpojson loop) to the others; N needs at least N + 1 CPUs, larger counts are skipped and said
-so. Every binary given with --binary (label=path, default: this tree's release build) is
+gpojson loop) to the others. N equal to the machine's CPUs has wrk share them all with the
+server (marked "shared with wrk"); larger counts are skipped and said so. Every binary given with --binary (label=path, default: this tree's release build) is
 measured on the same cores one after the other, so an old and a new build compare side by side.
 
 Per core count and binary: PayPro gos, AggrePay fetchbalance, PayPro co and AggrePay
@@ -54,16 +54,19 @@ def run(r, cores: list[int], binaries: list[tuple[str, Path]], seconds: int, hol
     hol_fx = r.write_bench_fixtures(r.OUT / "fixtures" / "cores-hol",
                                     {"60-orders.json": r.paypro_orders(hol_orders)})
     for n in cores:
-        if n >= len(cpus):
-            r.log(f"cores: {n} skipped, this machine has {len(cpus)} CPUs (wrk needs one of its own)")
+        if n > len(cpus):
+            r.log(f"cores: {n} skipped, this machine has {len(cpus)} CPUs")
             res["skipped"].append(n)
             continue
+        # All the CPUs: wrk shares them with the server (as in the full run), marked in the table.
+        shared = n == len(cpus)
         server_cpus = ",".join(map(str, cpus[:n]))
-        wrk_cpus = ",".join(map(str, cpus[n:]))
-        r.THREADS = min(len(cpus) - n, 8)
+        wrk_cpus = server_cpus if shared else ",".join(map(str, cpus[n:]))
+        r.THREADS = 2 if shared else min(len(cpus) - n, 8)
         r.WRK_PREFIX[:] = ["taskset", "-c", wrk_cpus]
-        runs = res["runs"].setdefault(str(n), {"server_cpus": server_cpus, "wrk_cpus": wrk_cpus,
-                                               "wrk_threads": r.THREADS})
+        runs = res["runs"].setdefault(f"{n} (shared with wrk)" if shared else str(n),
+                                      {"server_cpus": server_cpus, "wrk_cpus": wrk_cpus,
+                                       "wrk_threads": r.THREADS})
         if r.BASELINE_BIN.exists():
             port = r.free_port()
             s = r.Server("bare axum", ["taskset", "-c", server_cpus, r.BASELINE_BIN, port], port).wait_ready(
@@ -134,7 +137,7 @@ def section(res) -> str:
          "(taskset) to the first N CPUs, wrk and the gpojson loop to the others; in-memory database, "
          f"32 connections, 1 s warm-up then {res['seconds']} s per figure. "
          + (f"Core counts skipped (not enough CPUs): {', '.join(map(str, res['skipped']))}. "
-            if res["skipped"] else "") + "Plot: [scaling.svg](scaling.svg).", ""]
+            if res["skipped"] else "") + "Plot: [scaling.svg](scaling.svg) (dashed: the first binary).", ""]
     head = "| cores | scenario | " + " | ".join(f"{b} req/s | {b} p99 ms" for b in labels)
     head += (f" | {labels[-1]} / {labels[0]} |" if len(labels) > 1 else " |")
     L += [head, "|---|---|" + "---:|" * (2 * len(labels) + (1 if len(labels) > 1 else 0))]
@@ -190,7 +193,7 @@ def svg(res) -> str:
     for n, runs in res["runs"].items():
         for b in res["binaries"]:
             for name in SCENARIOS:
-                points.setdefault((name, b), []).append((int(n), runs[b][name]["rps"]))
+                points.setdefault((name, b), []).append((int(n.split()[0]), runs[b][name]["rps"]))
     all_n = sorted({n for pts in points.values() for n, _ in pts}) or [1]
     top = max([v for pts in points.values() for _, v in pts] + [1]) * 1.1
     xs = {n: pad + (w - 2 * pad) * (i + 0.5) / len(all_n) for i, n in enumerate(all_n)}
