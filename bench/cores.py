@@ -49,7 +49,7 @@ def run(r, cores: list[int], binaries: list[tuple[str, Path]], seconds: int, hol
     cfg = {"warm": 1, "measure": seconds}
     res = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": r.machine(),
            "seconds": seconds, "hol_orders": hol_orders, "binaries": [b[0] for b in binaries],
-           "skipped": [], "runs": {}}
+           "skipped": [], "runs": {}, "load_before": [round(x, 2) for x in os.getloadavg()]}
     bench_fx = r.write_bench_fixtures(r.OUT / "fixtures" / "cores")
     hol_fx = r.write_bench_fixtures(r.OUT / "fixtures" / "cores-hol",
                                     {"60-orders.json": r.paypro_orders(hol_orders)})
@@ -136,6 +136,9 @@ def section(res) -> str:
          f"Written on **{res['date']}** — {m.get('cores')} CPUs, {m.get('cpu', '')}. The server is pinned "
          "(taskset) to the first N CPUs, wrk and the gpojson loop to the others; in-memory database, "
          f"32 connections, 1 s warm-up then {res['seconds']} s per figure. "
+         + (f"Load average before the run: {', '.join(map(str, res['load_before']))} (other work on "
+            "the machine takes CPU from both sides; compare old and new within one run only). "
+            if res.get("load_before") else "")
          + (f"Core counts skipped (not enough CPUs): {', '.join(map(str, res['skipped']))}. "
             if res["skipped"] else "") + "Plot: [scaling.svg](scaling.svg) (dashed: the first binary).", ""]
     head = "| cores | scenario | " + " | ".join(f"{b} req/s | {b} p99 ms" for b in labels)
