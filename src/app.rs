@@ -64,7 +64,10 @@ impl Application {
         config: ServeArgs,
         extra: ExtraRoutes,
     ) -> Result<Self, StartError> {
-        let db = Db::connect(&config.database)?;
+        let readers = config
+            .read_connections
+            .map_or_else(db::default_read_connections, usize::from);
+        let db = Db::connect_with(&config.database, readers)?;
         let clock = Arc::new(Clock::real());
         let providers = Arc::new(Providers::all());
         let empty = db.read(db::is_empty).await.map_err(anyhow::Error::from)?;

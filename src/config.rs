@@ -80,6 +80,10 @@ pub struct ServeArgs {
     /// all are busy, the new one is answered 503 with `Retry-After: 1`.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
     pub max_connections: usize,
+    /// Read connections to the database, each serving one request at a time beside the one
+    /// writer (default: one per core).
+    #[arg(long, env = "READ_CONNECTIONS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub read_connections: Option<u16>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -110,6 +114,7 @@ impl ServeArgs {
             header_read_timeout: 30,
             idle_timeout: 60,
             max_connections: 10_000,
+            read_connections: None,
         }
     }
 }

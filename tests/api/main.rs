@@ -10,6 +10,7 @@ mod chillr_input;
 mod chillr_lifecycle;
 mod cli;
 mod clock;
+mod concurrency;
 mod connections;
 mod connections_flood;
 mod control_errors;

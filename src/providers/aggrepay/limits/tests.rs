@@ -234,7 +234,8 @@ async fn running_totals_equal_the_ledger_sums_after_a_mixed_sequence() {
         .await
         .unwrap();
 
-    db.read(|c| {
+    // A write: the end drops and rebuilds a table (read connections are read-only).
+    db.write(|c| {
         let reversals: i64 = c
             .query_row(
                 "select count(*) from aggrepay_transactions where reverses is not null",
@@ -279,6 +280,8 @@ async fn running_totals_equal_the_ledger_sums_after_a_mixed_sequence() {
         ))
         .unwrap();
         assert_eq!(usage_rows(c), running);
+        Ok::<_, DbError>(())
     })
-    .await;
+    .await
+    .unwrap();
 }

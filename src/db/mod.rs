@@ -1,0 +1,209 @@
+//! The SQLite database: one writer connection and a small pool of read connections (WAL).
+//!
+//! A request runs all its statements synchronously in one closure on one connection
+//! ([`Db::read`], [`Db::write`]): a handful of microsecond statements, which handing to
+//! another thread one by one (as sqlx does) cost more than the SQL itself (bench/ANALYSIS.md).
+//! A closure that runs long runs off the async worker ([`blocking`]), so it does not stall
+//! the requests that worker holds.
+//!
+//! A write is one `BEGIN IMMEDIATE` transaction on the writer, committed when the closure
+//! returns `Ok`; writers queue for it in arrival order behind an async lock instead of
+//! sleeping in SQLite's busy handler. A read is one read transaction on a pooled read
+//! connection, so it sees one committed state throughout, never waits for a write (WAL) and
+//! sees every write acknowledged before it began. Nothing awaits while a connection is held,
+//! so a client that goes away can never leave a transaction half done.
+
+mod blocking;
+mod memory;
+mod migrate;
+mod open;
+mod pool;
+#[cfg(test)]
+mod tests;
+
+use anyhow::Context;
+use blocking::Place;
+use memory::MemoryDir;
+use open::Role;
+use rusqlite::{Connection, TransactionBehavior};
+use std::panic::Location;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+pub use rusqlite::Error as DbError;
+
+/// The sandbox database (cheap to clone: all clones share the same connections).
+#[derive(Clone)]
+pub struct Db(Arc<Inner>);
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: pool::Readers,
+    /// Last, so it is removed after every connection to the files in it has closed.
+    _memory: Option<MemoryDir>,
+}
+
+/// How many read connections when not configured: one per core.
+pub fn default_read_connections() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+impl Db {
+    /// Opens (creating if missing) and migrates the database named by a URL or a file path,
+    /// with one read connection per core.
+    pub fn connect(database: &str) -> anyhow::Result<Db> {
+        Db::connect_with(database, default_read_connections())
+    }
+
+    /// [`Db::connect`] with `readers` read connections (at least one).
+    pub fn connect_with(database: &str, readers: usize) -> anyhow::Result<Db> {
+        let (path, memory): (PathBuf, _) = match open::location(database) {
+            Some(path) => (path.into(), None),
+            None => {
+                let dir = MemoryDir::create()
+                    .context("cannot create the in-memory database's private folder")?;
+                (dir.database(), Some(dir))
+            }
+        };
+        let in_memory = memory.is_some();
+        let mut writer = open::open(&path, in_memory, Role::Writer)
+            .with_context(|| format!("cannot open the database `{database}`"))?;
+        migrate::migrate(&mut writer).context("cannot apply the database migrations")?;
+        let readers = (0..readers.max(1))
+            .map(|_| open::open(&path, in_memory, Role::Reader))
+            .collect::<Result<Vec<_>, _>>()
+            .with_context(|| format!("cannot open a read connection to `{database}`"))?;
+        Ok(Db(Arc::new(Inner {
+            writer: Mutex::new(writer),
+            readers: pool::Readers::new(readers),
+            _memory: memory,
+        })))
+    }
+
+    /// Runs `f` on a read connection, in one read transaction: it sees the state of the last
+    /// write committed before it began, whatever commits meanwhile. It cannot write.
+    #[track_caller]
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> T) -> impl Future<Output = T> {
+        let place = Place::ByHistory(Location::caller());
+        async move {
+            let mut lent = self.0.readers.lend().await;
+            blocking::run(place, || {
+                let conn = lent.conn();
+                // `begin` takes no snapshot yet; the closure's first statement does. Should it
+                // fail, each statement still sees a committed state of its own.
+                let began = conn.prepare_cached("begin").and_then(|mut s| s.execute([]));
+                let out = f(conn);
+                if began.is_ok() {
+                    let _ = conn
+                        .prepare_cached("commit")
+                        .and_then(|mut s| s.execute([]));
+                }
+                out
+            })
+        }
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed when it returns `Ok`, rolled
+    /// back (nothing changed) when it returns `Err`.
+    #[track_caller]
+    pub fn write<T, E>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> impl Future<Output = Result<T, E>>
+    where
+        E: From<DbError>,
+    {
+        let place = Place::ByHistory(Location::caller());
+        async move {
+            let mut conn = self.0.writer.lock().await;
+            blocking::run(place, || {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            })
+        }
+    }
+
+    /// The whole database copied into memory (the start state `reset` goes back to), read
+    /// in one snapshot on a read connection.
+    pub async fn snapshot(&self) -> Result<Snapshot, DbError> {
+        let mut lent = self.0.readers.lend().await;
+        blocking::run(Place::OffWorker, || {
+            let mut copy = Connection::open_in_memory()?;
+            rusqlite::backup::Backup::new(lent.conn(), &mut copy)?.run_to_completion(
+                i32::MAX,
+                Duration::ZERO,
+                None,
+            )?;
+            Ok(Snapshot(std::sync::Mutex::new(copy)))
+        })
+    }
+
+    /// Replaces every page of the database with the snapshot's, as one write: readers go on
+    /// reading the state before it until it commits.
+    pub async fn restore(&self, snapshot: &Snapshot) -> Result<(), DbError> {
+        let mut conn = self.0.writer.lock().await;
+        blocking::run(Place::OffWorker, || {
+            let copy = snapshot.0.lock().unwrap_or_else(|e| e.into_inner());
+            rusqlite::backup::Backup::new(&copy, &mut conn)?.run_to_completion(
+                i32::MAX,
+                Duration::ZERO,
+                None,
+            )?;
+            // The backup bypasses the statement caches' view of the schema; start them afresh.
+            conn.flush_prepared_statement_cache();
+            self.0.readers.schema_replaced();
+            Ok(())
+        })
+    }
+}
+
+/// A copy of the database held in memory (see [`Db::snapshot`]).
+pub struct Snapshot(std::sync::Mutex<Connection>);
+
+/// True when the error is a UNIQUE or PRIMARY KEY constraint failing.
+pub fn is_unique_violation(error: &DbError) -> bool {
+    use rusqlite::ffi;
+    matches!(
+        error,
+        DbError::SqliteFailure(e, _)
+            if e.extended_code == ffi::SQLITE_CONSTRAINT_UNIQUE
+                || e.extended_code == ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}
+
+/// The names of all tables that hold sandbox state.
+pub fn state_tables(conn: &Connection) -> Result<Vec<String>, DbError> {
+    let mut statement = conn.prepare_cached(
+        "select name from sqlite_master where type = 'table' \
+         and name not like 'sqlite_%' and name not like '_sqlx_%' order by name",
+    )?;
+    statement
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<Vec<String>, _>>()
+}
+
+/// True when no table holds a row.
+pub fn is_empty(conn: &Connection) -> Result<bool, DbError> {
+    for table in state_tables(conn)? {
+        let sql = format!("select exists(select 1 from \"{table}\")");
+        let any: bool = conn.query_row(&sql, [], |r| r.get(0))?;
+        if any {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Deletes every row of every state table, inside the caller's transaction.
+pub fn wipe(conn: &Connection) -> Result<(), DbError> {
+    // Foreign keys are checked at commit, so the tables can be emptied in any order.
+    conn.execute_batch("pragma defer_foreign_keys = on")?;
+    for table in state_tables(conn)? {
+        conn.execute(&format!("delete from \"{table}\""), [])?;
+    }
+    Ok(())
+}
