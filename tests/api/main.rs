@@ -13,6 +13,7 @@ mod clock;
 mod faults;
 mod fixtures;
 mod front;
+mod fuzz;
 mod golden;
 mod helpers;
 mod jaze;
