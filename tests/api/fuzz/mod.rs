@@ -12,6 +12,7 @@
 mod aggrepay_sign;
 mod mutate;
 mod node;
+mod regressions;
 mod request;
 mod session;
 mod transport;
