@@ -60,12 +60,13 @@ async fn fuzz(name: &'static str, tag: u64) {
     let started = std::time::Instant::now();
     let mut session = Session::start(name, FUZZ_MAX_BODY).await;
     let range = match only {
-        Some(n) => n as usize..n as usize + 1,
-        None => 0..cases,
+        Some(n) => n..n + 1,
+        None => 0..cases as u64,
     };
-    for n in range {
-        session.case(&seeds, &profile, seed, tag, n as u64).await;
-        if n % 100 == 99 {
+    let order = session::in_state_order(&seeds, seed, tag, range);
+    for (i, n) in order.into_iter().enumerate() {
+        session.case(&seeds, &profile, seed, tag, n).await;
+        if i % 100 == 99 {
             session.assert_healthy().await;
         }
         session.stop_when_too_many_failures();
@@ -79,8 +80,11 @@ async fn fuzz(name: &'static str, tag: u64) {
     at_default.assert_healthy().await;
     let at_limit = at_default.finish();
 
+    let [sending, comparing, resetting] = fuzzed.spent;
     eprintln!(
-        "fuzz {name}: {} cases (seed {seed:#x}): {} refused, {} accepted; at the default limit: {} refused, {} accepted; {:.1?}",
+        "fuzz {name}: {} cases (seed {seed:#x}): {} refused, {} accepted; at the default \
+         limit: {} refused, {} accepted; {:.1?} ({sending:.1?} sending, {comparing:.1?} \
+         comparing states, {resetting:.1?} resetting)",
         fuzzed.cases,
         fuzzed.refused,
         fuzzed.accepted,

@@ -9,7 +9,7 @@ use crate::helpers::{TestApp, spawn_app_with};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use reqwest::header::{HeaderName, HeaderValue};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// After this many failures a run stops: the list is long enough to start fixing.
 const ENOUGH_FAILURES: usize = 40;
@@ -18,7 +18,8 @@ pub struct Session {
     provider: &'static str,
     app: TestApp,
     client: reqwest::Client,
-    /// The seed whose starting state the sandbox is in, when it is known to be in it.
+    /// The first seed with the starting state (clock, fixtures) the sandbox is in, when it is
+    /// known to be in it.
     state_of: Option<usize>,
     /// The text of `/__sandbox/state` in that starting state.
     baseline: String,
@@ -26,6 +27,9 @@ pub struct Session {
     pub refused: usize,
     pub accepted: usize,
     pub failures: Vec<String>,
+    /// Where the time went (printed, never asserted): the cases, the state comparisons,
+    /// the resets to a seed's state.
+    spent: [Duration; 3],
 }
 
 pub struct Outcome {
@@ -33,6 +37,7 @@ pub struct Outcome {
     pub refused: usize,
     pub accepted: usize,
     pub failures: Vec<String>,
+    pub spent: [Duration; 3],
 }
 
 impl Session {
@@ -42,6 +47,9 @@ impl Session {
             // An upper bound against a hang, not a timing assertion.
             .timeout(Duration::from_secs(120))
             .redirect(reqwest::redirect::Policy::none())
+            // A connection per request: a connection the server drops cannot go unnoticed
+            // in a pool that retries on a fresh one.
+            .pool_max_idle_per_host(0)
             .build()
             .unwrap();
         Session {
@@ -54,13 +62,13 @@ impl Session {
             refused: 0,
             accepted: 0,
             failures: Vec::new(),
+            spent: [Duration::ZERO; 3],
         }
     }
 
     /// Case `n`: generated from the seed, the provider and `n` only.
     pub async fn case(&mut self, seeds: &[Seed], profile: &Profile, seed: u64, tag: u64, n: u64) {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (tag << 56) ^ n);
-        let index = rand::Rng::random_range(&mut rng, 0..seeds.len());
+        let (mut rng, index) = case_start(seeds, seed, tag, n);
         let mut request = seeds[index].request.clone();
         mutate::mutate(&mut rng, &mut request, profile);
         self.send_and_judge(seeds, index, &request.render(), &format!("case {n}"))
@@ -97,9 +105,12 @@ impl Session {
         label: &str,
     ) {
         self.cases += 1;
-        if self.state_of != Some(index) {
+        let same_start = same_start(seeds, index);
+        if self.state_of != Some(same_start) {
+            let started = Instant::now();
             self.enter_state_of(&seeds[index]).await;
-            self.state_of = Some(index);
+            self.state_of = Some(same_start);
+            self.spent[2] += started.elapsed();
         }
         let describe = |problem: &str, answer: &str| {
             format!(
@@ -110,7 +121,10 @@ impl Session {
                 clip(answer.as_bytes(), 300),
             )
         };
-        let (status, body) = match self.send(rendered).await {
+        let started = Instant::now();
+        let sent = self.send(rendered).await;
+        self.spent[0] += started.elapsed();
+        let (status, body) = match sent {
             Ok(answer) => answer,
             Err(error) => {
                 self.failures.push(describe(
@@ -144,7 +158,9 @@ impl Session {
             }
             Ok(Verdict::Refused) => {
                 self.refused += 1;
+                let started = Instant::now();
                 let after = self.state_text().await;
+                self.spent[1] += started.elapsed();
                 if after != self.baseline {
                     let answer = format!("{status} {}", String::from_utf8_lossy(&body));
                     let problem = format!(
@@ -245,8 +261,38 @@ impl Session {
             refused: self.refused,
             accepted: self.accepted,
             failures: self.failures,
+            spent: self.spent,
         }
     }
+}
+
+/// Case `n`'s random numbers, and the seed it mutates.
+fn case_start(seeds: &[Seed], seed: u64, tag: u64, n: u64) -> (ChaCha8Rng, usize) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (tag << 56) ^ n);
+    let index = rand::Rng::random_range(&mut rng, 0..seeds.len());
+    (rng, index)
+}
+
+/// Seeds that start from the same clock and fixtures share a starting state: the first of
+/// them stands for it.
+fn same_start(seeds: &[Seed], index: usize) -> usize {
+    seeds
+        .iter()
+        .position(|s| s.clock == seeds[index].clock && s.fixtures == seeds[index].fixtures)
+        .unwrap_or(index)
+}
+
+/// Cases run grouped by starting state, so the sandbox is put into each state less often;
+/// a case depends on `n` only, so the order changes nothing else.
+pub fn in_state_order(
+    seeds: &[Seed],
+    seed: u64,
+    tag: u64,
+    cases: impl Iterator<Item = u64>,
+) -> Vec<u64> {
+    let mut order: Vec<u64> = cases.collect();
+    order.sort_by_key(|n| same_start(seeds, case_start(seeds, seed, tag, *n).1));
+    order
 }
 
 fn show_request(rendered: &Rendered) -> String {

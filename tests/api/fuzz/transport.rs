@@ -19,14 +19,15 @@ pub fn reencode(rng: &mut ChaCha8Rng, request: &mut FuzzRequest) {
         Body::Json {
             doc: Node::Obj(entries),
             ..
-        } => entries
-            .into_iter()
-            .map(|(name, value)| match value {
-                Node::Str(s) => (name, Val::Text(s)),
-                Node::Token(t) => (name, Val::Text(t.into_bytes())),
-                other => (name, Val::Json(other)),
-            })
-            .collect(),
+        } => {
+            // Nested values as JSON text, or as PHP's `customers[0][msisdn]` pairs.
+            let brackets = rng.random_bool(0.5);
+            let mut fields = Vec::new();
+            for (name, value) in entries {
+                flatten(name, value, brackets, &mut fields);
+            }
+            fields
+        }
         Body::Json { doc, .. } => vec![(b"oJson".to_vec(), Val::Json(doc))],
         Body::None | Body::Raw(_) => Vec::new(),
     };
@@ -87,6 +88,25 @@ pub fn reencode(rng: &mut ChaCha8Rng, request: &mut FuzzRequest) {
                 None => Body::None,
             };
         }
+    }
+}
+
+fn flatten(name: Vec<u8>, value: Node, brackets: bool, out: &mut Vec<(Vec<u8>, Val)>) {
+    let inner = |key: &[u8]| [name.as_slice(), b"[", key, b"]"].concat();
+    match value {
+        Node::Str(s) => out.push((name, Val::Text(s))),
+        Node::Token(t) => out.push((name, Val::Text(t.into_bytes()))),
+        Node::Arr(items) if brackets => {
+            for (i, item) in items.into_iter().enumerate() {
+                flatten(inner(i.to_string().as_bytes()), item, brackets, out);
+            }
+        }
+        Node::Obj(entries) if brackets => {
+            for (key, item) in entries {
+                flatten(inner(&key), item, brackets, out);
+            }
+        }
+        other => out.push((name, Val::Json(other))),
     }
 }
 
