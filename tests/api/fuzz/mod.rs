@@ -18,6 +18,7 @@ mod session;
 mod transport;
 mod values;
 mod verdict;
+mod vocabulary;
 
 use mutate::Profile;
 use session::Session;
@@ -39,8 +40,9 @@ fn env_number(name: &str) -> Option<u64> {
     Some(parsed.unwrap_or_else(|_| panic!("{name}={value} is not a number")))
 }
 
-fn profile(name: &'static str) -> Profile {
+fn profile(name: &'static str, seeds: &[request::Seed]) -> Profile {
     Profile {
+        vocabulary: vocabulary::Vocabulary::of(seeds),
         name,
         params_from: (name == "jaze").then_some(4),
         salt: (name == "aggrepay").then_some("aggrepay-sandbox-salt"),
@@ -53,8 +55,8 @@ async fn fuzz(name: &'static str, tag: u64) {
     let seed = env_number("FUZZ_SEED").unwrap_or(DEFAULT_SEED);
     let only = env_number("FUZZ_CASE");
     let cases = env_number("FUZZ_CASES").map_or(DEFAULT_CASES, |n| n as usize);
-    let profile = profile(name);
     let seeds = request::load_seeds(name);
+    let profile = profile(name, &seeds);
     assert!(!seeds.is_empty(), "no golden cases for {name}");
 
     let started = std::time::Instant::now();

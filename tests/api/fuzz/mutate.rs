@@ -8,6 +8,7 @@ use super::transport::{
     content_type, damage, header, method, near_limit, path, raw_query, reencode,
 };
 use super::values;
+use super::vocabulary::Vocabulary;
 use rand::Rng;
 
 use rand_chacha::ChaCha8Rng;
@@ -23,6 +24,7 @@ pub struct Profile {
     pub max_depth: usize,
     /// The sandbox's body limit in this run.
     pub max_body: usize,
+    pub vocabulary: Vocabulary,
 }
 
 pub fn mutate(rng: &mut ChaCha8Rng, request: &mut FuzzRequest, profile: &Profile) {
@@ -114,7 +116,7 @@ fn json_node(rng: &mut ChaCha8Rng, request: &mut FuzzRequest, profile: &Profile)
         }
         3 => *node = Node::Token(values::number(rng)),
         4 => match node {
-            Node::Obj(entries) => object(rng, entries, big),
+            Node::Obj(entries) => object(rng, entries, big, &profile.vocabulary),
             Node::Arr(items) => array(rng, items, big * 2),
             other => *other = other_type(rng, other),
         },
@@ -139,7 +141,7 @@ fn json_node(rng: &mut ChaCha8Rng, request: &mut FuzzRequest, profile: &Profile)
             *node = swapped;
         }
         _ => match node {
-            Node::Obj(entries) => object(rng, entries, big),
+            Node::Obj(entries) => object(rng, entries, big, &profile.vocabulary),
             other => *other = Node::Str(values::text(rng, b"", big)),
         },
     }
@@ -158,13 +160,20 @@ pub fn other_type(rng: &mut ChaCha8Rng, node: &Node) -> Node {
     }
 }
 
-fn object(rng: &mut ChaCha8Rng, entries: &mut Vec<(Vec<u8>, Node)>, big: usize) {
+fn object(
+    rng: &mut ChaCha8Rng,
+    entries: &mut Vec<(Vec<u8>, Node)>,
+    big: usize,
+    words: &Vocabulary,
+) {
     if entries.is_empty() {
         entries.push((values::text(rng, b"", 64), Node::Null));
         return;
     }
     let i = rng.random_range(0..entries.len());
-    match rng.random_range(0..5) {
+    match rng.random_range(0..7) {
+        5 => entries.push((words.name(rng), Node::Str(words.some_value(rng)))),
+        6 => entries[i].1 = Node::Str(words.some_value(rng)),
         0 => {
             entries.remove(i);
         }
@@ -237,7 +246,15 @@ fn pairs(rng: &mut ChaCha8Rng, request: &mut FuzzRequest, profile: &Profile) {
         return;
     }
     let i = rng.random_range(0..list.len());
-    match rng.random_range(0..8) {
+    let words = &profile.vocabulary;
+    match rng.random_range(0..10) {
+        // Another endpoint's parameter, or another value the provider knows.
+        8 => {
+            let at = rng.random_range(0..=list.len());
+            let pair = (words.name(rng), Val::Text(words.some_value(rng)));
+            list.insert(at, pair);
+        }
+        9 => list[i].1 = Val::Text(words.some_value(rng)),
         0 => {
             list.remove(i);
         }

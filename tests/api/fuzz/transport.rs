@@ -173,7 +173,11 @@ pub fn path(rng: &mut ChaCha8Rng, request: &mut FuzzRequest, profile: &Profile) 
     match (rng.random_range(0..6), params_from) {
         (0..=2, Some(from)) => {
             let i = rng.random_range(from..segments.len());
-            segments[i] = values::text(rng, &segments[i], 2_048);
+            segments[i] = if rng.random_bool(0.3) {
+                profile.vocabulary.some_value(rng)
+            } else {
+                values::text(rng, &segments[i], 2_048)
+            };
         }
         (3, Some(from)) if segments.len() > from => {
             segments.pop();
