@@ -8,6 +8,7 @@
 //!
 //! `FUZZ_CASES` (default 2000) cases per provider from `FUZZ_SEED` (default below); case `n`
 //! is generated from the seed and `n` alone, so `FUZZ_CASE=n` replays one case.
+//! `FUZZ_TRACE=1` prints every answer with its request.
 
 mod aggrepay_sign;
 mod mutate;

@@ -231,8 +231,6 @@ impl FuzzRequest {
         };
         if let Some(target) = self.pad_to {
             pad(&mut body, target);
-        } else if let Some(at) = find(&body, PAD_MARK) {
-            body.splice(at..at + PAD_MARK.len(), []);
         }
         for damage in &self.body_damage {
             damage.apply(&mut body);
