@@ -180,6 +180,9 @@ impl Session {
     }
 
     async fn send(&self, rendered: &Rendered) -> Result<(u16, Vec<u8>), String> {
+        if rendered.path_and_query.len() > u16::MAX as usize - 64 {
+            return Err("the fuzzer built a URL the http crate cannot hold (a fuzzer bug)".into());
+        }
         let method = reqwest::Method::from_bytes(rendered.method.as_bytes()).unwrap();
         let mut builder = self
             .client
