@@ -19,6 +19,7 @@ mod fixture_bounds;
 mod fixtures;
 mod framing;
 mod front;
+mod fuzz;
 mod golden;
 mod helpers;
 mod jaze;

@@ -31,7 +31,11 @@ pub fn parse_paise(text: &str) -> Result<i64, AmountProblem> {
     if value.normalize().scale() > 2 {
         return Err(AmountProblem::TooManyDecimals);
     }
-    let paise = (value * Decimal::from(100)).trunc();
+    // Decimal's own range ends near 7.9e28: an amount close to it overflows in paise.
+    let paise = value
+        .checked_mul(Decimal::from(100))
+        .ok_or(AmountProblem::NotANumber)?
+        .trunc();
     i64::try_from(paise)
         .ok()
         .filter(|p| *p < 1_000_000_000_000_000)
@@ -41,7 +45,11 @@ pub fn parse_paise(text: &str) -> Result<i64, AmountProblem> {
 /// A fixture or control-plane amount (at most two decimals) in paise.
 pub fn to_paise(amount: crate::money::Amount) -> i64 {
     use rust_decimal::prelude::ToPrimitive;
-    (amount.value() * Decimal::from(100)).to_i64().unwrap_or(0)
+    amount
+        .value()
+        .checked_mul(Decimal::from(100))
+        .and_then(|paise| paise.to_i64())
+        .unwrap_or(0)
 }
 
 pub fn to_decimal(paise: i64) -> Decimal {
