@@ -29,6 +29,7 @@ mod masking;
 mod masking_edges;
 mod nesting;
 mod nesting_actions;
+mod nesting_control;
 mod openapi;
 mod paypro;
 mod paypro_consumers;
