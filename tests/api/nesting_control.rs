@@ -12,7 +12,11 @@ async fn control_calls_refuse_deep_bodies_and_queries_with_a_json_400() {
         ("{\"a\":", mib_of("{\"a\":")),
         ("closed member", format!("{{\"x\":{}}}", closed(MIB / 2))),
     ];
-    for path in ["/__sandbox/faults", "/__sandbox/clock", "/__sandbox/fixtures"] {
+    for path in [
+        "/__sandbox/faults",
+        "/__sandbox/clock",
+        "/__sandbox/fixtures",
+    ] {
         for (shape, body) in &json_bodies {
             let what = format!("{path}, {shape}");
             let request = probe.post(path, "application/json", body.clone());
