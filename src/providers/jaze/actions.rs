@@ -2,7 +2,8 @@
 //! (a gateway payment writes its external payment log too). Each answers 201 with the record
 //! as stored, generated ids and receipt token included.
 
-use super::records::{self, InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use super::records::{InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use super::store;
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
 use axum::Json;
@@ -29,7 +30,7 @@ pub async fn users(State(state): State<AppState>, body: Bytes) -> Created {
     let user: UserRecord = parse_json(&body)?;
     state
         .db
-        .write(|tx| records::insert_user(tx, &user))
+        .write(|tx| store::insert_user(tx, &user))
         .await
         .map_err(refused)?;
     Ok((StatusCode::CREATED, Json(json!(user))))
@@ -47,7 +48,7 @@ pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
     invoice.invoice_id = Some(
         state
             .db
-            .write(|tx| records::insert_invoice(tx, &invoice, today))
+            .write(|tx| store::insert_invoice(tx, &invoice, today))
             .await
             .map_err(refused)?,
     );
@@ -65,8 +66,8 @@ pub async fn payments(State(state): State<AppState>, body: Bytes) -> Created {
     let (payment_id, stored) = state
         .db
         .write(|tx| {
-            let payment_id = records::insert_payment(tx, &payment, now)?;
-            let (_, _, stored) = records::export(tx)?;
+            let payment_id = store::insert_payment(tx, &payment, now)?;
+            let (_, _, stored) = store::export(tx)?;
             Ok((payment_id, stored))
         })
         .await
