@@ -3,7 +3,7 @@
 //! as stored, generated ids and receipt token included.
 
 use super::records::{InvoiceRecord, PaymentRecord, RecordError, UserRecord};
-use super::store;
+use super::{rules, store};
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
 use axum::Json;
@@ -28,9 +28,10 @@ fn refused(error: RecordError) -> ApiError {
 #[utoipa::path(post, path = "/__sandbox/jaze/users", request_body = UserRecord, responses((status = 201, body = Object), (status = 400, body = Object)))]
 pub async fn users(State(state): State<AppState>, body: Bytes) -> Created {
     let user: UserRecord = parse_json(&body)?;
+    let new = rules::new_user(&user);
     state
         .db
-        .write(|tx| store::insert_user(tx, &user))
+        .write(|tx| store::insert_user(tx, user.api_token.as_deref(), new))
         .await
         .map_err(refused)?;
     Ok((StatusCode::CREATED, Json(json!(user))))
@@ -45,10 +46,13 @@ pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
         .now()
         .with_timezone(&crate::timezone::india())
         .date_naive();
+    let new = rules::new_invoice(&invoice, today);
     invoice.invoice_id = Some(
         state
             .db
-            .write(|tx| store::insert_invoice(tx, &invoice, today))
+            .write(|tx| {
+                store::insert_invoice(tx, invoice.api_token.as_deref(), invoice.user_id, new)
+            })
             .await
             .map_err(refused)?,
     );
@@ -62,11 +66,12 @@ pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
 #[utoipa::path(post, path = "/__sandbox/jaze/payments", request_body = PaymentRecord, responses((status = 201, body = Object), (status = 400, body = Object)))]
 pub async fn payments(State(state): State<AppState>, body: Bytes) -> Created {
     let payment: PaymentRecord = parse_json(&body)?;
-    let now = state.clock.now();
+    let new = rules::new_payment(&payment, state.clock.now());
     let (payment_id, stored) = state
         .db
         .write(|tx| {
-            let payment_id = store::insert_payment(tx, &payment, now)?;
+            let payment_id =
+                store::insert_payment(tx, payment.api_token.as_deref(), payment.user_id, new)?;
             let (_, _, stored) = store::export(tx)?;
             Ok((payment_id, stored))
         })

@@ -164,3 +164,25 @@ where
         .map(|path| (*path, get_or_post(handler.clone())))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::endpoint::Endpoint as _;
+
+    #[test]
+    fn every_path_is_the_endpoint_then_its_parameters() {
+        for endpoint in Endpoint::ALL.iter().copied() {
+            let bare = format!("/api/v1/{}", endpoint.name());
+            let mut expected = vec![bare.clone()];
+            let mut path = bare;
+            for parameter in endpoint.parameters() {
+                path.push_str(&format!("/{{{parameter}}}"));
+                expected.push(path.clone());
+            }
+            assert_eq!(endpoint.paths(), expected.as_slice(), "{endpoint:?}");
+            assert_eq!(endpoint.routes().len(), expected.len(), "{endpoint:?}");
+            assert_eq!(Endpoint::of_path(&path), Some(endpoint));
+        }
+    }
+}

@@ -152,3 +152,47 @@ pub fn new_receipt_token() -> String {
 
 /// Every user, invoice and payment record, in that order.
 pub type Records = (Vec<UserRecord>, Vec<InvoiceRecord>, Vec<PaymentRecord>);
+
+/// A user as it is stored, judged outside the database.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub user_id: i64,
+    pub customer_number: String,
+    pub name: Option<String>,
+}
+
+/// An invoice as it is stored, judged outside the database; the next id when `None`.
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    pub invoice_id: Option<i64>,
+    /// Two decimals.
+    pub amount: String,
+    /// `yyyy-mm-dd`.
+    pub date: String,
+}
+
+/// A payment as it is stored, judged and generated outside the database; the next id when
+/// `payment_id` is `None`.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub payment_id: Option<i64>,
+    /// Two decimals.
+    pub amount: String,
+    pub method: Method,
+    pub bank: Option<String>,
+    /// RFC 3339 UTC with milliseconds.
+    pub created_at: String,
+    pub receipt_token: String,
+    pub invoice_ids: Vec<i64>,
+    pub gateway: Option<NewGatewayLog>,
+}
+
+/// The external payment log of a gateway payment, as stored.
+#[derive(Debug, Clone)]
+pub struct NewGatewayLog {
+    pub merchant_txn_id: String,
+    pub gateway_txn_id: String,
+    pub details: String,
+    pub currency: String,
+    pub operator: String,
+}

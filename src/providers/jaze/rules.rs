@@ -15,9 +15,15 @@
 
 use super::errors::JazeError;
 use super::magic::INTERNAL_ERROR_USER;
+use super::records::{
+    InvoiceRecord, Method, NewGatewayLog, NewInvoice, NewPayment, NewUser, PaymentRecord,
+    RecordError, UserRecord, invalid, new_receipt_token,
+};
 use crate::timezone::india;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use rand::Rng;
 use rust_decimal::Decimal;
+use serde_json::Value;
 use std::str::FromStr;
 
 /// Creation times within, both ends included; an absent end is open.
@@ -153,6 +159,115 @@ pub fn india_time(stored: &str) -> Result<String, JazeError> {
             .format("%Y-%m-%d %H:%M:%S%.3f%:z")
             .to_string()),
         Err(_) => Err(corrupt("created_at", stored)),
+    }
+}
+
+/// How times are stored: RFC 3339 UTC with milliseconds, so they compare as text.
+pub fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+// Records given by fixtures and the control plane. Their faults are answered only once the
+// account and user they name are found, as the store checks those.
+
+pub fn new_user(user: &UserRecord) -> Result<NewUser, RecordError> {
+    if user.user_id <= 0 {
+        return Err(invalid("user_id", "must be a positive number"));
+    }
+    if user.customer_number.trim().is_empty() {
+        return Err(invalid("customer_number", "must not be empty"));
+    }
+    Ok(NewUser {
+        user_id: user.user_id,
+        customer_number: user.customer_number.trim().to_string(),
+        name: user.name.clone(),
+    })
+}
+
+/// `today` dates an invoice without a date.
+pub fn new_invoice(invoice: &InvoiceRecord, today: NaiveDate) -> Result<NewInvoice, RecordError> {
+    if invoice.invoice_id.is_some_and(|id| id <= 0) {
+        return Err(invalid("invoice_id", "must be a positive number"));
+    }
+    Ok(NewInvoice {
+        invoice_id: invoice.invoice_id,
+        amount: invoice.amount.to_fixed2(),
+        date: invoice.date.unwrap_or(today).to_string(),
+    })
+}
+
+/// `now` dates a payment without a creation time; a token, and a gateway payment's log ids
+/// and details, are generated when absent.
+pub fn new_payment(payment: &PaymentRecord, now: DateTime<Utc>) -> Result<NewPayment, RecordError> {
+    if payment.amount.value().is_zero() {
+        return Err(invalid("amount", "must be above zero"));
+    }
+    if payment.gateway.is_some() && payment.method != Method::Gateway {
+        return Err(invalid(
+            "gateway",
+            "only a gateway payment has a gateway log",
+        ));
+    }
+    if payment.payment_id.is_some_and(|id| id <= 0) {
+        return Err(invalid("payment_id", "must be a positive number"));
+    }
+    let receipt_token = match &payment.receipt_token {
+        Some(token)
+            if token.len() < 20
+                || !token
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            return Err(invalid(
+                "receipt_token",
+                "needs at least 20 URL-safe characters",
+            ));
+        }
+        Some(token) => token.clone(),
+        None => new_receipt_token(),
+    };
+    let bank = match payment.method {
+        Method::Cash => Some(payment.bank.clone().unwrap_or_else(|| "Cash".into())),
+        Method::Cheque => Some(payment.bank.clone().unwrap_or_else(|| "Cheque".into())),
+        Method::Gateway => payment.bank.clone(),
+    };
+    Ok(NewPayment {
+        payment_id: payment.payment_id,
+        amount: payment.amount.to_fixed2(),
+        method: payment.method,
+        bank,
+        created_at: stamp(payment.created_at.unwrap_or(now)),
+        receipt_token,
+        invoice_ids: payment.invoice_ids.clone(),
+        gateway: (payment.method == Method::Gateway).then(|| gateway_log(payment)),
+    })
+}
+
+fn gateway_log(payment: &PaymentRecord) -> NewGatewayLog {
+    let log = payment.gateway.clone().unwrap_or_default();
+    let mut rng = rand::rng();
+    let merchant_txn_id = log
+        .merchant_txn_id
+        .unwrap_or_else(|| format!("{:024x}", rng.random::<u128>() >> 32));
+    let gateway_txn_id = log.gateway_txn_id.unwrap_or_else(|| {
+        rng.random_range(1_000_000_000u64..=9_999_999_999)
+            .to_string()
+    });
+    let details = match log.details {
+        Some(Value::String(text)) => text,
+        Some(other) => other.to_string(),
+        None => serde_json::json!({
+            "txn_status": "0300", "txn_msg": "success", "txn_err_msg": "NA",
+            "txn_amt": payment.amount.to_fixed2(),
+        })
+        .to_string(),
+    };
+    NewGatewayLog {
+        merchant_txn_id,
+        gateway_txn_id,
+        details,
+        currency: log.number.unwrap_or_else(|| "INR".into()),
+        operator: log.operator.unwrap_or_else(|| "techprocess-pay".into()),
     }
 }
 

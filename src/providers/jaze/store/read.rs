@@ -2,8 +2,7 @@
 //!
 //! Payments come oldest first (by `create_datetime`, then payment id).
 
-use super::super::rules::Range;
-use super::records::stamp;
+use super::super::rules::{Range, stamp};
 use crate::db::DbError;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;

@@ -3,19 +3,14 @@
 //! `api_token` names the ISP account, and may be left out when there is only one account.
 
 use super::super::records::{
-    GatewayRecord, InvoiceRecord, Method, PaymentRecord, RecordError, Records, UserRecord, invalid,
-    new_receipt_token,
+    GatewayRecord, InvoiceRecord, Method, NewInvoice, NewPayment, NewUser, PaymentRecord,
+    RecordError, Records, UserRecord, invalid,
 };
 use crate::db::{self, DbError};
 use crate::money::Amount;
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rand::Rng;
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
-
-pub fn stamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
 
 /// The account a record names, or the only one.
 pub fn account_id(conn: &Connection, api_token: Option<&str>) -> Result<i64, RecordError> {
@@ -61,21 +56,22 @@ fn duplicate(field: &'static str, what: String) -> impl FnOnce(DbError) -> Recor
     }
 }
 
-pub fn insert_user(conn: &Connection, user: &UserRecord) -> Result<(), RecordError> {
-    let account = account_id(conn, user.api_token.as_deref())?;
-    if user.user_id <= 0 {
-        return Err(invalid("user_id", "must be a positive number"));
-    }
-    if user.customer_number.trim().is_empty() {
-        return Err(invalid("customer_number", "must not be empty"));
-    }
+/// Inserts the user into the account `api_token` names; `user`'s fault, if any, answers once
+/// the account is found.
+pub fn insert_user(
+    conn: &Connection,
+    api_token: Option<&str>,
+    user: Result<NewUser, RecordError>,
+) -> Result<(), RecordError> {
+    let account = account_id(conn, api_token)?;
+    let user = user?;
     conn.prepare_cached(
         "insert into jaze_users (account_id, user_id, customer_number, name) values (?, ?, ?, ?)",
     )?
     .execute(params![
         account,
         user.user_id,
-        user.customer_number.trim(),
+        user.customer_number,
         user.name
     ])
     .map_err(duplicate("user_id", format!("user_id {}", user.user_id)))?;
@@ -88,16 +84,18 @@ fn next_id(conn: &Connection, table: &str, column: &str, account: i64) -> Result
         .query_row([account], |r| r.get(0))
 }
 
-/// Answers the invoice id.
+/// Inserts the invoice of the account's user; answers its id. `invoice`'s fault, if any,
+/// answers once the account and user are found.
 pub fn insert_invoice(
     conn: &Connection,
-    invoice: &InvoiceRecord,
-    today: NaiveDate,
+    api_token: Option<&str>,
+    user_id: i64,
+    invoice: Result<NewInvoice, RecordError>,
 ) -> Result<i64, RecordError> {
-    let account = account_id(conn, invoice.api_token.as_deref())?;
-    let user = user_row(conn, account, invoice.user_id)?;
+    let account = account_id(conn, api_token)?;
+    let user = user_row(conn, account, user_id)?;
+    let invoice = invoice?;
     let invoice_id = match invoice.invoice_id {
-        Some(id) if id <= 0 => return Err(invalid("invoice_id", "must be a positive number")),
         Some(id) => id,
         None => next_id(conn, "jaze_invoices", "invoice_id", account)?,
     };
@@ -109,54 +107,27 @@ pub fn insert_invoice(
         account,
         invoice_id,
         user,
-        invoice.amount.to_fixed2(),
-        invoice.date.unwrap_or(today).to_string(),
+        invoice.amount,
+        invoice.date
     ])
     .map_err(duplicate("invoice_id", format!("invoice_id {invoice_id}")))?;
     Ok(invoice_id)
 }
 
-/// Answers the payment id.
+/// Inserts the payment of the account's user, with its invoices and gateway log; answers its
+/// id. `payment`'s fault, if any, answers once the account and user are found.
 pub fn insert_payment(
     conn: &Connection,
-    payment: &PaymentRecord,
-    now: DateTime<Utc>,
+    api_token: Option<&str>,
+    user_id: i64,
+    payment: Result<NewPayment, RecordError>,
 ) -> Result<i64, RecordError> {
-    let account = account_id(conn, payment.api_token.as_deref())?;
-    let user = user_row(conn, account, payment.user_id)?;
-    if payment.amount.value().is_zero() {
-        return Err(invalid("amount", "must be above zero"));
-    }
-    if payment.gateway.is_some() && payment.method != Method::Gateway {
-        return Err(invalid(
-            "gateway",
-            "only a gateway payment has a gateway log",
-        ));
-    }
+    let account = account_id(conn, api_token)?;
+    let user = user_row(conn, account, user_id)?;
+    let payment = payment?;
     let payment_id = match payment.payment_id {
-        Some(id) if id <= 0 => return Err(invalid("payment_id", "must be a positive number")),
         Some(id) => id,
         None => next_id(conn, "jaze_payments", "payment_id", account)?,
-    };
-    let token = match &payment.receipt_token {
-        Some(token)
-            if token.len() < 20
-                || !token
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-        {
-            return Err(invalid(
-                "receipt_token",
-                "needs at least 20 URL-safe characters",
-            ));
-        }
-        Some(token) => token.clone(),
-        None => new_receipt_token(),
-    };
-    let bank = match payment.method {
-        Method::Cash => Some(payment.bank.clone().unwrap_or_else(|| "Cash".into())),
-        Method::Cheque => Some(payment.bank.clone().unwrap_or_else(|| "Cheque".into())),
-        Method::Gateway => payment.bank.clone(),
     };
     let row: i64 = conn
         .prepare_cached(
@@ -168,11 +139,11 @@ pub fn insert_payment(
                 account,
                 payment_id,
                 user,
-                payment.amount.to_fixed2(),
+                payment.amount,
                 payment.method.stored(),
-                bank,
-                stamp(payment.created_at.unwrap_or(now)),
-                token,
+                payment.bank,
+                payment.created_at,
+                payment.receipt_token,
             ],
             |r| r.get(0),
         )
@@ -204,39 +175,18 @@ pub fn insert_payment(
             format!("invoice {invoice_id} in one payment"),
         ))?;
     }
-    if payment.method == Method::Gateway {
-        let log = payment.gateway.clone().unwrap_or_default();
-        let (merchant_txn_id, gateway_txn_id) = {
-            let mut rng = rand::rng();
-            (
-                log.merchant_txn_id
-                    .unwrap_or_else(|| format!("{:024x}", rng.random::<u128>() >> 32)),
-                log.gateway_txn_id.unwrap_or_else(|| {
-                    rng.random_range(1_000_000_000u64..=9_999_999_999)
-                        .to_string()
-                }),
-            )
-        };
-        let details = match log.details {
-            Some(Value::String(text)) => text,
-            Some(other) => other.to_string(),
-            None => serde_json::json!({
-                "txn_status": "0300", "txn_msg": "success", "txn_err_msg": "NA",
-                "txn_amt": payment.amount.to_fixed2(),
-            })
-            .to_string(),
-        };
+    if let Some(log) = &payment.gateway {
         conn.prepare_cached(
             "insert into jaze_gateway_logs (payment_row, merchant_txn_id, gateway_txn_id, details, currency, operator) \
              values (?, ?, ?, ?, ?, ?)",
         )?
         .execute(params![
             row,
-            merchant_txn_id,
-            gateway_txn_id,
-            details,
-            log.number.unwrap_or_else(|| "INR".into()),
-            log.operator.unwrap_or_else(|| "techprocess-pay".into()),
+            log.merchant_txn_id,
+            log.gateway_txn_id,
+            log.details,
+            log.currency,
+            log.operator,
         ])?;
     }
     Ok(payment_id)
