@@ -23,7 +23,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::sync::LazyLock;
 
 pub struct Jaze;
@@ -78,7 +78,7 @@ impl Provider for Jaze {
     }
 
     fn http_error_body(&self, status: StatusCode, message: &str) -> Value {
-        json!({"status": "failure", "errorCode": status.as_u16(), "message": message})
+        errors::envelope(status.as_u16(), message)
     }
 
     fn load_fixtures(

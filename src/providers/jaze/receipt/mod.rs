@@ -2,9 +2,10 @@
 //! authentication (the payment's random `receipt_token` is the secret, stable across calls and
 //! resets). Not a documented endpoint: the provider's router merges it beside them.
 
+mod fonts;
 pub mod pdf;
 
-use super::errors::JazeError;
+use super::errors::{self, JazeError};
 use super::records::Method;
 use super::store::{self, StoredReceipt};
 use crate::app::AppState;
@@ -17,7 +18,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::DateTime;
 use rusqlite::types::Type;
-use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/receipts/{file}", get(download))
@@ -80,7 +80,7 @@ fn plausible_token(token: &str) -> bool {
 }
 
 fn not_found() -> Response {
-    let body = json!({"status": "failure", "errorCode": 404, "message": "Receipt not found"});
+    let body = errors::envelope(404, "Receipt not found");
     (StatusCode::NOT_FOUND, Json(body)).into_response()
 }
 
