@@ -67,20 +67,15 @@ pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
 pub async fn payments(State(state): State<AppState>, body: Bytes) -> Created {
     let payment: PaymentRecord = parse_json(&body)?;
     let new = rules::new_payment(&payment, state.clock.now());
-    let (payment_id, stored) = state
+    let created = state
         .db
         .write(|tx| {
-            let payment_id =
+            let row =
                 store::insert_payment(tx, payment.api_token.as_deref(), payment.user_id, new)?;
-            let (_, _, stored) = store::export(tx)?;
-            Ok((payment_id, stored))
+            Ok(store::payment(tx, row)?)
         })
         .await
-        .map_err(refused)?;
-    let account = payment.api_token.clone();
-    let created = stored
-        .into_iter()
-        .find(|p| p.payment_id == Some(payment_id) && (account.is_none() || p.api_token == account))
+        .map_err(refused)?
         .ok_or_else(|| ApiError::internal("the payment vanished inside its transaction"))?;
     Ok((StatusCode::CREATED, Json(json!(created))))
 }

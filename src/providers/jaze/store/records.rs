@@ -115,7 +115,7 @@ pub fn insert_invoice(
 }
 
 /// Inserts the payment of the account's user, with its invoices and gateway log; answers its
-/// id. `payment`'s fault, if any, answers once the account and user are found.
+/// row (for [`payment`]). `payment`'s fault, if any, answers once the account and user are found.
 pub fn insert_payment(
     conn: &Connection,
     api_token: Option<&str>,
@@ -189,7 +189,7 @@ pub fn insert_payment(
             log.operator,
         ])?;
     }
-    Ok(payment_id)
+    Ok(row)
 }
 
 /// Every record of every account, in id order, with what was generated written out.
@@ -208,8 +208,6 @@ pub fn export(conn: &Connection) -> Result<Records, DbError> {
             })
         })?
         .collect::<Result<_, _>>()?;
-    let amount =
-        |text: String| Amount::parse(&text).unwrap_or_else(|_| Amount::parse("0").expect("zero"));
     let invoices = conn
         .prepare_cached(
             "select a.api_token, i.invoice_id, u.user_id, i.amount, i.invoice_date from jaze_invoices i \
@@ -220,19 +218,35 @@ pub fn export(conn: &Connection) -> Result<Records, DbError> {
                 api_token: Some(r.get("api_token")?),
                 invoice_id: Some(r.get("invoice_id")?),
                 user_id: r.get("user_id")?,
-                amount: amount(r.get("amount")?),
+                amount: stored_amount(r.get("amount")?),
                 date: r.get::<_, String>("invoice_date")?.parse().ok(),
             })
         })?
         .collect::<Result<_, _>>()?;
+    let payments = payment_records(conn, None)?;
+    Ok((users, invoices, payments))
+}
+
+/// The payment in this row, as [`export`] writes it.
+pub fn payment(conn: &Connection, row: i64) -> Result<Option<PaymentRecord>, DbError> {
+    Ok(payment_records(conn, Some(row))?.pop())
+}
+
+fn stored_amount(text: String) -> Amount {
+    Amount::parse(&text).unwrap_or_else(|_| Amount::parse("0").expect("zero"))
+}
+
+/// Every payment, or the one in row `only`, in id order.
+fn payment_records(conn: &Connection, only: Option<i64>) -> Result<Vec<PaymentRecord>, DbError> {
     // Every payment's invoices in one query, not one query per payment.
     let mut invoices_of: std::collections::HashMap<i64, Vec<i64>> =
         std::collections::HashMap::new();
     let mut links = conn.prepare_cached(
         "select pi.payment_row, i.invoice_id from jaze_payment_invoices pi \
-         join jaze_invoices i on i.id = pi.invoice_row order by pi.payment_row, pi.position",
+         join jaze_invoices i on i.id = pi.invoice_row where ?1 is null or pi.payment_row = ?1 \
+         order by pi.payment_row, pi.position",
     )?;
-    for link in links.query_map([], |r| {
+    for link in links.query_map([only], |r| {
         Ok((
             r.get::<_, i64>("payment_row")?,
             r.get::<_, i64>("invoice_id")?,
@@ -245,10 +259,10 @@ pub fn export(conn: &Connection) -> Result<Records, DbError> {
         "select p.id, a.api_token, p.payment_id, u.user_id, p.amount, p.method, p.bank, p.created_at, p.receipt_token, \
          g.operator, g.merchant_txn_id, g.gateway_txn_id, g.details, g.currency from jaze_payments p \
          join jaze_accounts a on a.id = p.account_id join jaze_users u on u.id = p.user_row \
-         left join jaze_gateway_logs g on g.payment_row = p.id order by p.id",
+         left join jaze_gateway_logs g on g.payment_row = p.id where ?1 is null or p.id = ?1 order by p.id",
     )?;
-    let payments = statement
-        .query_map([], |r| {
+    statement
+        .query_map([only], |r| {
             let invoice_ids = invoices_of
                 .remove(&r.get::<_, i64>("id")?)
                 .unwrap_or_default();
@@ -267,7 +281,7 @@ pub fn export(conn: &Connection) -> Result<Records, DbError> {
                 api_token: Some(r.get("api_token")?),
                 payment_id: Some(r.get("payment_id")?),
                 user_id: r.get("user_id")?,
-                amount: amount(r.get("amount")?),
+                amount: stored_amount(r.get("amount")?),
                 method,
                 bank: r.get("bank")?,
                 created_at: DateTime::parse_from_rfc3339(&r.get::<_, String>("created_at")?)
@@ -278,6 +292,5 @@ pub fn export(conn: &Connection) -> Result<Records, DbError> {
                 receipt_token: Some(r.get("receipt_token")?),
             })
         })?
-        .collect::<Result<_, _>>()?;
-    Ok((users, invoices, payments))
+        .collect()
 }
