@@ -24,6 +24,7 @@ mod golden;
 mod helpers;
 mod jaze;
 mod jaze_receipts;
+mod jaze_records;
 mod journal;
 mod masking;
 mod masking_edges;

@@ -2,7 +2,8 @@
 //! (a gateway payment writes its external payment log too). Each answers 201 with the record
 //! as stored, generated ids and receipt token included.
 
-use super::records::{self, InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use super::records::{InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use super::{rules, store};
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
 use axum::Json;
@@ -34,9 +35,10 @@ fn refused(error: RecordError) -> ApiError {
 )]
 pub async fn users(State(state): State<AppState>, body: Bytes) -> Created {
     let user: UserRecord = parse_json(&body)?;
+    let new = rules::new_user(&user);
     state
         .db
-        .write(|tx| records::insert_user(tx, &user))
+        .write(|tx| store::insert_user(tx, user.api_token.as_deref(), new))
         .await
         .map_err(refused)?;
     Ok((StatusCode::CREATED, Json(json!(user))))
@@ -58,10 +60,13 @@ pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
         .now()
         .with_timezone(&crate::timezone::india())
         .date_naive();
+    let new = rules::new_invoice(&invoice, today);
     invoice.invoice_id = Some(
         state
             .db
-            .write(|tx| records::insert_invoice(tx, &invoice, today))
+            .write(|tx| {
+                store::insert_invoice(tx, invoice.api_token.as_deref(), invoice.user_id, new)
+            })
             .await
             .map_err(refused)?,
     );
@@ -82,20 +87,16 @@ pub async fn invoices(State(state): State<AppState>, body: Bytes) -> Created {
 )]
 pub async fn payments(State(state): State<AppState>, body: Bytes) -> Created {
     let payment: PaymentRecord = parse_json(&body)?;
-    let now = state.clock.now();
-    let (payment_id, stored) = state
+    let new = rules::new_payment(&payment, state.clock.now());
+    let created = state
         .db
         .write(|tx| {
-            let payment_id = records::insert_payment(tx, &payment, now)?;
-            let (_, _, stored) = records::export(tx)?;
-            Ok((payment_id, stored))
+            let row =
+                store::insert_payment(tx, payment.api_token.as_deref(), payment.user_id, new)?;
+            Ok(store::payment(tx, row)?)
         })
         .await
-        .map_err(refused)?;
-    let account = payment.api_token.clone();
-    let created = stored
-        .into_iter()
-        .find(|p| p.payment_id == Some(payment_id) && (account.is_none() || p.api_token == account))
+        .map_err(refused)?
         .ok_or_else(|| ApiError::internal("the payment vanished inside its transaction"))?;
     Ok((StatusCode::CREATED, Json(json!(created))))
 }

@@ -26,8 +26,13 @@ impl JazeError {
             JazeError::NotFound(m) => (404, m.to_string()),
             JazeError::Internal => (500, "Internal Server Error".to_string()),
         };
-        json!({"status": "failure", "errorCode": code, "message": message})
+        envelope(code, &message)
     }
+}
+
+/// The failure envelope, also for the sandbox's own refusals (HTTP errors, a missing receipt).
+pub fn envelope(code: u16, message: &str) -> Value {
+    json!({"status": "failure", "errorCode": code, "message": message})
 }
 
 impl From<DbError> for JazeError {

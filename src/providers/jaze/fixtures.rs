@@ -1,6 +1,7 @@
 //! The `jaze` fixture section: ISP accounts (api_token, api_key, name).
 
-use super::records::{self, InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use super::records::{InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use super::{rules, store};
 use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
 use crate::text::NonEmpty;
@@ -59,14 +60,19 @@ pub fn load(conn: &Connection, section: &Value, now: DateTime<Utc>) -> Result<()
         RecordError::Database(e) => SectionError::Database(e),
     };
     for (i, user) in section.users.iter().enumerate() {
-        records::insert_user(conn, user).map_err(|e| at("users", i, e))?;
+        store::insert_user(conn, user.api_token.as_deref(), rules::new_user(user))
+            .map_err(|e| at("users", i, e))?;
     }
     let today = now.with_timezone(&crate::timezone::india()).date_naive();
     for (i, invoice) in section.invoices.iter().enumerate() {
-        records::insert_invoice(conn, invoice, today).map_err(|e| at("invoices", i, e))?;
+        let new = rules::new_invoice(invoice, today);
+        store::insert_invoice(conn, invoice.api_token.as_deref(), invoice.user_id, new)
+            .map_err(|e| at("invoices", i, e))?;
     }
     for (i, payment) in section.payments.iter().enumerate() {
-        records::insert_payment(conn, payment, now).map_err(|e| at("payments", i, e))?;
+        let new = rules::new_payment(payment, now);
+        store::insert_payment(conn, payment.api_token.as_deref(), payment.user_id, new)
+            .map_err(|e| at("payments", i, e))?;
     }
     Ok(())
 }
@@ -97,7 +103,7 @@ pub fn export(conn: &Connection) -> Result<Value, DbError> {
         .prepare_cached("select api_token, api_key, name from jaze_accounts order by id")?
         .query_map([], Account::from_row)?
         .collect::<Result<_, _>>()?;
-    let (users, invoices, payments) = records::export(conn)?;
+    let (users, invoices, payments) = store::export(conn)?;
     let section = Section {
         accounts,
         users,

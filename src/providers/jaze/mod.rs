@@ -4,22 +4,27 @@
 //! `/jaze` and at the root (`/api/v1/get_...`, beside AggrePay's `/api/v1/<name>`).
 
 mod actions;
-mod auth;
+mod endpoints;
 mod errors;
 mod fixtures;
-mod queries;
+mod handlers;
+mod magic;
 mod receipt;
 mod records;
+mod rules;
+mod store;
+mod wire;
 
 use crate::app::AppState;
 use crate::fixtures::SectionError;
-use crate::providers::{MagicValue, Provider};
+use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
+use std::sync::LazyLock;
 
 pub struct Jaze;
 
@@ -27,16 +32,7 @@ pub struct Jaze;
 #[openapi(paths(actions::users, actions::invoices, actions::payments))]
 struct ActionsDoc;
 
-const ENDPOINTS: &[&str] = &[
-    "get_all_payment_ids",
-    "get_payment_details",
-    "get_payment_details_by_date",
-    "get_payment_details_by_userid_and_date",
-    "get_payment_logs",
-    "get_payment_logs_by_date",
-    "get_payment_logs_by_userid_and_date",
-    "get_payment_receipt",
-];
+static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(endpoint::names::<endpoints::Endpoint>);
 
 impl Provider for Jaze {
     fn name(&self) -> &'static str {
@@ -44,7 +40,7 @@ impl Provider for Jaze {
     }
 
     fn endpoints(&self) -> &'static [&'static str] {
-        ENDPOINTS
+        &NAMES
     }
 
     /// None in a query or body: Jaze reads its credentials (API Token and API Key) only from
@@ -58,9 +54,7 @@ impl Provider for Jaze {
     }
 
     fn router(&self) -> Router<AppState> {
-        Router::new()
-            .merge(queries::routes())
-            .merge(receipt::routes())
+        endpoint::router::<endpoints::Endpoint>().merge(receipt::routes())
     }
 
     fn actions(&self) -> Router<AppState> {
@@ -76,11 +70,7 @@ impl Provider for Jaze {
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {
-        vec![MagicValue {
-            field: "userId",
-            value: "500",
-            effect: "every endpoint answers errorCode 500 (Internal Server Error)",
-        }]
+        magic::magic_values()
     }
 
     fn outage_body(&self) -> Value {
@@ -88,7 +78,7 @@ impl Provider for Jaze {
     }
 
     fn http_error_body(&self, status: StatusCode, message: &str) -> Value {
-        json!({"status": "failure", "errorCode": status.as_u16(), "message": message})
+        errors::envelope(status.as_u16(), message)
     }
 
     fn load_fixtures(

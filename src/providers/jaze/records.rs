@@ -1,14 +1,13 @@
-//! Jaze records as fixtures and the control plane write them: users, invoices, payments (with
+//! Jaze records as fixtures and the control plane give them: users, invoices, payments (with
 //! the invoices they pay and, for gateway payments, the external payment log). One shape
 //! serves both: `api_token` names the ISP account (`account` in control-plane bodies), and may
-//! be left out when there is only one account.
+//! be left out when there is only one account. Their SQL is in `store`.
 
-use crate::db::{self, DbError};
+use crate::db::DbError;
 use crate::money::Amount;
 use base64::Engine;
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rand::Rng;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -141,111 +140,8 @@ impl From<DbError> for RecordError {
     }
 }
 
-fn invalid(field: &'static str, message: impl Into<String>) -> RecordError {
+pub fn invalid(field: &'static str, message: impl Into<String>) -> RecordError {
     RecordError::Invalid(field, message.into())
-}
-
-pub fn stamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// The account a record names, or the only one.
-pub fn account_id(conn: &Connection, api_token: Option<&str>) -> Result<i64, RecordError> {
-    match api_token {
-        Some(token) => conn
-            .prepare_cached("select id from jaze_accounts where api_token = ?")?
-            .query_row([token], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| {
-                invalid(
-                    "api_token",
-                    format!("no account with api_token `{token}` is loaded"),
-                )
-            }),
-        None => {
-            let ids: Vec<i64> = conn
-                .prepare_cached("select id from jaze_accounts order by id limit 2")?
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            match ids.as_slice() {
-                [only] => Ok(*only),
-                [] => Err(invalid("api_token", "no account is loaded")),
-                _ => Err(invalid("api_token", "there are several accounts: name one")),
-            }
-        }
-    }
-}
-
-fn user_row(conn: &Connection, account: i64, user_id: i64) -> Result<i64, RecordError> {
-    conn.prepare_cached("select id from jaze_users where account_id = ? and user_id = ?")?
-        .query_row(params![account, user_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| invalid("user_id", format!("no user {user_id} in this account")))
-}
-
-fn duplicate(field: &'static str, what: String) -> impl FnOnce(DbError) -> RecordError {
-    move |e| {
-        if db::is_unique_violation(&e) {
-            invalid(field, format!("duplicate {what}: it is already loaded"))
-        } else {
-            RecordError::Database(e)
-        }
-    }
-}
-
-pub fn insert_user(conn: &Connection, user: &UserRecord) -> Result<(), RecordError> {
-    let account = account_id(conn, user.api_token.as_deref())?;
-    if user.user_id <= 0 {
-        return Err(invalid("user_id", "must be a positive number"));
-    }
-    if user.customer_number.trim().is_empty() {
-        return Err(invalid("customer_number", "must not be empty"));
-    }
-    conn.prepare_cached(
-        "insert into jaze_users (account_id, user_id, customer_number, name) values (?, ?, ?, ?)",
-    )?
-    .execute(params![
-        account,
-        user.user_id,
-        user.customer_number.trim(),
-        user.name
-    ])
-    .map_err(duplicate("user_id", format!("user_id {}", user.user_id)))?;
-    Ok(())
-}
-
-fn next_id(conn: &Connection, table: &str, column: &str, account: i64) -> Result<i64, DbError> {
-    let sql = format!("select coalesce(max({column}), 0) + 1 from {table} where account_id = ?");
-    conn.prepare_cached(&sql)?
-        .query_row([account], |r| r.get(0))
-}
-
-/// Answers the invoice id.
-pub fn insert_invoice(
-    conn: &Connection,
-    invoice: &InvoiceRecord,
-    today: NaiveDate,
-) -> Result<i64, RecordError> {
-    let account = account_id(conn, invoice.api_token.as_deref())?;
-    let user = user_row(conn, account, invoice.user_id)?;
-    let invoice_id = match invoice.invoice_id {
-        Some(id) if id <= 0 => return Err(invalid("invoice_id", "must be a positive number")),
-        Some(id) => id,
-        None => next_id(conn, "jaze_invoices", "invoice_id", account)?,
-    };
-    conn.prepare_cached(
-        "insert into jaze_invoices (account_id, invoice_id, user_row, amount, invoice_date) \
-         values (?, ?, ?, ?, ?)",
-    )?
-    .execute(params![
-        account,
-        invoice_id,
-        user,
-        invoice.amount.to_fixed2(),
-        invoice.date.unwrap_or(today).to_string(),
-    ])
-    .map_err(duplicate("invoice_id", format!("invoice_id {invoice_id}")))?;
-    Ok(invoice_id)
 }
 
 /// 32 URL-safe characters from 24 random bytes.
@@ -254,221 +150,49 @@ pub fn new_receipt_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Answers the payment id.
-pub fn insert_payment(
-    conn: &Connection,
-    payment: &PaymentRecord,
-    now: DateTime<Utc>,
-) -> Result<i64, RecordError> {
-    let account = account_id(conn, payment.api_token.as_deref())?;
-    let user = user_row(conn, account, payment.user_id)?;
-    if payment.amount.value().is_zero() {
-        return Err(invalid("amount", "must be above zero"));
-    }
-    if payment.gateway.is_some() && payment.method != Method::Gateway {
-        return Err(invalid(
-            "gateway",
-            "only a gateway payment has a gateway log",
-        ));
-    }
-    let payment_id = match payment.payment_id {
-        Some(id) if id <= 0 => return Err(invalid("payment_id", "must be a positive number")),
-        Some(id) => id,
-        None => next_id(conn, "jaze_payments", "payment_id", account)?,
-    };
-    let token = match &payment.receipt_token {
-        Some(token)
-            if token.len() < 20
-                || !token
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-        {
-            return Err(invalid(
-                "receipt_token",
-                "needs at least 20 URL-safe characters",
-            ));
-        }
-        Some(token) => token.clone(),
-        None => new_receipt_token(),
-    };
-    let bank = match payment.method {
-        Method::Cash => Some(payment.bank.clone().unwrap_or_else(|| "Cash".into())),
-        Method::Cheque => Some(payment.bank.clone().unwrap_or_else(|| "Cheque".into())),
-        Method::Gateway => payment.bank.clone(),
-    };
-    let row: i64 = conn
-        .prepare_cached(
-            "insert into jaze_payments (account_id, payment_id, user_row, amount, method, bank, created_at, receipt_token) \
-             values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
-        )?
-        .query_row(
-            params![
-                account,
-                payment_id,
-                user,
-                payment.amount.to_fixed2(),
-                payment.method.stored(),
-                bank,
-                stamp(payment.created_at.unwrap_or(now)),
-                token,
-            ],
-            |r| r.get(0),
-        )
-        .map_err(duplicate(
-            "payment_id",
-            format!("payment_id {payment_id} or receipt_token"),
-        ))?;
-    for (position, invoice_id) in payment.invoice_ids.iter().enumerate() {
-        let invoice: i64 = conn
-            .prepare_cached("select id from jaze_invoices where account_id = ? and invoice_id = ?")?
-            .query_row(params![account, invoice_id], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| {
-                invalid(
-                    "invoice_ids",
-                    format!("no invoice {invoice_id} in this account"),
-                )
-            })?;
-        conn.prepare_cached(
-            "insert into jaze_payment_invoices (payment_row, invoice_row, position) values (?, ?, ?)",
-        )?
-        .execute(params![
-            row,
-            invoice,
-            i64::try_from(position).unwrap_or(i64::MAX)
-        ])
-        .map_err(duplicate(
-            "invoice_ids",
-            format!("invoice {invoice_id} in one payment"),
-        ))?;
-    }
-    if payment.method == Method::Gateway {
-        let log = payment.gateway.clone().unwrap_or_default();
-        let (merchant_txn_id, gateway_txn_id) = {
-            let mut rng = rand::rng();
-            (
-                log.merchant_txn_id
-                    .unwrap_or_else(|| format!("{:024x}", rng.random::<u128>() >> 32)),
-                log.gateway_txn_id.unwrap_or_else(|| {
-                    rng.random_range(1_000_000_000u64..=9_999_999_999)
-                        .to_string()
-                }),
-            )
-        };
-        let details = match log.details {
-            Some(Value::String(text)) => text,
-            Some(other) => other.to_string(),
-            None => serde_json::json!({
-                "txn_status": "0300", "txn_msg": "success", "txn_err_msg": "NA",
-                "txn_amt": payment.amount.to_fixed2(),
-            })
-            .to_string(),
-        };
-        conn.prepare_cached(
-            "insert into jaze_gateway_logs (payment_row, merchant_txn_id, gateway_txn_id, details, currency, operator) \
-             values (?, ?, ?, ?, ?, ?)",
-        )?
-        .execute(params![
-            row,
-            merchant_txn_id,
-            gateway_txn_id,
-            details,
-            log.number.unwrap_or_else(|| "INR".into()),
-            log.operator.unwrap_or_else(|| "techprocess-pay".into()),
-        ])?;
-    }
-    Ok(payment_id)
-}
-
 /// Every user, invoice and payment record, in that order.
 pub type Records = (Vec<UserRecord>, Vec<InvoiceRecord>, Vec<PaymentRecord>);
 
-/// Every record of every account, in id order, with what was generated written out.
-pub fn export(conn: &Connection) -> Result<Records, DbError> {
-    let users = conn
-        .prepare_cached(
-            "select a.api_token, u.user_id, u.customer_number, u.name from jaze_users u \
-             join jaze_accounts a on a.id = u.account_id order by u.id",
-        )?
-        .query_map([], |r| {
-            Ok(UserRecord {
-                api_token: Some(r.get("api_token")?),
-                user_id: r.get("user_id")?,
-                customer_number: r.get("customer_number")?,
-                name: r.get("name")?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let amount =
-        |text: String| Amount::parse(&text).unwrap_or_else(|_| Amount::parse("0").expect("zero"));
-    let invoices = conn
-        .prepare_cached(
-            "select a.api_token, i.invoice_id, u.user_id, i.amount, i.invoice_date from jaze_invoices i \
-             join jaze_accounts a on a.id = i.account_id join jaze_users u on u.id = i.user_row order by i.id",
-        )?
-        .query_map([], |r| {
-            Ok(InvoiceRecord {
-                api_token: Some(r.get("api_token")?),
-                invoice_id: Some(r.get("invoice_id")?),
-                user_id: r.get("user_id")?,
-                amount: amount(r.get("amount")?),
-                date: r.get::<_, String>("invoice_date")?.parse().ok(),
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    // Every payment's invoices in one query, not one query per payment.
-    let mut invoices_of: std::collections::HashMap<i64, Vec<i64>> =
-        std::collections::HashMap::new();
-    let mut links = conn.prepare_cached(
-        "select pi.payment_row, i.invoice_id from jaze_payment_invoices pi \
-         join jaze_invoices i on i.id = pi.invoice_row order by pi.payment_row, pi.position",
-    )?;
-    for link in links.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>("payment_row")?,
-            r.get::<_, i64>("invoice_id")?,
-        ))
-    })? {
-        let (payment_row, invoice_id) = link?;
-        invoices_of.entry(payment_row).or_default().push(invoice_id);
-    }
-    let mut statement = conn.prepare_cached(
-        "select p.id, a.api_token, p.payment_id, u.user_id, p.amount, p.method, p.bank, p.created_at, p.receipt_token, \
-         g.operator, g.merchant_txn_id, g.gateway_txn_id, g.details, g.currency from jaze_payments p \
-         join jaze_accounts a on a.id = p.account_id join jaze_users u on u.id = p.user_row \
-         left join jaze_gateway_logs g on g.payment_row = p.id order by p.id",
-    )?;
-    let payments = statement
-        .query_map([], |r| {
-            let invoice_ids = invoices_of
-                .remove(&r.get::<_, i64>("id")?)
-                .unwrap_or_default();
-            let method = Method::parse(&r.get::<_, String>("method")?).unwrap_or(Method::Cash);
-            let gateway = match r.get::<_, Option<String>>("operator")? {
-                Some(operator) => Some(GatewayRecord {
-                    operator: Some(operator),
-                    merchant_txn_id: r.get("merchant_txn_id")?,
-                    gateway_txn_id: r.get("gateway_txn_id")?,
-                    details: r.get::<_, Option<String>>("details")?.map(Value::String),
-                    number: r.get("currency")?,
-                }),
-                None => None,
-            };
-            Ok(PaymentRecord {
-                api_token: Some(r.get("api_token")?),
-                payment_id: Some(r.get("payment_id")?),
-                user_id: r.get("user_id")?,
-                amount: amount(r.get("amount")?),
-                method,
-                bank: r.get("bank")?,
-                created_at: DateTime::parse_from_rfc3339(&r.get::<_, String>("created_at")?)
-                    .ok()
-                    .map(|t| t.with_timezone(&Utc)),
-                invoice_ids,
-                gateway,
-                receipt_token: Some(r.get("receipt_token")?),
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok((users, invoices, payments))
+/// A user as it is stored, judged outside the database.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub user_id: i64,
+    pub customer_number: String,
+    pub name: Option<String>,
+}
+
+/// An invoice as it is stored, judged outside the database; the next id when `None`.
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    pub invoice_id: Option<i64>,
+    /// Two decimals.
+    pub amount: String,
+    /// `yyyy-mm-dd`.
+    pub date: String,
+}
+
+/// A payment as it is stored, judged and generated outside the database; the next id when
+/// `payment_id` is `None`.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub payment_id: Option<i64>,
+    /// Two decimals.
+    pub amount: String,
+    pub method: Method,
+    pub bank: Option<String>,
+    /// RFC 3339 UTC with milliseconds.
+    pub created_at: String,
+    pub receipt_token: String,
+    pub invoice_ids: Vec<i64>,
+    pub gateway: Option<NewGatewayLog>,
+}
+
+/// The external payment log of a gateway payment, as stored.
+#[derive(Debug, Clone)]
+pub struct NewGatewayLog {
+    pub merchant_txn_id: String,
+    pub gateway_txn_id: String,
+    pub details: String,
+    pub currency: String,
+    pub operator: String,
 }

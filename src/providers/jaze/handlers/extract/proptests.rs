@@ -2,6 +2,7 @@
 //! comes back as sent: a path segment first, else the last of repeated query parameters.
 
 use super::*;
+use crate::providers::endpoint::Endpoint as _;
 use proptest::prelude::*;
 
 fn endpoint() -> impl Strategy<Value = Endpoint> {

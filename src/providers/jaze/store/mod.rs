@@ -1,0 +1,23 @@
+//! All of Jaze's SQL: the accounts, the payments as S1–S8 read them, the receipts, and the
+//! records fixtures and the control plane write. Nothing else: values are judged and answers
+//! encoded by the callers, outside any hold of the database.
+
+mod read;
+mod receipt;
+mod records;
+
+pub use read::{GatewayLog, StoredPayment, User, logs, payment_ids, payments, user};
+pub use receipt::{StoredReceipt, TokenLookup, receipt, receipt_token};
+pub use records::{export, insert_invoice, insert_payment, insert_user, payment};
+
+use crate::db::DbError;
+use rusqlite::{Connection, OptionalExtension};
+
+/// The id and API Key of the account with this API Token.
+pub fn account_key(conn: &Connection, api_token: &str) -> Result<Option<(i64, String)>, DbError> {
+    conn.prepare_cached("select id, api_key from jaze_accounts where api_token = ?")?
+        .query_row([api_token], |r| {
+            Ok((r.get::<_, i64>("id")?, r.get::<_, String>("api_key")?))
+        })
+        .optional()
+}
