@@ -2,6 +2,7 @@
 //! `pending` request reads as `expired` once the batch's expiry date has ended (India time),
 //! and as `declined` one minute after creation for the magic msisdns ending `0002`.
 
+use super::magic;
 use crate::timezone::india;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -74,7 +75,10 @@ impl Timeline {
             };
         }
         let auto_decline = self.created_at + Duration::minutes(1);
-        if msisdn.ends_with("0002") && auto_decline < self.expires_at && self.now >= auto_decline {
+        if magic::declines_after_a_minute(msisdn)
+            && auto_decline < self.expires_at
+            && self.now >= auto_decline
+        {
             return Effective {
                 status: PaymentStatus::Declined,
                 acted_at: Some(auto_decline),

@@ -3,6 +3,7 @@
 use super::errors::ChillrError;
 use super::ids;
 use super::lifecycle::{PaymentStatus, Timeline, batch_status, expires_at};
+use super::magic;
 use super::rules::{format_expiry_date, normalize_msisdn, parse_amount, parse_expiry_date};
 use super::store::{self, CustomerRecord, NewBatch, Request, StoredBatch};
 use super::wire::{Field, Params};
@@ -20,8 +21,6 @@ use std::collections::HashSet;
 
 /// The most customers one batch may hold.
 const MAX_CUSTOMERS: usize = 10_000;
-/// A magic msisdn: `collect` answers 59 and creates nothing.
-pub const OUTAGE_MSISDN: &str = "9000000059";
 
 /// "Create batch": `POST /api/v5/collect`.
 pub async fn collect(State(state): State<AppState>, body: Bytes) -> Response {
@@ -137,7 +136,10 @@ async fn create_batch(state: &AppState, params: &Params) -> Result<Value, Chillr
     }
     let refusal = if !reasons.is_empty() {
         Some(ChillrError::InvalidParameters(reasons))
-    } else if valid.iter().any(|(msisdn, _)| msisdn == OUTAGE_MSISDN) {
+    } else if valid
+        .iter()
+        .any(|(msisdn, _)| msisdn == magic::OUTAGE_MSISDN)
+    {
         Some(ChillrError::Internal)
     } else {
         None
@@ -249,7 +251,7 @@ async fn insert_with_fresh_ids(
 
 /// A new collect request; the magic msisdns ending `0001` pay at once.
 pub fn new_request(msisdn: &str, now: DateTime<Utc>) -> Request {
-    let paid_at_once = msisdn.ends_with("0001");
+    let paid_at_once = magic::pays_at_once(msisdn);
     Request {
         transaction_id: ids::transaction_id(),
         status: if paid_at_once {
