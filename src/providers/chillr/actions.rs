@@ -5,6 +5,7 @@ use super::handlers::{status_view, timeline};
 use super::lifecycle::PaymentStatus;
 use super::rules::normalize_msisdn;
 use super::store;
+use super::wire::BatchStatus;
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
 use axum::Json;
@@ -40,7 +41,7 @@ pub async fn act(
     State(state): State<AppState>,
     Path((batch_id, msisdn)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<BatchStatus>, ApiError> {
     let ActBody { action } = parse_json(&body)?;
     let unknown = || ApiError::not_found(format!("batch {batch_id} has no customer {msisdn}"));
     let msisdn = normalize_msisdn(&msisdn).ok_or_else(unknown)?;

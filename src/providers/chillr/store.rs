@@ -24,6 +24,17 @@ pub struct NewBatch {
     pub customers: Vec<CustomerRecord>,
 }
 
+impl NewBatch {
+    /// Drops the collect requests of the customers who are not Chillr users.
+    pub fn keep_requests_of(&mut self, users: &HashSet<String>) {
+        for customer in &mut self.customers {
+            if !users.contains(&customer.msisdn) {
+                customer.request = None;
+            }
+        }
+    }
+}
+
 /// A customer as stored: a collect request when it has a transaction id, else a
 /// non-Chillr customer.
 #[derive(Debug, Clone)]
