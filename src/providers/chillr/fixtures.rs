@@ -1,9 +1,8 @@
 //! The `chillr` fixture section: merchants, the Chillr user registry, and batches (which may
 //! be mid-way: some customers paid or declined, some pending).
 
-use super::handlers::new_request;
 use super::ids::{self, is_batch_id, is_transaction_id};
-use super::lifecycle::PaymentStatus;
+use super::lifecycle::{PaymentStatus, new_request};
 use super::rules::{format_expiry_date, normalize_msisdn, parse_amount, parse_expiry_date};
 use super::store::{self, CustomerRecord, NewBatch, Request};
 use crate::db::DbError;

@@ -24,7 +24,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::sync::LazyLock;
 use utoipa::OpenApi;
 
@@ -72,10 +72,8 @@ impl Provider for Chillr {
         errors::ChillrError::Internal.body()
     }
 
-    /// Chillr's failure envelope, with the HTTP status as the code (the document has no
-    /// code for a request that never reached an endpoint).
     fn http_error_body(&self, status: StatusCode, message: &str) -> Value {
-        json!({"status": "failure", "status_code": status.as_u16(), "message": message})
+        errors::http_error_body(status.as_u16(), message)
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -4,13 +4,12 @@ use super::extract::CollectInput;
 use crate::app::AppState;
 use crate::db::{self, DbError};
 use crate::providers::chillr::errors::ChillrError;
-use crate::providers::chillr::lifecycle::PaymentStatus;
-use crate::providers::chillr::store::{self, CustomerRecord, NewBatch, Request};
+use crate::providers::chillr::ids;
+use crate::providers::chillr::lifecycle::new_request;
+use crate::providers::chillr::store::{self, CustomerRecord, NewBatch};
 use crate::providers::chillr::wire::{Accepted, Success};
-use crate::providers::chillr::{ids, magic};
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
 /// Writes the batch: a collect request for each customer who is a Chillr user, none for
@@ -88,19 +87,5 @@ fn new_batch(input: &CollectInput) -> NewBatch {
                 request: Some(new_request(msisdn, input.now)),
             })
             .collect(),
-    }
-}
-
-/// A new collect request; the magic msisdns ending `0001` pay at once.
-pub fn new_request(msisdn: &str, now: DateTime<Utc>) -> Request {
-    let paid_at_once = magic::pays_at_once(msisdn);
-    Request {
-        transaction_id: ids::transaction_id(),
-        status: if paid_at_once {
-            PaymentStatus::Paid
-        } else {
-            PaymentStatus::Pending
-        },
-        acted_at: paid_at_once.then_some(now),
     }
 }

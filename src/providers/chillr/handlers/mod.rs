@@ -6,5 +6,5 @@ mod collect;
 mod extract;
 mod status;
 
-pub use collect::{collect, new_request};
+pub use collect::collect;
 pub use status::{check_collect_status, status_view, timeline};
