@@ -6,6 +6,7 @@ mod aggrepay_accounts;
 mod aggrepay_limits_totals;
 mod aggrepay_wallet;
 mod chillr;
+mod chillr_actions;
 mod chillr_input;
 mod chillr_lifecycle;
 mod cli;

@@ -4,13 +4,16 @@
 use super::handlers::{status_view, timeline};
 use super::lifecycle::PaymentStatus;
 use super::rules::normalize_msisdn;
-use super::store;
+use super::store::{self, StoredBatch};
+use super::wire::BatchStatus;
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
+use crate::db::DbError;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -42,46 +45,65 @@ pub async fn act(
     State(state): State<AppState>,
     Path((batch_id, msisdn)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<BatchStatus>, ApiError> {
     let ActBody { action } = parse_json(&body)?;
     let unknown = || ApiError::not_found(format!("batch {batch_id} has no customer {msisdn}"));
     let msisdn = normalize_msisdn(&msisdn).ok_or_else(unknown)?;
-    let (batch, now) = state
+    let no_batch = || ApiError::not_found(format!("no batch {batch_id}"));
+    let batch = state
         .db
-        .write(|tx| -> Result<_, ApiError> {
-            let batch = store::find_batch(tx, &batch_id, None)?
-                .ok_or_else(|| ApiError::not_found(format!("no batch {batch_id}")))?;
-            let customer = batch
-                .customers
-                .iter()
-                .find(|c| c.msisdn == msisdn)
-                .ok_or_else(unknown)?;
-            let Some(request) = &customer.request else {
-                return Err(ApiError::conflict(
-                    format!("{msisdn} is not a Chillr user: no collect request was generated"),
-                    json!({"payment_status": null}),
-                ));
-            };
-            let now = state.clock.now();
-            let current =
-                timeline(&batch, now).effective(&msisdn, request.status, request.acted_at);
-            if current.status != PaymentStatus::Pending {
-                return Err(ApiError::conflict(
-                    format!("the collect request is already {}", current.status.as_str()),
-                    json!({"payment_status": current.status.as_str()}),
-                ));
-            }
-            let status = match action {
-                Action::Pay => PaymentStatus::Paid,
-                Action::Decline => PaymentStatus::Declined,
-            };
-            store::set_status(tx, batch.id, &msisdn, status, now)?;
-            let batch = store::find_batch(tx, &batch_id, None)?
-                .ok_or_else(|| ApiError::internal("the batch vanished inside its transaction"))?;
-            Ok((batch, now))
+        .read(|conn| store::find_batch(conn, &batch_id, None))
+        .await?
+        .ok_or_else(no_batch)?;
+    let now = state.clock.now();
+    let batch_row_id = batch.id;
+    still_pending(&batch, &msisdn, now).map_err(|e| e.unwrap_or_else(unknown))?;
+    let status = match action {
+        Action::Pay => PaymentStatus::Paid,
+        Action::Decline => PaymentStatus::Declined,
+    };
+    // The update only takes a request still pending when it runs: one that another action
+    // took meanwhile is answered as already taken.
+    let (changed, batch) = state
+        .db
+        .write(|tx| {
+            let changed = store::set_status(tx, batch_row_id, &msisdn, status, now)?;
+            Ok::<_, DbError>((changed, store::find_batch(tx, &batch_id, None)?))
         })
         .await?;
+    let batch = batch.ok_or_else(no_batch)?;
+    if !changed {
+        still_pending(&batch, &msisdn, now).map_err(|e| e.unwrap_or_else(unknown))?;
+    }
     Ok(Json(status_view(&batch, now)))
+}
+
+/// Ok when the customer's collect request is pending as of `now`; else the conflict to
+/// answer, or None when the batch has no such customer.
+fn still_pending(
+    batch: &StoredBatch,
+    msisdn: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Option<ApiError>> {
+    let customer = batch
+        .customers
+        .iter()
+        .find(|c| c.msisdn == msisdn)
+        .ok_or(None)?;
+    let Some(request) = &customer.request else {
+        return Err(Some(ApiError::conflict(
+            format!("{msisdn} is not a Chillr user: no collect request was generated"),
+            json!({"payment_status": null}),
+        )));
+    };
+    let current = timeline(batch, now).effective(msisdn, request.status, request.acted_at);
+    if current.status != PaymentStatus::Pending {
+        return Err(Some(ApiError::conflict(
+            format!("the collect request is already {}", current.status.as_str()),
+            json!({"payment_status": current.status.as_str()}),
+        )));
+    }
+    Ok(())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

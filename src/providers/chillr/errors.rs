@@ -91,6 +91,12 @@ impl ChillrError {
     }
 }
 
+/// Chillr's failure envelope for a request that never reached an endpoint, with the HTTP
+/// status as the code (the document has no code for it).
+pub fn http_error_body(status: u16, message: &str) -> Value {
+    json!({"status": "failure", "status_code": status, "message": message})
+}
+
 impl IntoResponse for ChillrError {
     fn into_response(self) -> Response {
         Json(self.body()).into_response()

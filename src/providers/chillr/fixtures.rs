@@ -1,16 +1,15 @@
 //! The `chillr` fixture section: merchants, the Chillr user registry, and batches (which may
 //! be mid-way: some customers paid or declined, some pending).
 
-use super::handlers::new_request;
 use super::ids::{self, is_batch_id, is_transaction_id};
-use super::lifecycle::PaymentStatus;
+use super::lifecycle::{PaymentStatus, new_request};
 use super::rules::{format_expiry_date, normalize_msisdn, parse_amount, parse_expiry_date};
 use super::store::{self, CustomerRecord, NewBatch, Request};
 use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};
 use crate::text::NonEmpty;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -35,14 +34,14 @@ pub struct Merchant {
 }
 
 impl Merchant {
-    fn from_row(row: &Row) -> rusqlite::Result<Self> {
-        let non_empty = |column: &str| {
-            NonEmpty::try_from(row.get::<_, String>(column)?)
-                .map_err(|message| store::bad_value(row, column, message))
+    /// A stored merchant; an empty key was never loaded, so it reads as a bad stored value.
+    fn from_stored((api_key, api_secret_key): (String, String)) -> Result<Self, DbError> {
+        let non_empty = |index, text| {
+            NonEmpty::try_from(text).map_err(|message| store::bad_stored_text(index, message))
         };
         Ok(Merchant {
-            api_key: non_empty("api_key")?,
-            api_secret_key: non_empty("api_secret_key")?,
+            api_key: non_empty(0, api_key)?,
+            api_secret_key: non_empty(1, api_secret_key)?,
         })
     }
 }
@@ -97,18 +96,19 @@ fn pending() -> FixtureStatus {
 
 pub fn load(conn: &Connection, section: &Value, now: DateTime<Utc>) -> Result<(), SectionError> {
     let section: Section = parse_section(section)?;
-    let mut insert_merchant = conn
-        .prepare_cached("insert into chillr_merchants (api_key, api_secret_key) values (?, ?)")?;
     for (i, merchant) in section.merchants.iter().enumerate() {
-        insert_merchant
-            .execute([merchant.api_key.as_str(), merchant.api_secret_key.as_str()])
-            .map_err(|e| {
-                on_duplicate(
-                    e,
-                    format!("merchants[{i}].api_key"),
-                    format!("api_key `{}`", merchant.api_key),
-                )
-            })?;
+        store::insert_merchant(
+            conn,
+            merchant.api_key.as_str(),
+            merchant.api_secret_key.as_str(),
+        )
+        .map_err(|e| {
+            on_duplicate(
+                e,
+                format!("merchants[{i}].api_key"),
+                format!("api_key `{}`", merchant.api_key),
+            )
+        })?;
     }
     let users = section
         .users
@@ -248,9 +248,9 @@ fn check_batch(
 }
 
 pub fn export(conn: &Connection) -> Result<Value, DbError> {
-    let merchants = conn
-        .prepare_cached("select api_key, api_secret_key from chillr_merchants order by id")?
-        .query_map([], Merchant::from_row)?
+    let merchants = store::all_merchants(conn)?
+        .into_iter()
+        .map(Merchant::from_stored)
         .collect::<Result<Vec<_>, _>>()?;
     let users = store::all_users(conn)?;
     let mut batches = Vec::new();

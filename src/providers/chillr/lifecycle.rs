@@ -1,7 +1,10 @@
-//! The payment and batch lifecycle on the sandbox clock, with no background job: a stored
+//! The payment and batch lifecycle on the sandbox clock, with no background job: a new
+//! request is `pending` (or `paid` at once for the magic msisdns ending `0001`), a stored
 //! `pending` request reads as `expired` once the batch's expiry date has ended (India time),
 //! and as `declined` one minute after creation for the magic msisdns ending `0002`.
 
+use super::store::Request;
+use super::{ids, magic};
 use crate::timezone::india;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -74,7 +77,10 @@ impl Timeline {
             };
         }
         let auto_decline = self.created_at + Duration::minutes(1);
-        if msisdn.ends_with("0002") && auto_decline < self.expires_at && self.now >= auto_decline {
+        if magic::declines_after_a_minute(msisdn)
+            && auto_decline < self.expires_at
+            && self.now >= auto_decline
+        {
             return Effective {
                 status: PaymentStatus::Declined,
                 acted_at: Some(auto_decline),
@@ -103,6 +109,20 @@ pub fn batch_status(statuses: impl IntoIterator<Item = PaymentStatus>) -> &'stat
         }
     }
     if any_pending { "active" } else { "completed" }
+}
+
+/// A new collect request; the magic msisdns ending `0001` pay at once.
+pub fn new_request(msisdn: &str, now: DateTime<Utc>) -> Request {
+    let paid_at_once = magic::pays_at_once(msisdn);
+    Request {
+        transaction_id: ids::transaction_id(),
+        status: if paid_at_once {
+            PaymentStatus::Paid
+        } else {
+            PaymentStatus::Pending
+        },
+        acted_at: paid_at_once.then_some(now),
+    }
 }
 
 #[cfg(test)]

@@ -4,11 +4,13 @@
 //! under `/chillr` and at the root (`/api/v5/...`).
 
 mod actions;
+mod endpoints;
 mod errors;
 mod fixtures;
 mod handlers;
 mod ids;
 mod lifecycle;
+mod magic;
 mod rules;
 mod store;
 mod wire;
@@ -16,18 +18,19 @@ mod wire;
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::fixtures::SectionError;
-use crate::providers::{MagicValue, Provider};
+use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
+use std::sync::LazyLock;
 use utoipa::OpenApi;
 
 pub struct Chillr;
 
-const ENDPOINTS: &[&str] = &["collect", "check_collect_status"];
+static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(endpoint::names::<endpoints::Endpoint>);
 
 #[derive(OpenApi)]
 #[openapi(paths(actions::act, actions::register_users))]
@@ -39,7 +42,7 @@ impl Provider for Chillr {
     }
 
     fn endpoints(&self) -> &'static [&'static str] {
-        ENDPOINTS
+        &NAMES
     }
 
     /// `api_secret_key`, checked against the merchant's (`api_key` only names the merchant).
@@ -52,12 +55,7 @@ impl Provider for Chillr {
     }
 
     fn router(&self) -> Router<AppState> {
-        Router::new()
-            .route("/api/v5/collect", post(handlers::collect))
-            .route(
-                "/api/v5/check_collect_status",
-                post(handlers::check_collect_status),
-            )
+        endpoint::router::<endpoints::Endpoint>()
     }
 
     fn actions(&self) -> Router<AppState> {
@@ -74,30 +72,12 @@ impl Provider for Chillr {
         errors::ChillrError::Internal.body()
     }
 
-    /// Chillr's failure envelope, with the HTTP status as the code (the document has no
-    /// code for a request that never reached an endpoint).
     fn http_error_body(&self, status: StatusCode, message: &str) -> Value {
-        json!({"status": "failure", "status_code": status.as_u16(), "message": message})
+        errors::http_error_body(status.as_u16(), message)
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {
-        vec![
-            MagicValue {
-                field: "customers[].msisdn",
-                value: handlers::OUTAGE_MSISDN,
-                effect: "collect answers 59 (Internal server error) and creates nothing",
-            },
-            MagicValue {
-                field: "customers[].msisdn",
-                value: "a Chillr user ending 0001",
-                effect: "the collect request is paid at once",
-            },
-            MagicValue {
-                field: "customers[].msisdn",
-                value: "a Chillr user ending 0002",
-                effect: "the collect request is declined one minute (sandbox clock) after the batch is created",
-            },
-        ]
+        magic::magic_values()
     }
 
     fn load_fixtures(

@@ -1,8 +1,15 @@
 //! Chillr's rules for the values of a collect request: mobile numbers, amounts, expiry dates.
 
+use super::wire::{Customer, Field};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::collections::HashSet;
 use std::str::FromStr;
+
+/// The most customers one batch may hold.
+const MAX_CUSTOMERS: usize = 10_000;
+/// The longest batch name, in characters.
+const MAX_NAME_CHARS: usize = 100;
 
 /// The largest amount one customer may be asked for: 1,00,000.00.
 const MAX_AMOUNT: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
@@ -42,6 +49,85 @@ pub fn parse_expiry_date(text: &str) -> Option<NaiveDate> {
 
 pub fn format_expiry_date(date: NaiveDate) -> String {
     date.format("%d-%m-%Y").to_string()
+}
+
+/// A collect request's batch as judged by the rules of code 58: every reason found, and
+/// the customers whose msisdn and amount are both valid (msisdn normalised, amount as sent).
+pub struct Judged {
+    pub name: String,
+    pub customers: Vec<(String, String)>,
+    pub reasons: Vec<String>,
+}
+
+/// Judges a batch whose parameters are all present; `today` is the sandbox's date in India.
+pub fn judge_batch(
+    name: Field,
+    expiry_date: NaiveDate,
+    today: NaiveDate,
+    customers: &[Customer],
+) -> Judged {
+    let mut reasons = Vec::new();
+    if expiry_date < today {
+        reasons.push("expiry_date should not be a past date".to_string());
+    }
+    let name = match name {
+        Field::Text(name) if name.chars().count() > MAX_NAME_CHARS => {
+            reasons.push("name is too long".into());
+            name
+        }
+        Field::Text(name) => name,
+        _ => {
+            reasons.push("name is not text".into());
+            String::new()
+        }
+    };
+    let mut valid = Vec::new();
+    if customers.len() > MAX_CUSTOMERS {
+        reasons.push("too many customers".into());
+    } else {
+        let mut seen = HashSet::new();
+        for (i, customer) in customers.iter().enumerate() {
+            let n = i + 1;
+            let msisdn = match customer.field("msisdn") {
+                Field::Missing => {
+                    reasons.push(format!("customer {n} : mobile number is not present"));
+                    None
+                }
+                field => match field.text().and_then(normalize_msisdn) {
+                    Some(msisdn) if !seen.insert(msisdn.clone()) => {
+                        reasons.push(format!("customer {n} : duplicate mobile number"));
+                        None
+                    }
+                    Some(msisdn) => Some(msisdn),
+                    None => {
+                        reasons.push(format!("customer {n} : invalid mobile number"));
+                        None
+                    }
+                },
+            };
+            let amount = match customer.field("amount") {
+                Field::Missing => {
+                    reasons.push(format!("customer {n} : amount is not present"));
+                    None
+                }
+                field => match field.text().filter(|t| parse_amount(t).is_some()) {
+                    Some(amount) => Some(amount.to_string()),
+                    None => {
+                        reasons.push(format!("customer {n} : invalid amount"));
+                        None
+                    }
+                },
+            };
+            if let (Some(msisdn), Some(amount)) = (msisdn, amount) {
+                valid.push((msisdn, amount));
+            }
+        }
+    }
+    Judged {
+        name,
+        customers: valid,
+        reasons,
+    }
 }
 
 #[cfg(test)]

@@ -24,6 +24,17 @@ pub struct NewBatch {
     pub customers: Vec<CustomerRecord>,
 }
 
+impl NewBatch {
+    /// Drops the collect requests of the customers who are not Chillr users.
+    pub fn keep_requests_of(&mut self, users: &HashSet<String>) {
+        for customer in &mut self.customers {
+            if !users.contains(&customer.msisdn) {
+                customer.request = None;
+            }
+        }
+    }
+}
+
 /// A customer as stored: a collect request when it has a transaction id, else a
 /// non-Chillr customer.
 #[derive(Debug, Clone)]
@@ -61,9 +72,31 @@ fn parse_stamp(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 /// A stored value of `column` the code cannot read back.
-pub fn bad_value(row: &Row, column: &str, message: String) -> DbError {
+fn bad_value(row: &Row, column: &str, message: String) -> DbError {
     let index = row.as_ref().column_index(column).unwrap_or(usize::MAX);
+    bad_stored_text(index, message)
+}
+
+/// A stored text (in column `index` of its query) the code cannot read back.
+pub fn bad_stored_text(index: usize, message: String) -> DbError {
     DbError::FromSqlConversionFailure(index, Type::Text, message.into())
+}
+
+pub fn insert_merchant(
+    conn: &Connection,
+    api_key: &str,
+    api_secret_key: &str,
+) -> Result<(), DbError> {
+    conn.prepare_cached("insert into chillr_merchants (api_key, api_secret_key) values (?, ?)")?
+        .execute([api_key, api_secret_key])?;
+    Ok(())
+}
+
+/// Every merchant's (api_key, api_secret_key), in creation order.
+pub fn all_merchants(conn: &Connection) -> Result<Vec<(String, String)>, DbError> {
+    conn.prepare_cached("select api_key, api_secret_key from chillr_merchants order by id")?
+        .query_map([], |r| Ok((r.get("api_key")?, r.get("api_secret_key")?)))?
+        .collect()
 }
 
 pub fn merchant_by_api_key(conn: &Connection, api_key: &str) -> Result<Option<Merchant>, DbError> {
@@ -248,23 +281,24 @@ pub fn all_users(conn: &Connection) -> Result<Vec<String>, DbError> {
         .collect()
 }
 
-/// Records the customer's action on a pending request.
+/// Records the customer's action on a request still pending; false when it was not.
 pub fn set_status(
     conn: &Connection,
     batch_row_id: i64,
     msisdn: &str,
     status: PaymentStatus,
     acted_at: DateTime<Utc>,
-) -> Result<(), DbError> {
-    conn.prepare_cached(
-        "update chillr_customers set payment_status = ?, acted_at = ? \
+) -> Result<bool, DbError> {
+    let changed = conn
+        .prepare_cached(
+            "update chillr_customers set payment_status = ?, acted_at = ? \
          where batch_id = ? and msisdn = ? and payment_status = 'pending'",
-    )?
-    .execute(rusqlite::params![
-        status.as_str(),
-        stamp(acted_at),
-        batch_row_id,
-        msisdn
-    ])?;
-    Ok(())
+        )?
+        .execute(rusqlite::params![
+            status.as_str(),
+            stamp(acted_at),
+            batch_row_id,
+            msisdn
+        ])?;
+    Ok(changed == 1)
 }

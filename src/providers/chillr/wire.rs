@@ -1,10 +1,12 @@
-//! What a Chillr client sends, read into one shape: a JSON object, or a form body with
-//! `customers` as a JSON string or as `customers[0][msisdn]=...` pairs.
+//! Chillr's bodies. What a client sends, read into one shape: a JSON object, or a form body
+//! with `customers` as a JSON string or as `customers[0][msisdn]=...` pairs. What Chillr
+//! answers on success: [`Success`] around [`Accepted`] or [`BatchStatus`].
 //!
 //! Values are kept as raw JSON so that an amount is judged as it was written (`1e3` is a
 //! JSON number, but not an amount Chillr accepts).
 
 use crate::depth;
+use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -147,6 +149,65 @@ fn bracket_customer(name: &str) -> Option<(usize, &str)> {
     let (index, rest) = rest.split_once("][")?;
     let key = rest.strip_suffix(']')?;
     Some((index.parse().ok()?, key))
+}
+
+/// Chillr's success envelope: `{"status":"success","status_code":0,["message",]"data"}`.
+#[derive(Debug, Serialize)]
+pub struct Success<D> {
+    status: &'static str,
+    status_code: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'static str>,
+    data: D,
+}
+
+impl<D> Success<D> {
+    pub fn new(message: Option<&'static str>, data: D) -> Self {
+        Success {
+            status: "success",
+            status_code: 0,
+            message,
+            data,
+        }
+    }
+}
+
+/// The `data` of "Create batch".
+#[derive(Debug, Serialize)]
+pub struct Accepted {
+    pub batch_id: String,
+    pub non_chillr_customers: Vec<String>,
+}
+
+/// The `data` of "Status check API" (and of the pay/decline action).
+#[derive(Debug, Serialize)]
+pub struct BatchStatus {
+    pub batch_id: String,
+    pub batch_status: &'static str,
+    pub name: String,
+    pub expiry_date: String,
+    pub customers: Vec<CustomerStatus>,
+    pub non_chillr_customers: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum CustomerStatus {
+    Request {
+        msisdn: String,
+        amount: String,
+        payment_status: &'static str,
+        transaction_id: String,
+        /// Only when paid: `2016-05-24T12:33:14+05:30`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        paid_at: Option<String>,
+    },
+    /// A customer who is not a Chillr user.
+    NotGenerated {
+        msisdn: String,
+        /// `Transaction not generated`.
+        message: &'static str,
+    },
 }
 
 #[cfg(test)]
