@@ -7,7 +7,7 @@
 //!   IST, a month from the 1st at 00:00 IST. Times are stored as `stamp`s (RFC 3339 UTC with
 //!   milliseconds), which order as text, so a window is a half-open text range.
 //! - Totals are running totals in integer paise, one `aggrepay_usage` row per wallet, kind
-//!   (`day` or `month`) and period start, kept by [`super::ledger::record`] in the same
+//!   (`day` or `month`) and period start, kept by [`crate::providers::aggrepay::store::ledger::record`] in the same
 //!   transaction as the entries ([`record_entry`], [`record_reversal`]) and read inside the
 //!   caller's transaction, so a check and the write it guards see the same totals. They are
 //!   derived state: an entry counts in the periods of its own `created_at` (fixtures may
@@ -26,10 +26,10 @@
 //! - Order: debits check the daily count, the daily amount, then the month; credits check
 //!   the month, then the balance cap.
 
-use super::customers::Customer;
-use super::ledger::{Kind, Movement, PaymentType, stamp};
-use super::wire::WalletError;
 use crate::db::DbError;
+use crate::providers::aggrepay::errors::AggrePayError;
+use crate::providers::aggrepay::store::customers::Customer;
+use crate::providers::aggrepay::store::ledger::{Kind, Movement, PaymentType, stamp};
 use crate::timezone::india;
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use rusqlite::types::Type;
@@ -191,14 +191,14 @@ pub fn check_credit(
     customer: &Customer,
     amount: i64,
     now: DateTime<Utc>,
-) -> Result<(), WalletError> {
+) -> Result<(), AggrePayError> {
     let periods = Periods::at(now);
     let month = usage(conn, customer.row, MONTH, &periods.month.0)?.credit_paise;
     if month.saturating_add(amount) > customer.limits.monthly_credit {
-        return Err(WalletError::MonthlyLimitExceeded);
+        return Err(AggrePayError::MonthlyLimitExceeded);
     }
     if customer.balance.saturating_add(amount) > customer.limits.max_balance {
-        return Err(WalletError::InvalidInputData(BALANCE_LIMIT));
+        return Err(AggrePayError::InvalidInputData(BALANCE_LIMIT));
     }
     Ok(())
 }
@@ -211,17 +211,17 @@ pub fn check_debit(
     customer: &Customer,
     amount: i64,
     now: DateTime<Utc>,
-) -> Result<(), WalletError> {
+) -> Result<(), AggrePayError> {
     let periods = Periods::at(now);
     let day = usage(conn, customer.row, DAY, &periods.day.0)?;
     if day.debit_count.saturating_add(1) > customer.limits.daily_debit_count
         || day.debit_paise.saturating_add(amount) > customer.limits.daily_debit_amount
     {
-        return Err(WalletError::TransactionLimit);
+        return Err(AggrePayError::TransactionLimit);
     }
     let month = usage(conn, customer.row, MONTH, &periods.month.0)?.debit_paise;
     if month.saturating_add(amount) > customer.limits.monthly_debit {
-        return Err(WalletError::MonthlyLimitExceeded);
+        return Err(AggrePayError::MonthlyLimitExceeded);
     }
     Ok(())
 }

@@ -1,0 +1,301 @@
+//! Money moves: `creditwallet` (M2C), `debitwallet` (C2M), `wallettowallet` (C2C) and
+//! `debitreversal` (REVERSAL), each one ledger write in one write transaction.
+//!
+//! - A used `merchant_transaction_id` is a validation error (`The merchant transaction id has
+//!   already been taken.`), checked at its place in the field order; two simultaneous
+//!   requests with one id both pass that read only in turn (the write lock is taken first),
+//!   and the ledger's UNIQUE index answers the same message should one ever slip through.
+//! - Magic values, right after validation: `amount` 999.99 on a debit or transfer answers
+//!   `INTERNAL-ERROR` and writes nothing (it is checked before the `mpin` `0000`, which is
+//!   never a valid MPIN).
+//! - Business rules in the spec's order: customer active (sender, then receiver), MPIN,
+//!   balance, limits (sender's debit limits, then the receiver's credit limits).
+//! - `creditwallet`: the customer's activity is checked before the gateway record, which is
+//!   checked before the limits; the record is used (marked) only when the credit commits.
+//! - `debitreversal` needs no active customer, counts as no credit and ignores the balance
+//!   cap: it gives back what the wallet held. Its transaction's `merchant_transaction_id` is
+//!   `<original>_REVERSAL`; should the merchant already have used that id for something
+//!   else, the reversal answers `The merchant transaction id has already been taken.`
+//! - `wallettowallet` names both wallets by customer id only, as the document lists its
+//!   fields (`The from customer id field is required.`); the other endpoints also take the
+//!   documented `*_mobile_number` alternative.
+//! - `to_sub_merchant_id`, when given, must be one of this merchant's sub merchants (a
+//!   whole number); anything else is `The selected to sub merchant id is invalid.`
+
+use crate::app::AppState;
+use crate::providers::aggrepay::errors::AggrePayError;
+use crate::providers::aggrepay::handlers::extract::Authenticated;
+use crate::providers::aggrepay::handlers::request::Fields;
+use crate::providers::aggrepay::handlers::resolve;
+use crate::providers::aggrepay::magic::{PG_PREFIX, refuse_magic_move};
+use crate::providers::aggrepay::rules;
+use crate::providers::aggrepay::store::customers::{Customer, by_customer_id};
+use crate::providers::aggrepay::store::ledger::{self, Kind, LedgerError, Movement, Recorded};
+use crate::providers::aggrepay::store::{limits, pg_records, sub_merchants};
+use crate::providers::aggrepay::wire::{Answer, success};
+use axum::extract::State;
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+const NOT_ACTIVE: &str = "Customer is not active";
+const NOT_ENOUGH: &str = "Not enough balance in the account";
+
+fn taken() -> AggrePayError {
+    AggrePayError::invalid("The merchant transaction id has already been taken.")
+}
+
+fn ledger_error(error: LedgerError, short: AggrePayError) -> AggrePayError {
+    match error {
+        LedgerError::Insufficient => short,
+        LedgerError::DuplicateMerchantTransactionId => taken(),
+        LedgerError::AlreadyReversed => AggrePayError::AlreadyReversed,
+        LedgerError::Database(e) => e.into(),
+    }
+}
+
+/// `merchant_transaction_id`: required, at most 255 characters, not used by this merchant.
+fn fresh_merchant_transaction_id<'a>(
+    conn: &Connection,
+    merchant: i64,
+    fields: &'a Fields,
+) -> Result<&'a str, AggrePayError> {
+    let id = rules::required_text(fields, "merchant_transaction_id")?;
+    if ledger::merchant_transaction_id_used(conn, merchant, id)? {
+        Err(taken())
+    } else {
+        Ok(id)
+    }
+}
+
+/// `mpin`: required, 4 digits.
+fn mpin(fields: &Fields) -> Result<&str, AggrePayError> {
+    let mpin = rules::required(fields, "mpin")?;
+    rules::digits("mpin", mpin, 4)?;
+    Ok(mpin)
+}
+
+fn active(customer: &Customer) -> Result<(), AggrePayError> {
+    if customer.active {
+        Ok(())
+    } else {
+        Err(AggrePayError::InvalidInputData(NOT_ACTIVE))
+    }
+}
+
+fn right_mpin(customer: &Customer, mpin: &str) -> Result<(), AggrePayError> {
+    if customer.mpin == mpin {
+        Ok(())
+    } else {
+        Err(AggrePayError::InvalidMpin)
+    }
+}
+
+fn answered(salt: &str, recorded: Recorded) -> Answer {
+    success(
+        salt,
+        json!({"transaction_id": recorded.transaction_id}),
+        Value::Null,
+    )
+}
+
+/// Loads a wallet after a gateway payment: `{"transaction_id": 843033750}`.
+pub async fn creditwallet(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    let now = state.clock.now();
+    let recorded = auth
+        .write(&state.db, |tx, merchant, fields| {
+            let customer = resolve(tx, merchant, fields, "to_")?;
+            let amount = rules::required_amount(fields)?;
+            let description = rules::optional_text(fields, "description")?;
+            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, fields)?;
+            let pg_transaction_id = rules::required_text(fields, "pg_transaction_id")?;
+            let record = pg_records::find(tx, merchant.id, pg_transaction_id)?;
+            let already_taken =
+                || AggrePayError::invalid("The pg transaction id has already been taken.");
+            if record.is_some_and(|r| r.used) {
+                return Err(already_taken());
+            }
+            active(&customer)?;
+            match record {
+                Some(record) if record.amount == amount => {
+                    if !pg_records::use_record(tx, record)? {
+                        return Err(already_taken());
+                    }
+                }
+                None if pg_transaction_id.starts_with(PG_PREFIX) => {
+                    if !pg_records::use_magic(tx, merchant.id, pg_transaction_id, amount, now)? {
+                        return Err(already_taken());
+                    }
+                }
+                _ => return Err(AggrePayError::NoPgTransactionRecord),
+            }
+            limits::check_credit(tx, &customer, amount, now)?;
+            let recorded = ledger::record(
+                tx,
+                &Movement {
+                    merchant_transaction_id: Some(merchant_transaction_id),
+                    description,
+                    pg_transaction_id: Some(pg_transaction_id),
+                    credit: Some(customer.row),
+                    ..Movement::new(merchant.id, Kind::M2C, amount, now)
+                },
+            )
+            .map_err(|e| ledger_error(e, AggrePayError::Internal))?;
+            Ok(recorded)
+        })
+        .await?;
+    Ok(answered(auth.salt(), recorded))
+}
+
+/// A customer pays the merchant (C2M): `{"transaction_id": 654561373}`.
+pub async fn debitwallet(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    let now = state.clock.now();
+    let recorded = auth
+        .write(&state.db, |tx, merchant, fields| {
+            let sub_merchant = match fields.get("to_sub_merchant_id") {
+                None => None,
+                Some(text) => Some(sub_merchant(tx, merchant.id, text)?),
+            };
+            let customer = resolve(tx, merchant, fields, "from_")?;
+            let description = rules::optional_text(fields, "description")?;
+            let mpin = mpin(fields)?;
+            let amount = rules::required_amount(fields)?;
+            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, fields)?;
+            refuse_magic_move(amount, mpin)?;
+            active(&customer)?;
+            right_mpin(&customer, mpin)?;
+            if customer.balance < amount {
+                return Err(AggrePayError::InvalidInputData(NOT_ENOUGH));
+            }
+            limits::check_debit(tx, &customer, amount, now)?;
+            let recorded = ledger::record(
+                tx,
+                &Movement {
+                    merchant_transaction_id: Some(merchant_transaction_id),
+                    description,
+                    to_sub_merchant_id: sub_merchant,
+                    debit: Some(customer.row),
+                    ..Movement::new(merchant.id, Kind::C2M, amount, now)
+                },
+            )
+            .map_err(|e| ledger_error(e, AggrePayError::InvalidInputData(NOT_ENOUGH)))?;
+            Ok(recorded)
+        })
+        .await?;
+    Ok(answered(auth.salt(), recorded))
+}
+
+/// One of this merchant's sub merchant numbers.
+fn sub_merchant(conn: &Connection, merchant: i64, text: &str) -> Result<i64, AggrePayError> {
+    let invalid = || AggrePayError::invalid("The selected to sub merchant id is invalid.");
+    let number: i64 = text.parse().map_err(|_| invalid())?;
+    if sub_merchants::exists(conn, merchant, number)? {
+        Ok(number)
+    } else {
+        Err(invalid())
+    }
+}
+
+/// A customer pays another (C2C): one DEBIT and one CREDIT entry, one transaction id.
+pub async fn wallettowallet(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    let now = state.clock.now();
+    let recorded = auth
+        .write(&state.db, |tx, merchant, fields| {
+            let from_id = rules::required(fields, "from_customer_id")?;
+            let from = by_customer_id(tx, merchant, from_id)?.ok_or_else(|| {
+                AggrePayError::invalid("The selected from customer id is invalid.")
+            })?;
+            let to_id = rules::required(fields, "to_customer_id")?;
+            if to_id == from_id {
+                return Err(AggrePayError::invalid(
+                    "The to customer id and from customer id must be different.",
+                ));
+            }
+            let to = by_customer_id(tx, merchant, to_id)?
+                .ok_or_else(|| AggrePayError::invalid("The selected to customer id is invalid."))?;
+            let description = rules::optional_text(fields, "description")?;
+            let mpin = mpin(fields)?;
+            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, fields)?;
+            let amount = rules::required_amount(fields)?;
+            refuse_magic_move(amount, mpin)?;
+            active(&from)?;
+            active(&to)?;
+            right_mpin(&from, mpin)?;
+            if from.balance < amount {
+                return Err(AggrePayError::InsufficientFund);
+            }
+            limits::check_debit(tx, &from, amount, now)?;
+            limits::check_credit(tx, &to, amount, now)?;
+            let recorded = ledger::record(
+                tx,
+                &Movement {
+                    merchant_transaction_id: Some(merchant_transaction_id),
+                    description,
+                    debit: Some(from.row),
+                    credit: Some(to.row),
+                    ..Movement::new(merchant.id, Kind::C2C, amount, now)
+                },
+            )
+            .map_err(|e| ledger_error(e, AggrePayError::InsufficientFund))?;
+            Ok(recorded)
+        })
+        .await?;
+    Ok(answered(auth.salt(), recorded))
+}
+
+/// Gives a `debitwallet` back:
+/// `{"merchant_transaction_id":"<original>_REVERSAL","transaction_id":537601231}`.
+pub async fn debitreversal(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    let now = state.clock.now();
+    let (reversal_id, recorded) = auth
+        .write(&state.db, |tx, merchant, fields| {
+            let original_id = rules::required(fields, "merchant_transaction_id")?;
+            let original = ledger::debit_of(tx, merchant.id, original_id)?.ok_or_else(|| {
+                AggrePayError::invalid("The selected merchant transaction id is invalid.")
+            })?;
+            if let Some(given) = fields.get("transaction_id")
+                && given.parse::<i64>().ok() != Some(original.transaction_id)
+            {
+                return Err(AggrePayError::invalid(
+                    "The selected transaction id is invalid.",
+                ));
+            }
+            let description_field = if fields.get("description").is_some() {
+                "description"
+            } else {
+                "Description"
+            };
+            let description = rules::optional_text(fields, description_field)?;
+            if ledger::is_reversed(tx, original.id)? {
+                return Err(AggrePayError::AlreadyReversed);
+            }
+            let reversal_id = format!("{original_id}_REVERSAL");
+            let recorded = ledger::record(
+                tx,
+                &Movement {
+                    merchant_transaction_id: Some(&reversal_id),
+                    description,
+                    reverses: Some(original.id),
+                    credit: Some(original.customer_row),
+                    ..Movement::new(merchant.id, Kind::Reversal, original.amount, now)
+                },
+            )
+            .map_err(|e| ledger_error(e, AggrePayError::Internal))?;
+            Ok((reversal_id, recorded))
+        })
+        .await?;
+    let data =
+        json!({"merchant_transaction_id": reversal_id, "transaction_id": recorded.transaction_id});
+    Ok(success(auth.salt(), data, Value::Null))
+}
