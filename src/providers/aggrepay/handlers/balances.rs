@@ -53,9 +53,10 @@ async fn check_limit(
     direction: Direction,
 ) -> Result<Answer, AggrePayError> {
     let now = state.clock.now();
+    let amount = rules::required_amount(&auth.fields);
     auth.read(&state.db, |conn, merchant, fields| {
         let customer = resolve(conn, merchant, fields, "")?;
-        let amount = rules::required_amount(fields)?;
+        let amount = amount?;
         match direction {
             Direction::Credit => limits::check_credit(conn, &customer, amount, now),
             Direction::Debit => limits::check_debit(conn, &customer, amount, now),

@@ -53,13 +53,14 @@ fn ledger_error(error: LedgerError, short: AggrePayError) -> AggrePayError {
     }
 }
 
-/// `merchant_transaction_id`: required, at most 255 characters, not used by this merchant.
+/// `merchant_transaction_id` (required, at most 255 characters, checked before the
+/// transaction) must not be used by this merchant yet.
 fn fresh_merchant_transaction_id<'a>(
     conn: &Connection,
     merchant: i64,
-    fields: &'a Fields,
+    id: Result<&'a str, AggrePayError>,
 ) -> Result<&'a str, AggrePayError> {
-    let id = rules::required_text(fields, "merchant_transaction_id")?;
+    let id = id?;
     if ledger::merchant_transaction_id_used(conn, merchant, id)? {
         Err(taken())
     } else {
@@ -67,11 +68,8 @@ fn fresh_merchant_transaction_id<'a>(
     }
 }
 
-/// `mpin`: required, 4 digits.
-fn mpin(fields: &Fields) -> Result<&str, AggrePayError> {
-    let mpin = rules::required(fields, "mpin")?;
-    rules::digits("mpin", mpin, 4)?;
-    Ok(mpin)
+fn merchant_transaction_id(fields: &Fields) -> Result<&str, AggrePayError> {
+    rules::required_text(fields, "merchant_transaction_id")
 }
 
 fn active(customer: &Customer) -> Result<(), AggrePayError> {
@@ -104,13 +102,21 @@ pub async fn creditwallet(
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
     let now = state.clock.now();
+    // Field rules run here, outside the transaction; their results are answered inside it
+    // in the document's order, after the lookups that come before them.
+    let fields = &auth.fields;
+    let amount = rules::required_amount(fields);
+    let description = rules::optional_text(fields, "description");
+    let merchant_transaction_id = merchant_transaction_id(fields);
+    let pg_transaction_id = rules::required_text(fields, "pg_transaction_id");
     let recorded = auth
         .write(&state.db, |tx, merchant, fields| {
             let customer = resolve(tx, merchant, fields, "to_")?;
-            let amount = rules::required_amount(fields)?;
-            let description = rules::optional_text(fields, "description")?;
-            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, fields)?;
-            let pg_transaction_id = rules::required_text(fields, "pg_transaction_id")?;
+            let amount = amount?;
+            let description = description?;
+            let merchant_transaction_id =
+                fresh_merchant_transaction_id(tx, merchant.id, merchant_transaction_id)?;
+            let pg_transaction_id = pg_transaction_id?;
             let record = pg_records::find(tx, merchant.id, pg_transaction_id)?;
             let already_taken =
                 || AggrePayError::invalid("The pg transaction id has already been taken.");
@@ -155,17 +161,24 @@ pub async fn debitwallet(
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
     let now = state.clock.now();
+    let fields = &auth.fields;
+    let sub_merchant = fields.get("to_sub_merchant_id").map(sub_merchant_number);
+    let description = rules::optional_text(fields, "description");
+    let mpin = rules::required_mpin(fields, "mpin");
+    let amount = rules::required_amount(fields);
+    let merchant_transaction_id = merchant_transaction_id(fields);
     let recorded = auth
         .write(&state.db, |tx, merchant, fields| {
-            let sub_merchant = match fields.get("to_sub_merchant_id") {
+            let sub_merchant = match sub_merchant {
                 None => None,
-                Some(text) => Some(sub_merchant(tx, merchant.id, text)?),
+                Some(number) => Some(known_sub_merchant(tx, merchant.id, number?)?),
             };
             let customer = resolve(tx, merchant, fields, "from_")?;
-            let description = rules::optional_text(fields, "description")?;
-            let mpin = mpin(fields)?;
-            let amount = rules::required_amount(fields)?;
-            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, fields)?;
+            let description = description?;
+            let mpin = mpin?;
+            let amount = amount?;
+            let merchant_transaction_id =
+                fresh_merchant_transaction_id(tx, merchant.id, merchant_transaction_id)?;
             refuse_magic_move(amount, mpin)?;
             active(&customer)?;
             right_mpin(&customer, mpin)?;
@@ -190,14 +203,21 @@ pub async fn debitwallet(
     Ok(answered(auth.salt(), recorded))
 }
 
-/// One of this merchant's sub merchant numbers.
-fn sub_merchant(conn: &Connection, merchant: i64, text: &str) -> Result<i64, AggrePayError> {
-    let invalid = || AggrePayError::invalid("The selected to sub merchant id is invalid.");
-    let number: i64 = text.parse().map_err(|_| invalid())?;
+fn unknown_sub_merchant() -> AggrePayError {
+    AggrePayError::invalid("The selected to sub merchant id is invalid.")
+}
+
+/// `to_sub_merchant_id`: a whole number...
+fn sub_merchant_number(text: &str) -> Result<i64, AggrePayError> {
+    text.parse().map_err(|_| unknown_sub_merchant())
+}
+
+/// ... of one of this merchant's sub merchants.
+fn known_sub_merchant(conn: &Connection, merchant: i64, number: i64) -> Result<i64, AggrePayError> {
     if sub_merchants::exists(conn, merchant, number)? {
         Ok(number)
     } else {
-        Err(invalid())
+        Err(unknown_sub_merchant())
     }
 }
 
@@ -207,13 +227,20 @@ pub async fn wallettowallet(
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
     let now = state.clock.now();
+    let fields = &auth.fields;
+    let from_id = rules::required(fields, "from_customer_id");
+    let to_id = rules::required(fields, "to_customer_id");
+    let description = rules::optional_text(fields, "description");
+    let mpin = rules::required_mpin(fields, "mpin");
+    let merchant_transaction_id = merchant_transaction_id(fields);
+    let amount = rules::required_amount(fields);
     let recorded = auth
-        .write(&state.db, |tx, merchant, fields| {
-            let from_id = rules::required(fields, "from_customer_id")?;
+        .write(&state.db, |tx, merchant, _| {
+            let from_id = from_id?;
             let from = by_customer_id(tx, merchant, from_id)?.ok_or_else(|| {
                 AggrePayError::invalid("The selected from customer id is invalid.")
             })?;
-            let to_id = rules::required(fields, "to_customer_id")?;
+            let to_id = to_id?;
             if to_id == from_id {
                 return Err(AggrePayError::invalid(
                     "The to customer id and from customer id must be different.",
@@ -221,10 +248,11 @@ pub async fn wallettowallet(
             }
             let to = by_customer_id(tx, merchant, to_id)?
                 .ok_or_else(|| AggrePayError::invalid("The selected to customer id is invalid."))?;
-            let description = rules::optional_text(fields, "description")?;
-            let mpin = mpin(fields)?;
-            let merchant_transaction_id = fresh_merchant_transaction_id(tx, merchant.id, fields)?;
-            let amount = rules::required_amount(fields)?;
+            let description = description?;
+            let mpin = mpin?;
+            let merchant_transaction_id =
+                fresh_merchant_transaction_id(tx, merchant.id, merchant_transaction_id)?;
+            let amount = amount?;
             refuse_magic_move(amount, mpin)?;
             active(&from)?;
             active(&to)?;
@@ -258,25 +286,29 @@ pub async fn debitreversal(
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
     let now = state.clock.now();
+    let fields = &auth.fields;
+    let original_id = rules::required(fields, "merchant_transaction_id");
+    let given_transaction_id = fields.get("transaction_id").map(|t| t.parse::<i64>().ok());
+    let description_field = if fields.get("description").is_some() {
+        "description"
+    } else {
+        "Description"
+    };
+    let description = rules::optional_text(fields, description_field);
     let (reversal_id, recorded) = auth
-        .write(&state.db, |tx, merchant, fields| {
-            let original_id = rules::required(fields, "merchant_transaction_id")?;
+        .write(&state.db, |tx, merchant, _| {
+            let original_id = original_id?;
             let original = ledger::debit_of(tx, merchant.id, original_id)?.ok_or_else(|| {
                 AggrePayError::invalid("The selected merchant transaction id is invalid.")
             })?;
-            if let Some(given) = fields.get("transaction_id")
-                && given.parse::<i64>().ok() != Some(original.transaction_id)
+            if let Some(given) = given_transaction_id
+                && given != Some(original.transaction_id)
             {
                 return Err(AggrePayError::invalid(
                     "The selected transaction id is invalid.",
                 ));
             }
-            let description_field = if fields.get("description").is_some() {
-                "description"
-            } else {
-                "Description"
-            };
-            let description = rules::optional_text(fields, description_field)?;
+            let description = description?;
             if ledger::is_reversed(tx, original.id)? {
                 return Err(AggrePayError::AlreadyReversed);
             }

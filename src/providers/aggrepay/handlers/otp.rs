@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::db::DbError;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
+use crate::providers::aggrepay::handlers::request::Fields;
 use crate::providers::aggrepay::handlers::resolve;
 use crate::providers::aggrepay::magic::refuse_magic_mpin;
 use crate::providers::aggrepay::rules;
@@ -121,10 +122,13 @@ pub async fn forgotmpin(
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
     let now = state.clock.now();
+    // Field rules run before the transaction, answered after the customer lookup.
+    let code = rules::required_otp(&auth.fields);
+    let new_mpin = rules::required_mpin(&auth.fields, "new_mpin");
     auth.write(&state.db, |tx, merchant, fields| {
         let customer = resolve(tx, merchant, fields, "")?;
-        let code = rules::required_otp(fields)?;
-        let new_mpin = rules::required_mpin(fields, "new_mpin")?;
+        let code = code?;
+        let new_mpin = new_mpin?;
         refuse_magic_mpin(&[new_mpin])?;
         let mobile = &customer.mobile_number;
         spend(tx, merchant, mobile, Purpose::Customer, code, now)?;
@@ -142,16 +146,10 @@ pub async fn changempin(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
+    let mpins = mpin_change(&auth.fields);
     auth.write(&state.db, |tx, merchant, fields| {
         let customer = resolve(tx, merchant, fields, "")?;
-        let old_mpin = rules::required_mpin(fields, "old_mpin")?;
-        let new_mpin = rules::required_mpin(fields, "new_mpin")?;
-        if old_mpin == new_mpin {
-            return Err(AggrePayError::invalid(
-                "The new mpin and old mpin must be different.",
-            ));
-        }
-        refuse_magic_mpin(&[old_mpin, new_mpin])?;
+        let (old_mpin, new_mpin) = mpins?;
         if customer.mpin != old_mpin {
             return Err(AggrePayError::InvalidMpin);
         }
@@ -159,6 +157,19 @@ pub async fn changempin(
     })
     .await?;
     Ok(mpin_updated(auth.salt()))
+}
+
+/// `old_mpin` and `new_mpin`: 4 digits each, different, neither the magic MPIN.
+fn mpin_change(fields: &Fields) -> Result<(&str, &str), AggrePayError> {
+    let old_mpin = rules::required_mpin(fields, "old_mpin")?;
+    let new_mpin = rules::required_mpin(fields, "new_mpin")?;
+    if old_mpin == new_mpin {
+        return Err(AggrePayError::invalid(
+            "The new mpin and old mpin must be different.",
+        ));
+    }
+    refuse_magic_mpin(&[old_mpin, new_mpin])?;
+    Ok((old_mpin, new_mpin))
 }
 
 fn mpin_updated(salt: &str) -> Answer {
