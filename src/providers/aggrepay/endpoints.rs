@@ -133,3 +133,19 @@ fn path(endpoint: Endpoint) -> &'static str {
         .map(|(_, path)| path.as_str())
         .expect("every endpoint has a path")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_endpoint_has_its_own_name_and_one_path_ending_with_it() {
+        let names: HashSet<&str> = Endpoint::ALL.iter().map(|e| e.name()).collect();
+        assert_eq!(names.len(), Endpoint::ALL.len(), "a name is used twice");
+        for endpoint in Endpoint::ALL {
+            let paths: Vec<&str> = endpoint.routes().iter().map(|(p, _)| *p).collect();
+            assert_eq!(paths, [format!("/api/v1/{}", endpoint.name())]);
+        }
+    }
+}
