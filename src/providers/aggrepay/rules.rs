@@ -4,6 +4,8 @@
 use crate::providers::aggrepay::amount::{AmountProblem, parse_paise};
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::request::Fields;
+use crate::providers::aggrepay::store::limits::Current;
+use crate::providers::aggrepay::store::merchants::Limits;
 use chrono::NaiveDate;
 
 /// The longest text a name, address, description or id field takes (Laravel's `max:255`).
@@ -150,6 +152,42 @@ pub fn optional_text<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a st
 /// `amount`: required, a number above zero with at most two decimals; paise.
 pub fn required_amount(fields: &Fields) -> Result<i64, AggrePayError> {
     amount("amount", required(fields, "amount")?)
+}
+
+const BALANCE_LIMIT: &str = "Wallet balance limit exceeded";
+
+/// Whether `amount` paise may be credited to a wallet holding `balance` with this month's
+/// totals: the monthly credit limit (`MONTHLY-TRANSACTION-LIMIT-EXCEEDED`), then the balance
+/// cap (`INVALID-INPUT-DATA` / `Wallet balance limit exceeded`). Inclusive.
+pub fn credit_allowed(
+    limits: &Limits,
+    balance: i64,
+    now: Current,
+    amount: i64,
+) -> Result<(), AggrePayError> {
+    if now.month.credit_paise.saturating_add(amount) > limits.monthly_credit {
+        return Err(AggrePayError::MonthlyLimitExceeded);
+    }
+    if balance.saturating_add(amount) > limits.max_balance {
+        return Err(AggrePayError::InvalidInputData(BALANCE_LIMIT));
+    }
+    Ok(())
+}
+
+/// Whether `amount` paise may be debited with today's and this month's totals: the daily
+/// count and the daily amount (`TRANSACTION-LIMIT`), then the month
+/// (`MONTHLY-TRANSACTION-LIMIT-EXCEEDED`). Inclusive. The balance is no limit: the callers
+/// check it first with their own error.
+pub fn debit_allowed(limits: &Limits, now: Current, amount: i64) -> Result<(), AggrePayError> {
+    if now.day.debit_count.saturating_add(1) > limits.daily_debit_count
+        || now.day.debit_paise.saturating_add(amount) > limits.daily_debit_amount
+    {
+        return Err(AggrePayError::TransactionLimit);
+    }
+    if now.month.debit_paise.saturating_add(amount) > limits.monthly_debit {
+        return Err(AggrePayError::MonthlyLimitExceeded);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,9 +4,8 @@ use crate::app::AppState;
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
-use crate::providers::aggrepay::handlers::resolve;
+use crate::providers::aggrepay::handlers::{check_credit, check_debit, resolve};
 use crate::providers::aggrepay::rules;
-use crate::providers::aggrepay::store::limits;
 use crate::providers::aggrepay::wire::{Answer, success};
 use axum::extract::State;
 use serde_json::{Value, json};
@@ -58,8 +57,8 @@ async fn check_limit(
         let customer = resolve(conn, merchant, fields, "")?;
         let amount = amount?;
         match direction {
-            Direction::Credit => limits::check_credit(conn, &customer, amount, now),
-            Direction::Debit => limits::check_debit(conn, &customer, amount, now),
+            Direction::Credit => check_credit(conn, &customer, amount, now),
+            Direction::Debit => check_debit(conn, &customer, amount, now),
         }
     })
     .await?;

@@ -49,10 +49,35 @@ pub use sub_merchants::{addsubmerchant, getsubmerchants};
 
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::request::Fields;
-use crate::providers::aggrepay::rules::{label, normalize_mobile};
+use crate::providers::aggrepay::rules::{self, label, normalize_mobile};
 use crate::providers::aggrepay::store::customers::{Customer, by_customer_id, by_mobile};
+use crate::providers::aggrepay::store::limits;
 use crate::providers::aggrepay::store::merchants::Merchant;
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
+
+/// Whether `amount` paise may be credited to the customer's wallet now (limits read in the
+/// caller's transaction).
+fn check_credit(
+    conn: &Connection,
+    customer: &Customer,
+    amount: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AggrePayError> {
+    let current = limits::current(conn, customer.row, now)?;
+    rules::credit_allowed(&customer.limits, customer.balance, current, amount)
+}
+
+/// Whether `amount` paise may be debited from the customer's wallet now.
+fn check_debit(
+    conn: &Connection,
+    customer: &Customer,
+    amount: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AggrePayError> {
+    let current = limits::current(conn, customer.row, now)?;
+    rules::debit_allowed(&customer.limits, current, amount)
+}
 
 /// The customer a request names by `<prefix>customer_id` or, when that is absent,
 /// `<prefix>mobile_number` (prefix `""`, `"from_"`, `"to_"`), with Laravel's messages:

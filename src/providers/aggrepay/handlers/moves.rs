@@ -26,12 +26,12 @@ use crate::app::AppState;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
 use crate::providers::aggrepay::handlers::request::Fields;
-use crate::providers::aggrepay::handlers::resolve;
+use crate::providers::aggrepay::handlers::{check_credit, check_debit, resolve};
 use crate::providers::aggrepay::magic::{PG_PREFIX, refuse_magic_move};
 use crate::providers::aggrepay::rules;
 use crate::providers::aggrepay::store::customers::{Customer, by_customer_id};
 use crate::providers::aggrepay::store::ledger::{self, Kind, LedgerError, Movement, Recorded};
-use crate::providers::aggrepay::store::{limits, pg_records, sub_merchants};
+use crate::providers::aggrepay::store::{pg_records, sub_merchants};
 use crate::providers::aggrepay::wire::{Answer, success};
 use axum::extract::State;
 use rusqlite::Connection;
@@ -137,7 +137,7 @@ pub async fn creditwallet(
                 }
                 _ => return Err(AggrePayError::NoPgTransactionRecord),
             }
-            limits::check_credit(tx, &customer, amount, now)?;
+            check_credit(tx, &customer, amount, now)?;
             let recorded = ledger::record(
                 tx,
                 &Movement {
@@ -185,7 +185,7 @@ pub async fn debitwallet(
             if customer.balance < amount {
                 return Err(AggrePayError::InvalidInputData(NOT_ENOUGH));
             }
-            limits::check_debit(tx, &customer, amount, now)?;
+            check_debit(tx, &customer, amount, now)?;
             let recorded = ledger::record(
                 tx,
                 &Movement {
@@ -260,8 +260,8 @@ pub async fn wallettowallet(
             if from.balance < amount {
                 return Err(AggrePayError::InsufficientFund);
             }
-            limits::check_debit(tx, &from, amount, now)?;
-            limits::check_credit(tx, &to, amount, now)?;
+            check_debit(tx, &from, amount, now)?;
+            check_credit(tx, &to, amount, now)?;
             let recorded = ledger::record(
                 tx,
                 &Movement {
