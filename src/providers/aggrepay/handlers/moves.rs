@@ -34,6 +34,7 @@ use crate::providers::aggrepay::store::ledger::{self, Kind, LedgerError, Movemen
 use crate::providers::aggrepay::store::{pg_records, sub_merchants};
 use crate::providers::aggrepay::wire::{Answer, success};
 use axum::extract::State;
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
@@ -118,25 +119,11 @@ pub async fn creditwallet(
                 fresh_merchant_transaction_id(tx, merchant.id, merchant_transaction_id)?;
             let pg_transaction_id = pg_transaction_id?;
             let record = pg_records::find(tx, merchant.id, pg_transaction_id)?;
-            let already_taken =
-                || AggrePayError::invalid("The pg transaction id has already been taken.");
             if record.is_some_and(|r| r.used) {
-                return Err(already_taken());
+                return Err(pg_taken());
             }
             active(&customer)?;
-            match record {
-                Some(record) if record.amount == amount => {
-                    if !pg_records::use_record(tx, record)? {
-                        return Err(already_taken());
-                    }
-                }
-                None if pg_transaction_id.starts_with(PG_PREFIX) => {
-                    if !pg_records::use_magic(tx, merchant.id, pg_transaction_id, amount, now)? {
-                        return Err(already_taken());
-                    }
-                }
-                _ => return Err(AggrePayError::NoPgTransactionRecord),
-            }
+            use_pg_record(tx, merchant.id, pg_transaction_id, record, amount, now)?;
             check_credit(tx, &customer, amount, now)?;
             let recorded = ledger::record(
                 tx,
@@ -153,6 +140,30 @@ pub async fn creditwallet(
         })
         .await?;
     Ok(answered(auth.salt(), recorded))
+}
+
+fn pg_taken() -> AggrePayError {
+    AggrePayError::invalid("The pg transaction id has already been taken.")
+}
+
+/// Uses the gateway record of a credit (one of this amount), or a magic `PGTEST-` id
+/// without one; only when the credit commits.
+fn use_pg_record(
+    conn: &Connection,
+    merchant: i64,
+    pg_transaction_id: &str,
+    record: Option<pg_records::PgRecord>,
+    amount: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AggrePayError> {
+    let used = match record {
+        Some(record) if record.amount == amount => pg_records::use_record(conn, record)?,
+        None if pg_transaction_id.starts_with(PG_PREFIX) => {
+            pg_records::use_magic(conn, merchant, pg_transaction_id, amount, now)?
+        }
+        _ => return Err(AggrePayError::NoPgTransactionRecord),
+    };
+    if used { Ok(()) } else { Err(pg_taken()) }
 }
 
 /// A customer pays the merchant (C2M): `{"transaction_id": 654561373}`.
