@@ -4,64 +4,39 @@
 //! under `/aggrepay` and at the root (`/api/v1/<name>`, which Jaze shares: a root path
 //! belongs to AggrePay only when its last segment is one of AggrePay's endpoint names).
 
-mod accounts;
+mod actions;
 mod amount;
-mod customers;
+mod endpoints;
+mod errors;
 mod fixtures;
+mod handlers;
 mod hash;
-mod ledger;
-mod limits;
-mod outbox;
-mod pg_records;
+mod magic;
 mod php_json;
-mod request;
 mod rules;
-mod wallet;
-mod wallet_fixtures;
+mod store;
 mod wire;
 
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::fixtures::SectionError;
+use crate::providers::endpoint;
 use crate::providers::{MagicValue, Provider};
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
+use std::sync::LazyLock;
 
 pub struct AggrePay;
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(outbox::otps, pg_records::create))]
+#[openapi(paths(actions::otps, actions::create_pg_transaction))]
 struct ActionsDoc;
 
-const ENDPOINTS: &[&str] = &[
-    "checkcustomer",
-    "registrationotp",
-    "registercustomer",
-    "fetchbalance",
-    "creditwallet",
-    "debitwallet",
-    "wallettowallet",
-    "debitreversal",
-    "checkcustomercreditlimit",
-    "checkcustomerdebitlimit",
-    "fetchtransactions",
-    "fetchbymerchantransactionid",
-    // The correct spelling of the document's misspelt endpoint, accepted too.
-    "fetchbymerchanttransactionid",
-    "fetchbytransactionid",
-    "fetchcustomerdetail",
-    "updatecustomer",
-    "customerstatus",
-    "customerotp",
-    "forgotmpin",
-    "changempin",
-    "addsubmerchant",
-    "getsubmerchants",
-];
+static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(endpoint::names::<endpoints::Endpoint>);
 
 impl Provider for AggrePay {
     fn name(&self) -> &'static str {
@@ -69,7 +44,7 @@ impl Provider for AggrePay {
     }
 
     fn endpoints(&self) -> &'static [&'static str] {
-        ENDPOINTS
+        &NAMES
     }
 
     /// The MPINs and OTPs a customer call carries, and the merchant's hashing `salt` (never
@@ -93,53 +68,13 @@ impl Provider for AggrePay {
     }
 
     fn router(&self) -> Router<AppState> {
-        Router::new()
-            .route("/api/v1/checkcustomer", post(accounts::checkcustomer))
-            .route("/api/v1/registrationotp", post(accounts::registrationotp))
-            .route("/api/v1/registercustomer", post(accounts::registercustomer))
-            .route(
-                "/api/v1/fetchcustomerdetail",
-                post(accounts::fetchcustomerdetail),
-            )
-            .route("/api/v1/updatecustomer", post(accounts::updatecustomer))
-            .route("/api/v1/customerstatus", post(accounts::customerstatus))
-            .route("/api/v1/customerotp", post(accounts::customerotp))
-            .route("/api/v1/forgotmpin", post(accounts::forgotmpin))
-            .route("/api/v1/changempin", post(accounts::changempin))
-            .route("/api/v1/addsubmerchant", post(accounts::addsubmerchant))
-            .route("/api/v1/getsubmerchants", post(accounts::getsubmerchants))
-            .route("/api/v1/fetchbalance", post(wallet::fetchbalance))
-            .route("/api/v1/creditwallet", post(wallet::creditwallet))
-            .route("/api/v1/debitwallet", post(wallet::debitwallet))
-            .route("/api/v1/wallettowallet", post(wallet::wallettowallet))
-            .route("/api/v1/debitreversal", post(wallet::debitreversal))
-            .route(
-                "/api/v1/checkcustomercreditlimit",
-                post(wallet::checkcustomercreditlimit),
-            )
-            .route(
-                "/api/v1/checkcustomerdebitlimit",
-                post(wallet::checkcustomerdebitlimit),
-            )
-            .route("/api/v1/fetchtransactions", post(wallet::fetchtransactions))
-            .route(
-                "/api/v1/fetchbymerchantransactionid",
-                post(wallet::fetchbymerchantransactionid),
-            )
-            .route(
-                "/api/v1/fetchbytransactionid",
-                post(wallet::fetchbytransactionid),
-            )
-            .route(
-                "/api/v1/fetchbymerchanttransactionid",
-                post(wallet::fetchbymerchantransactionid),
-            )
+        endpoint::router::<endpoints::Endpoint>()
     }
 
     fn actions(&self) -> Router<AppState> {
         Router::new()
-            .route("/otps", axum::routing::get(outbox::otps))
-            .route("/pg-transactions", post(pg_records::create))
+            .route("/otps", get(actions::otps))
+            .route("/pg-transactions", post(actions::create_pg_transaction))
     }
 
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
@@ -148,27 +83,11 @@ impl Provider for AggrePay {
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {
-        vec![
-            MagicValue {
-                field: "pg_transaction_id",
-                value: "PGTEST-…",
-                effect: "creditwallet accepts it as a PG record of the credit's amount, once, without set-up",
-            },
-            MagicValue {
-                field: "mpin / old_mpin / new_mpin",
-                value: "0000",
-                effect: "never a valid MPIN: always INVALID-MPIN",
-            },
-            MagicValue {
-                field: "amount (debitwallet, wallettowallet)",
-                value: "999.99",
-                effect: "answers INTERNAL-ERROR without touching state",
-            },
-        ]
+        magic::magic_values()
     }
 
     fn outage_body(&self) -> Value {
-        wire::WalletError::Internal.body()
+        errors::AggrePayError::Internal.body()
     }
 
     fn http_error_body(&self, status: StatusCode, message: &str) -> Value {
@@ -178,7 +97,7 @@ impl Provider for AggrePay {
             StatusCode::PAYLOAD_TOO_LARGE => "INVALID-PARAMS",
             _ => "INTERNAL-ERROR",
         };
-        envelope_error(code, message)
+        errors::envelope(code, message)
     }
 
     fn load_fixtures(
@@ -193,9 +112,4 @@ impl Provider for AggrePay {
     fn export_fixtures(&self, conn: &Connection) -> Result<Value, DbError> {
         fixtures::export(conn)
     }
-}
-
-/// AggrePay's error envelope: keys in the documented order, no hash on errors.
-fn envelope_error(code: &str, message: &str) -> Value {
-    json!({"data": null, "error": {"code": code, "message": message}, "page": null, "hash": null})
 }

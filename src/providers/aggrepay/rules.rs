@@ -1,21 +1,26 @@
 //! Laravel's validation rules and messages, as the real service answers them
 //! (`The mpin field is required.`, `The amount must be a number.`, ...).
 
-use super::amount::{AmountProblem, parse_paise};
-use super::request::Fields;
-use super::wire::WalletError;
+use crate::providers::aggrepay::amount::{AmountProblem, parse_paise};
+use crate::providers::aggrepay::errors::AggrePayError;
+use crate::providers::aggrepay::handlers::request::Fields;
+use crate::providers::aggrepay::store::limits::Current;
+use crate::providers::aggrepay::store::merchants::Limits;
 use chrono::NaiveDate;
+
+/// The longest text a name, address, description or id field takes (Laravel's `max:255`).
+pub const MAX_TEXT: usize = 255;
 
 /// `to_customer_id` → `to customer id`, as Laravel names an attribute.
 pub fn label(name: &str) -> String {
     name.replace('_', " ")
 }
 
-fn fail(message: String) -> WalletError {
-    WalletError::InvalidParams(message)
+fn fail(message: String) -> AggrePayError {
+    AggrePayError::InvalidParams(message)
 }
 
-pub fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, WalletError> {
+pub fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, AggrePayError> {
     fields
         .get(name)
         .ok_or_else(|| fail(format!("The {} field is required.", label(name))))
@@ -27,7 +32,7 @@ pub fn normalize_mobile(text: &str) -> Option<String> {
     crate::phone::indian_mobile(text).map(|digits| format!("+91{digits}"))
 }
 
-pub fn mobile(name: &str, value: &str) -> Result<String, WalletError> {
+pub fn mobile(name: &str, value: &str) -> Result<String, AggrePayError> {
     normalize_mobile(value).ok_or_else(|| {
         fail(format!(
             "The {} field contains an invalid number.",
@@ -36,7 +41,7 @@ pub fn mobile(name: &str, value: &str) -> Result<String, WalletError> {
     })
 }
 
-pub fn digits(name: &str, value: &str, count: usize) -> Result<(), WalletError> {
+pub fn digits(name: &str, value: &str, count: usize) -> Result<(), AggrePayError> {
     if value.len() == count && value.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
@@ -45,7 +50,7 @@ pub fn digits(name: &str, value: &str, count: usize) -> Result<(), WalletError> 
 }
 
 /// An amount in paise: a number, above zero, at most two decimals.
-pub fn amount(name: &str, value: &str) -> Result<i64, WalletError> {
+pub fn amount(name: &str, value: &str) -> Result<i64, AggrePayError> {
     parse_paise(value).map_err(|problem| {
         let what = label(name);
         fail(match problem {
@@ -56,7 +61,7 @@ pub fn amount(name: &str, value: &str) -> Result<i64, WalletError> {
     })
 }
 
-pub fn email(name: &str, value: &str) -> Result<(), WalletError> {
+pub fn email(name: &str, value: &str) -> Result<(), AggrePayError> {
     let ok = value.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
             && !domain.contains('@')
@@ -75,7 +80,7 @@ pub fn email(name: &str, value: &str) -> Result<(), WalletError> {
     }
 }
 
-pub fn date(name: &str, value: &str) -> Result<NaiveDate, WalletError> {
+pub fn date(name: &str, value: &str) -> Result<NaiveDate, AggrePayError> {
     let shaped = value.len() == 10 && value.as_bytes()[4] == b'-' && value.as_bytes()[7] == b'-';
     shaped
         .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
@@ -88,7 +93,7 @@ pub fn date(name: &str, value: &str) -> Result<NaiveDate, WalletError> {
         })
 }
 
-pub fn max_length(name: &str, value: &str, max: usize) -> Result<(), WalletError> {
+pub fn max_length(name: &str, value: &str, max: usize) -> Result<(), AggrePayError> {
     if value.chars().count() <= max {
         Ok(())
     } else {
@@ -100,7 +105,7 @@ pub fn max_length(name: &str, value: &str, max: usize) -> Result<(), WalletError
 }
 
 /// A whole number within bounds (`page_number` from 0, `page_size` 1 to 100).
-pub fn integer(name: &str, value: &str, min: i64, max: i64) -> Result<i64, WalletError> {
+pub fn integer(name: &str, value: &str, min: i64, max: i64) -> Result<i64, AggrePayError> {
     let what = label(name);
     let number: i64 = value
         .parse()
@@ -114,6 +119,77 @@ pub fn integer(name: &str, value: &str, min: i64, max: i64) -> Result<i64, Walle
     Ok(number)
 }
 
+/// A required 4-digit MPIN field.
+pub fn required_mpin<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, AggrePayError> {
+    let value = required(fields, name)?;
+    digits(name, value, 4)?;
+    Ok(value)
+}
+
+/// A required 6-digit OTP field.
+pub fn required_otp(fields: &Fields) -> Result<&str, AggrePayError> {
+    let value = required(fields, "otp")?;
+    digits("otp", value, 6)?;
+    Ok(value)
+}
+
+/// A required text of at most [`MAX_TEXT`] characters.
+pub fn required_text<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, AggrePayError> {
+    let value = required(fields, name)?;
+    max_length(name, value, MAX_TEXT)?;
+    Ok(value)
+}
+
+/// An optional text of at most [`MAX_TEXT`] characters.
+pub fn optional_text<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>, AggrePayError> {
+    let value = fields.get(name);
+    if let Some(value) = value {
+        max_length(name, value, MAX_TEXT)?;
+    }
+    Ok(value)
+}
+
+/// `amount`: required, a number above zero with at most two decimals; paise.
+pub fn required_amount(fields: &Fields) -> Result<i64, AggrePayError> {
+    amount("amount", required(fields, "amount")?)
+}
+
+const BALANCE_LIMIT: &str = "Wallet balance limit exceeded";
+
+/// Whether `amount` paise may be credited to a wallet holding `balance` with this month's
+/// totals: the monthly credit limit (`MONTHLY-TRANSACTION-LIMIT-EXCEEDED`), then the balance
+/// cap (`INVALID-INPUT-DATA` / `Wallet balance limit exceeded`). Inclusive.
+pub fn credit_allowed(
+    limits: &Limits,
+    balance: i64,
+    now: Current,
+    amount: i64,
+) -> Result<(), AggrePayError> {
+    if now.month.credit_paise.saturating_add(amount) > limits.monthly_credit {
+        return Err(AggrePayError::MonthlyLimitExceeded);
+    }
+    if balance.saturating_add(amount) > limits.max_balance {
+        return Err(AggrePayError::InvalidInputData(BALANCE_LIMIT));
+    }
+    Ok(())
+}
+
+/// Whether `amount` paise may be debited with today's and this month's totals: the daily
+/// count and the daily amount (`TRANSACTION-LIMIT`), then the month
+/// (`MONTHLY-TRANSACTION-LIMIT-EXCEEDED`). Inclusive. The balance is no limit: the callers
+/// check it first with their own error.
+pub fn debit_allowed(limits: &Limits, now: Current, amount: i64) -> Result<(), AggrePayError> {
+    if now.day.debit_count.saturating_add(1) > limits.daily_debit_count
+        || now.day.debit_paise.saturating_add(amount) > limits.daily_debit_amount
+    {
+        return Err(AggrePayError::TransactionLimit);
+    }
+    if now.month.debit_paise.saturating_add(amount) > limits.monthly_debit {
+        return Err(AggrePayError::MonthlyLimitExceeded);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,15 +198,15 @@ mod tests {
     fn messages_name_the_field_as_laravel_does() {
         assert_eq!(
             mobile("from_mobile_number", "123").unwrap_err(),
-            WalletError::invalid("The from mobile number field contains an invalid number.")
+            AggrePayError::invalid("The from mobile number field contains an invalid number.")
         );
         assert_eq!(
             integer("page_size", "0", 1, 100).unwrap_err(),
-            WalletError::invalid("The page size must be at least 1.")
+            AggrePayError::invalid("The page size must be at least 1.")
         );
         assert_eq!(
             date("date_of_birth", "1990/01/01").unwrap_err(),
-            WalletError::invalid("The date of birth does not match the format Y-m-d.")
+            AggrePayError::invalid("The date of birth does not match the format Y-m-d.")
         );
         assert_eq!(
             normalize_mobile("09900261104").as_deref(),

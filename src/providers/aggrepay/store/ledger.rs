@@ -6,8 +6,8 @@
 //! wallets' running limit totals ([`limits`]) change with every entry and reversal, in the
 //! same transaction.
 
-use super::limits;
 use crate::db::{self, DbError};
+use crate::providers::aggrepay::store::limits;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -255,4 +255,60 @@ fn entry(
         at
     ])?;
     limits::record_entry(conn, customer, movement, payment_type)
+}
+
+/// Whether the merchant has used a `merchant_transaction_id` already.
+pub fn merchant_transaction_id_used(
+    conn: &Connection,
+    merchant: i64,
+    id: &str,
+) -> Result<bool, DbError> {
+    conn.prepare_cached(
+        "select exists(select 1 from aggrepay_transactions \
+         where merchant_id = ? and merchant_transaction_id = ?)",
+    )?
+    .query_row(params![merchant, id], |r| r.get(0))
+}
+
+/// A `debitwallet` (C2M) transaction and the customer it debited.
+pub struct Original {
+    pub id: i64,
+    pub transaction_id: i64,
+    pub amount: i64,
+    pub customer_row: i64,
+}
+
+impl Original {
+    fn from_row(row: &rusqlite::Row) -> rusqlite::Result<Self> {
+        Ok(Original {
+            id: row.get("id")?,
+            transaction_id: row.get("transaction_id")?,
+            amount: row.get("amount")?,
+            customer_row: row.get("customer_row")?,
+        })
+    }
+}
+
+/// The merchant's `debitwallet` of this `merchant_transaction_id`.
+pub fn debit_of(
+    conn: &Connection,
+    merchant: i64,
+    merchant_transaction_id: &str,
+) -> Result<Option<Original>, DbError> {
+    conn.prepare_cached(
+        "select t.id, t.transaction_id, t.amount, e.customer_row from aggrepay_transactions t \
+         join aggrepay_entries e on e.transaction_row = t.id and e.payment_type = 'DEBIT' \
+         where t.merchant_id = ? and t.merchant_transaction_id = ? and t.transaction_type = 'C2M'",
+    )?
+    .query_row(
+        params![merchant, merchant_transaction_id],
+        Original::from_row,
+    )
+    .optional()
+}
+
+/// Whether a transaction has been reversed.
+pub fn is_reversed(conn: &Connection, transaction_row: i64) -> Result<bool, DbError> {
+    conn.prepare_cached("select exists(select 1 from aggrepay_transactions where reverses = ?)")?
+        .query_row(params![transaction_row], |r| r.get(0))
 }

@@ -1,13 +1,13 @@
 //! Wallet limits (spec `aggrepay.md`, Limits): the balance cap, monthly credits, monthly
 //! debits, and the daily count and amount of debits, each per customer wallet (the merchant's
-//! defaults with the customer's overrides, [`Customer::limits`]).
+//! defaults with the customer's overrides, [`crate::providers::aggrepay::store::customers::Customer::limits`]).
 //!
 //! - Inclusive: exactly the limit passes.
 //! - Days and months are India time on the sandbox clock: a day runs from 00:00 to 24:00
 //!   IST, a month from the 1st at 00:00 IST. Times are stored as `stamp`s (RFC 3339 UTC with
 //!   milliseconds), which order as text, so a window is a half-open text range.
 //! - Totals are running totals in integer paise, one `aggrepay_usage` row per wallet, kind
-//!   (`day` or `month`) and period start, kept by [`super::ledger::record`] in the same
+//!   (`day` or `month`) and period start, kept by [`crate::providers::aggrepay::store::ledger::record`] in the same
 //!   transaction as the entries ([`record_entry`], [`record_reversal`]) and read inside the
 //!   caller's transaction, so a check and the write it guards see the same totals. They are
 //!   derived state: an entry counts in the periods of its own `created_at` (fixtures may
@@ -24,18 +24,15 @@
 //! - The balance cap applies to credits and incoming transfers, not to a reversal (which only
 //!   gives back what the wallet held).
 //! - Order: debits check the daily count, the daily amount, then the month; credits check
-//!   the month, then the balance cap.
+//!   the month, then the balance cap (the comparisons are [`crate::providers::aggrepay::rules::credit_allowed`]
+//!   and [`crate::providers::aggrepay::rules::debit_allowed`]).
 
-use super::customers::Customer;
-use super::ledger::{Kind, Movement, PaymentType, stamp};
-use super::wire::WalletError;
 use crate::db::DbError;
+use crate::providers::aggrepay::store::ledger::{Kind, Movement, PaymentType, stamp};
 use crate::timezone::india;
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, params};
-
-pub const BALANCE_LIMIT: &str = "Wallet balance limit exceeded";
 
 /// The India-time day and month that hold an instant, as `[start, end)` stamps.
 #[derive(Debug, Clone, PartialEq)]
@@ -183,47 +180,25 @@ pub(super) fn record_reversal(conn: &Connection, original: i64) -> Result<(), Db
     Ok(())
 }
 
-/// Whether `amount` paise may be credited to the wallet now: the monthly credit limit
-/// (`MONTHLY-TRANSACTION-LIMIT-EXCEEDED`), then the balance cap (`INVALID-INPUT-DATA` /
-/// `Wallet balance limit exceeded`). `customer.balance` must be read in the same transaction.
-pub fn check_credit(
+/// The wallet's totals of the India-time day and of the month that hold `now` (read inside
+/// the caller's transaction, so a check and the write it guards see the same totals).
+pub fn current(
     conn: &Connection,
-    customer: &Customer,
-    amount: i64,
+    customer_row: i64,
     now: DateTime<Utc>,
-) -> Result<(), WalletError> {
+) -> Result<Current, DbError> {
     let periods = Periods::at(now);
-    let month = usage(conn, customer.row, MONTH, &periods.month.0)?.credit_paise;
-    if month.saturating_add(amount) > customer.limits.monthly_credit {
-        return Err(WalletError::MonthlyLimitExceeded);
-    }
-    if customer.balance.saturating_add(amount) > customer.limits.max_balance {
-        return Err(WalletError::InvalidInputData(BALANCE_LIMIT));
-    }
-    Ok(())
+    Ok(Current {
+        day: usage(conn, customer_row, DAY, &periods.day.0)?,
+        month: usage(conn, customer_row, MONTH, &periods.month.0)?,
+    })
 }
 
-/// Whether `amount` paise may be debited from the wallet now: the daily count and the daily
-/// amount (`TRANSACTION-LIMIT`), then the month (`MONTHLY-TRANSACTION-LIMIT-EXCEEDED`). The
-/// balance is not a limit: the callers check it first with their own error.
-pub fn check_debit(
-    conn: &Connection,
-    customer: &Customer,
-    amount: i64,
-    now: DateTime<Utc>,
-) -> Result<(), WalletError> {
-    let periods = Periods::at(now);
-    let day = usage(conn, customer.row, DAY, &periods.day.0)?;
-    if day.debit_count.saturating_add(1) > customer.limits.daily_debit_count
-        || day.debit_paise.saturating_add(amount) > customer.limits.daily_debit_amount
-    {
-        return Err(WalletError::TransactionLimit);
-    }
-    let month = usage(conn, customer.row, MONTH, &periods.month.0)?.debit_paise;
-    if month.saturating_add(amount) > customer.limits.monthly_debit {
-        return Err(WalletError::MonthlyLimitExceeded);
-    }
-    Ok(())
+/// A wallet's totals now.
+#[derive(Debug, Clone, Copy)]
+pub struct Current {
+    pub day: Usage,
+    pub month: Usage,
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::db::Db;
-use crate::providers::aggrepay::ledger::{self, LedgerError};
+use crate::providers::aggrepay::store::ledger::{self, LedgerError};
 use chrono::Duration;
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -276,7 +276,7 @@ async fn running_totals_equal_the_ledger_sums_after_a_mixed_sequence() {
         assert!(running.len() > 100, "{}", running.len());
         c.execute_batch("drop table aggrepay_usage").unwrap();
         c.execute_batch(include_str!(
-            "../../../../migrations/0010_aggrepay_usage.sql"
+            "../../../../../migrations/0010_aggrepay_usage.sql"
         ))
         .unwrap();
         assert_eq!(usage_rows(c), running);

@@ -1,0 +1,66 @@
+//! Balances and limit checks (document sections 4, 9 and 10).
+
+use crate::app::AppState;
+use crate::providers::aggrepay::amount::shown;
+use crate::providers::aggrepay::errors::AggrePayError;
+use crate::providers::aggrepay::handlers::extract::Authenticated;
+use crate::providers::aggrepay::handlers::{check_credit, check_debit, resolve};
+use crate::providers::aggrepay::rules;
+use crate::providers::aggrepay::wire::{Answer, success};
+use axum::extract::State;
+use serde_json::{Value, json};
+
+/// `{"balance":"41.0","customer_id":"546693304"}` by `customer_id` or `mobile_number`.
+pub async fn fetchbalance(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    let customer = auth
+        .read(&state.db, |conn, merchant, fields| {
+            resolve(conn, merchant, fields, "")
+        })
+        .await?;
+    let data = json!({"balance": shown(customer.balance), "customer_id": customer.customer_id});
+    Ok(success(auth.salt(), data, Value::Null))
+}
+
+/// `"data": true` when `amount` could be credited now (monthly credit limit, balance cap).
+pub async fn checkcustomercreditlimit(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    check_limit(&state, &auth, Direction::Credit).await
+}
+
+/// `"data": true` when `amount` could be debited now (daily count and amount, month).
+pub async fn checkcustomerdebitlimit(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    check_limit(&state, &auth, Direction::Debit).await
+}
+
+#[derive(Clone, Copy)]
+enum Direction {
+    Credit,
+    Debit,
+}
+
+async fn check_limit(
+    state: &AppState,
+    auth: &Authenticated,
+    direction: Direction,
+) -> Result<Answer, AggrePayError> {
+    let now = state.clock.now();
+    let amount = rules::required_amount(&auth.fields);
+    auth.read(&state.db, |conn, merchant, fields| {
+        let customer = resolve(conn, merchant, fields, "")?;
+        let amount = amount?;
+        match direction {
+            Direction::Credit => check_credit(conn, &customer, amount, now),
+            Direction::Debit => check_debit(conn, &customer, amount, now),
+        }
+    })
+    .await?;
+    Ok(success(auth.salt(), Value::Bool(true), Value::Null))
+}

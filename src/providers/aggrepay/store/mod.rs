@@ -1,0 +1,12 @@
+//! All of AggrePay's SQL: merchants, customers, the ledger and its limits usage, the OTP
+//! outbox, payment-gateway records and sub merchants. Nothing here parses a request, hashes,
+//! or encodes an answer.
+
+pub mod customers;
+pub mod entries;
+pub mod ledger;
+pub mod limits;
+pub mod merchants;
+pub mod otp_outbox;
+pub mod pg_records;
+pub mod sub_merchants;
