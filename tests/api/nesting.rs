@@ -190,8 +190,14 @@ async fn paypro_answers_its_bad_data_envelope_to_deep_json_anywhere_it_looks() {
 #[tokio::test]
 async fn paypro_raw_json_in_the_request_line_nested_deep_is_bad_data() {
     let probe = Probe::start().await;
-    // The front percent-encodes the target: `[` to 3 bytes, `{a:` to 5, within about 60 KB.
-    for deep in ["[".repeat(QUERY_LEVELS), "{a:".repeat(QUERY_LEVELS / 2)] {
+    // Targets up to 1 MiB are read (past 64 KiB the front hands the query on as a form body).
+    let near_mib = MIB - 64;
+    for deep in [
+        "[".repeat(QUERY_LEVELS),
+        "{a:".repeat(QUERY_LEVELS / 2),
+        "[".repeat(near_mib),
+        "{a:".repeat(near_mib / 3),
+    ] {
         let request = format!(
             "POST /cpay/co?oJson={deep} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         );
