@@ -1,6 +1,6 @@
 //! PayPro credentials and enabled services, checked in the spec's order.
 
-use super::wire::Failure;
+use super::errors::{Code, Failure};
 use crate::db::DbError;
 use rusqlite::{Connection, OptionalExtension, Row};
 
@@ -62,9 +62,9 @@ pub fn authenticate(
     service: &str,
 ) -> Result<Merchant, Failure> {
     let code = if matches!(service, "co" | "cmo") {
-        "04"
+        Code::NotAuthorized
     } else {
-        "01"
+        Code::Rejected
     };
     let fail = |description: &str| Failure::new(code, format!("Invalid Data. {description}"));
     let username = username.map(str::trim).filter(|u| !u.is_empty());
@@ -90,7 +90,11 @@ pub fn authenticate(
         .flatten()
         .ok_or_else(|| fail("Username or password is invalid"))?;
     if !merchant.services.iter().any(|s| s == service) {
-        let status = if code == "04" { "04" } else { "02" };
+        let status = if code == Code::NotAuthorized {
+            Code::NotAuthorized
+        } else {
+            Code::ServiceFail
+        };
         return Err(Failure::new(
             status,
             "Service Failed. User is not Authorized for this service",

@@ -3,8 +3,8 @@
 //! targets, which answer 303 to the callback with the result appended.
 
 use super::auth::merchant_by_id;
-use super::lifecycle::{OrderStatus, amount_due, effective};
 use super::payment::{self, Outcome};
+use super::rules::{OrderStatus, amount_due, effective};
 use super::store::{self, Order, shown};
 use crate::app::AppState;
 use crate::db::DbError;

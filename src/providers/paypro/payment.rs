@@ -1,7 +1,7 @@
 //! The customer pays an order: from the hosted payment page or the control plane.
 
 use super::auth::{Merchant, merchant_by_id};
-use super::lifecycle::{OrderStatus, amount_due, effective};
+use super::rules::{OrderStatus, amount_due, effective};
 use super::store::{self, Order};
 use crate::app::AppState;
 use crate::db::DbError;

@@ -40,17 +40,15 @@
 //!   here rather than in production. `CreatedOn` is the creation time in the merchant's time
 //!   zone, .NET style (`2020-06-10T10:17:45.247`, no fraction on a whole second).
 
-mod fixtures;
-mod store;
-
-pub(super) use fixtures::{ConsumerFixture, export_fixtures, load_fixtures};
-
-use super::auth::{Merchant, authenticate};
-use super::dates::dotnet;
-use super::payload::{Inputs, Props, parse_lenient};
-use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
 use crate::db::{self, DbError};
+use crate::providers::paypro::auth::{Merchant, authenticate};
+use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
+use crate::providers::paypro::rules::dotnet;
+use crate::providers::paypro::rules::{MAX_CONSUMERS, MAX_FIELD};
+use crate::providers::paypro::store::consumers::{self as store, Fields};
+use crate::providers::paypro::wire::{answer, respond};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -60,12 +58,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use store::Fields;
-
-/// The most consumers one `cmc` or `umc` request may carry.
-pub const MAX_CONSUMERS: usize = 1000;
-/// The longest `Name`, `Mobile`, `Email` or `Address` (the document's String(1000)).
-const MAX_FIELD: usize = 1000;
 
 /// `POST|GET /cpay/cc?oJson=[{credentials},{consumer}]`.
 pub async fn cc(
@@ -122,16 +114,12 @@ pub async fn gcd(
     respond(get_consumer(&state, &inputs).await)
 }
 
-fn invalid_format() -> Failure {
-    Failure::new("01", "Invalid Format")
-}
-
 fn invalid(what: &str) -> Failure {
-    Failure::new("01", format!("Invalid Data. {what}"))
+    Failure::new(Code::Rejected, format!("Invalid Data. {what}"))
 }
 
 fn already_exists() -> Failure {
-    Failure::new("01", "Consumer Already Exist")
+    Failure::new(Code::Rejected, "Consumer Already Exist")
 }
 
 /// A payload read up to its credentials, which are not checked yet.
@@ -144,17 +132,19 @@ struct Request {
 /// The payload's credentials and its consumer elements, as far as they can be judged without
 /// the database.
 fn read_request(inputs: &Inputs) -> Result<Request, Failure> {
-    let text = inputs.payload("oJson").ok_or_else(invalid_format)?;
+    let text = inputs
+        .payload("oJson")
+        .ok_or_else(Failure::invalid_format)?;
     let Some(Value::Array(mut items)) = parse_lenient(&text) else {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     };
     let head = items
         .first()
         .and_then(Value::as_object)
-        .ok_or_else(invalid_format)?;
+        .ok_or_else(Failure::invalid_format)?;
     let head = Props(head);
     if !head.has("MerchantId") && !head.has("MerchantPassword") {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     }
     let username = head.text("MerchantId");
     let password = head.text("MerchantPassword");
@@ -185,7 +175,7 @@ fn admit(conn: &Connection, request: &Request, service: &str) -> Result<Merchant
         || (single && consumers.len() != 1)
         || !consumers.iter().all(Value::is_object)
     {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     }
     Ok(merchant)
 }
@@ -237,7 +227,7 @@ fn as_sent(props: &Props) -> String {
 
 /// A per-element failure list, or the single failure of `cc`/`uc`.
 fn failed(single: bool, failures: Vec<(String, Failure)>) -> Result<Response, Failure> {
-    let status = failures[0].1.status;
+    let status = failures[0].1.code;
     if single {
         return Err(failures.into_iter().next().expect("one failure").1);
     }
@@ -317,7 +307,7 @@ fn create_in(
             })
         });
     }
-    Ok(answer("00", created))
+    Ok(answer(Code::Success, created))
 }
 
 /// The merchant's consumer named by a full code or, failing that, a bare ConsumerID.
@@ -378,7 +368,7 @@ fn update_in(conn: &Connection, request: &Request, service: &str) -> Result<Resp
             "ConsumerID": full,
         }));
     }
-    Ok(answer("00", updated))
+    Ok(answer(Code::Success, updated))
 }
 
 /// `gcd`: one consumer of the merchant by its full code.
@@ -390,7 +380,7 @@ async fn get_consumer(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
         .db
         .read(|conn| {
             let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gcd")?;
-            let code = code.ok_or_else(invalid_format)?;
+            let code = code.ok_or_else(Failure::invalid_format)?;
             let consumer_id = code
                 .strip_prefix(merchant.company_code.as_str())
                 .filter(|rest| {
@@ -408,7 +398,7 @@ async fn get_consumer(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
         .with_timezone(&merchant.offset())
         .naive_local();
     let body = json!([
-        {"Description": "Record fetched successfully", "Status": "00"},
+        {"Description": "Record fetched successfully", "Status": Code::Success.as_str()},
         {
             "FullConsumerCode": format!("{company}{}", consumer.consumer_id),
             "CreatedOn": dotnet(created_on),

@@ -1,12 +1,13 @@
 //! 3.0 Get Paid Orders (`gpojson`) and 7.0 Get Order Status (`gos`).
 
-use super::auth::authenticate;
-use super::dates::{dotnet, parse_query_date};
-use super::lifecycle::effective;
-use super::payload::Inputs;
-use super::store::{self, Order, shown};
-use super::wire::{Failure, answer_raw, number, respond};
 use crate::app::AppState;
+use crate::providers::paypro::auth::authenticate;
+use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::payload::Inputs;
+use crate::providers::paypro::rules::effective;
+use crate::providers::paypro::rules::{dotnet, parse_query_date};
+use crate::providers::paypro::store::{self, Order, shown};
+use crate::providers::paypro::wire::{answer_raw, number, respond};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
@@ -60,7 +61,7 @@ async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
         .db
         .read(|conn| {
             let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gos")?;
-            let cpay_id = cpay_id.ok_or_else(|| Failure::new("01", "Invalid Format"))?;
+            let cpay_id = cpay_id.ok_or_else(Failure::invalid_format)?;
             let order = store::by_connectpay_id(conn, Some(merchant.id), &cpay_id)?
                 .ok_or_else(Failure::no_data)?;
             Ok::<_, Failure>((merchant, order))
@@ -77,7 +78,7 @@ async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
             .bill_detail
             .and_then(|text| RawValue::from_string(text).ok()),
     };
-    Ok(answer_raw("00", [item]))
+    Ok(answer_raw(Code::Success, [item]))
 }
 
 #[derive(Serialize)]
@@ -113,7 +114,7 @@ async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Fail
         inputs
             .param(name)
             .and_then(|d| parse_query_date(&d))
-            .ok_or_else(|| Failure::new("01", "Invalid Data. Date format is invalid"))
+            .ok_or_else(|| Failure::new(Code::Rejected, "Invalid Data. Date format is invalid"))
     };
     // Checked after the credentials: their failures answer first.
     let range = date("startDate").and_then(|start| Ok((start, date("endDate")?)));
@@ -124,7 +125,7 @@ async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Fail
             let (start, end) = range?;
             if start > end {
                 return Err(Failure::new(
-                    "01",
+                    Code::Rejected,
                     "Invalid Data. Start Date should be less then to End Date",
                 ));
             }
@@ -142,7 +143,7 @@ async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Fail
     }
     let offset = merchant.offset();
     Ok(answer_raw(
-        "00",
+        Code::Success,
         orders.iter().map(|o| paid_order(o, offset)),
     ))
 }

@@ -1,13 +1,16 @@
 //! 1.0 Single Order Creation (`co`) and 2.0 Multiple Order Creation (`cmo`): all or
 //! nothing, each order checked in the spec's order, ConnectPayIds from the sandbox clock.
 
-use super::auth::{Merchant, authenticate};
-use super::dates::parse_order_date;
-use super::lifecycle::{OrderStatus, amount_due};
-use super::payload::{Inputs, Props, parse_lenient};
-use super::store::{self, Order, shown};
-use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
+use crate::providers::paypro::auth::{Merchant, authenticate};
+use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::magic::{self, Magic};
+use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
+use crate::providers::paypro::rules::parse_order_date;
+use crate::providers::paypro::rules::{MAX_ORDERS, parse_decimal_18_2, valid_email, valid_mobile};
+use crate::providers::paypro::rules::{OrderStatus, amount_due};
+use crate::providers::paypro::store::{self, Order, shown};
+use crate::providers::paypro::wire::{answer, respond};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri, header};
@@ -18,8 +21,6 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::str::FromStr;
-
-const MAX_ORDERS: usize = 50;
 
 /// `POST|GET /cpay/co?oJson=[{credentials},{order}]`.
 pub async fn co(
@@ -115,7 +116,7 @@ fn shape<'a>(orders: &'a [Value], service: &str) -> Result<Vec<Props<'a>>, Failu
         .ok_or_else(object_error)?;
     let outage = |o: &Props| {
         o.text("OrderNumber")
-            .is_some_and(|n| has_prefix(&n, "MAGIC-02"))
+            .is_some_and(|n| magic::of(&n) == Some(Magic::Outage))
     };
     if orders.iter().any(outage) {
         return Err(Failure::service_fail());
@@ -144,7 +145,7 @@ fn create_in(
                     || store::by_number(conn, merchant.id, &order.order_number)?.is_some();
                 if repeated {
                     Err(Failure::new(
-                        "01",
+                        Code::Rejected,
                         format!("Order number {number} already exists"),
                     ))
                 } else {
@@ -162,7 +163,7 @@ fn create_in(
         if service == "co" {
             return Err(first.clone());
         }
-        let status = first.status;
+        let status = first.code;
         let items = failures
             .into_iter()
             .map(|(number, f)| json!({"OrderNumber": number, "Description": f.description}));
@@ -173,13 +174,17 @@ fn create_in(
     let mut created = Vec::new();
     for mut order in checked {
         order.connectpay_id = store::next_connectpay_id(conn, &merchant.company_code, day)?;
-        if has_prefix(&order.order_number, "MAGIC-PAID") {
-            order.amount_paid = Some(amount_due(&order, now, merchant.offset()));
-            order.status = OrderStatus::Paid;
-            order.paid_at = Some(now);
-        } else if has_prefix(&order.order_number, "MAGIC-BLOCKED") {
-            order.status = OrderStatus::Blocked;
-            order.blocked_at = Some(now);
+        match magic::of(&order.order_number) {
+            Some(Magic::Paid) => {
+                order.amount_paid = Some(amount_due(&order, now, merchant.offset()));
+                order.status = OrderStatus::Paid;
+                order.paid_at = Some(now);
+            }
+            Some(Magic::Blocked) => {
+                order.status = OrderStatus::Blocked;
+                order.blocked_at = Some(now);
+            }
+            _ => {}
         }
         store::insert(conn, &order)?;
         created.push(json!({
@@ -192,13 +197,7 @@ fn create_in(
             "Click2Pay": format!("{click2pay}{}", order.connectpay_id),
         }));
     }
-    Ok(answer("00", created))
-}
-
-fn has_prefix(number: &str, prefix: &str) -> bool {
-    number
-        .get(..prefix.len())
-        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    Ok(answer(Code::Success, created))
 }
 
 /// One order's fields, in the spec's order; the first problem is its answer.
@@ -289,72 +288,4 @@ fn check_order(props: &Props, merchant: &Merchant, now: DateTime<Utc>) -> Result
         refunded_at: None,
         refunded_amount: None,
     })
-}
-
-/// SQL Server's decimal(18,2): at most 16 whole digits and 2 decimals, above zero.
-pub fn parse_decimal_18_2(text: &str) -> Option<Decimal> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let ok = (1..=16).contains(&whole.len())
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.len() <= 2
-        && fraction.bytes().all(|b| b.is_ascii_digit())
-        && !(text.contains('.') && fraction.is_empty());
-    let value = Decimal::from_str(text).ok().filter(|_| ok)?;
-    (value > Decimal::ZERO).then_some(value)
-}
-
-/// An optional `+`, then 10 to 13 digits.
-fn valid_mobile(text: &str) -> bool {
-    let digits = text.strip_prefix('+').unwrap_or(text);
-    (10..=13).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// One `@`, something before it, and a dot inside the domain.
-fn valid_email(text: &str) -> bool {
-    let mut parts = text.split('@');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(local), Some(domain), None) => {
-            !local.is_empty()
-                && !text.contains(char::is_whitespace)
-                && domain
-                    .split_once('.')
-                    .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !b.ends_with('.'))
-        }
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_are_sql_decimal_18_2_above_zero() {
-        assert_eq!(parse_decimal_18_2("4400"), Some(Decimal::from(4400)));
-        assert!(parse_decimal_18_2("4400.5").is_some());
-        assert!(parse_decimal_18_2("9999999999999999.99").is_some());
-        for bad in [
-            "0",
-            "-1",
-            "1e3",
-            "10.001",
-            "abc",
-            "",
-            "123456789012345678901",
-            "1.",
-            ".5",
-        ] {
-            assert_eq!(parse_decimal_18_2(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn mobiles_and_emails_are_checked_loosely() {
-        assert!(valid_mobile("03123456789") && valid_mobile("+923123456789"));
-        assert!(!valid_mobile("0312") && !valid_mobile("03123abc789"));
-        assert!(valid_email("abcd@paypro.com.pk"));
-        for bad in ["abcd", "a@b", "a@@b.c", "@b.c", "a b@c.d", "a@.c"] {
-            assert!(!valid_email(bad), "{bad}");
-        }
-    }
 }

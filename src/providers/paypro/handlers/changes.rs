@@ -1,12 +1,14 @@
 //! 4.0 Mark Order as Paid (`moap`), 5.0 Mark Order as Blocked (`moab`), 6.0 Mark Order as
 //! Refund (`mofr`): the merchant changes its orders, all or nothing.
 
-use super::auth::{Merchant, authenticate};
-use super::lifecycle::{OrderStatus, amount_due, effective};
-use super::payload::{Inputs, Props, parse_lenient};
-use super::store::{self, Order};
-use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
+use crate::providers::paypro::auth::{Merchant, authenticate};
+use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
+use crate::providers::paypro::rules::MAX_CSV_ORDERS;
+use crate::providers::paypro::rules::{OrderStatus, amount_due, effective};
+use crate::providers::paypro::store::{self, Order};
+use crate::providers::paypro::wire::{answer, respond};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
@@ -17,9 +19,6 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::str::FromStr;
-
-/// The documented length of `csvOrders`.
-const MAX_CSV_ORDERS: usize = 4000;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Change {
@@ -58,10 +57,6 @@ pub async fn mofr(
     respond(change(&state, &inputs, Change::Refund).await)
 }
 
-fn invalid_format() -> Failure {
-    Failure::new("01", "Invalid Format")
-}
-
 /// One requested change: an order number, and for a refund the amount.
 struct Wanted {
     number: String,
@@ -74,12 +69,14 @@ async fn change(state: &AppState, inputs: &Inputs, change: Change) -> Result<Res
         Change::Block => "moab",
         Change::Refund => "mofr",
     };
-    let text = inputs.payload("csvOrders").ok_or_else(invalid_format)?;
+    let text = inputs
+        .payload("csvOrders")
+        .ok_or_else(Failure::invalid_format)?;
     if text.chars().count() > MAX_CSV_ORDERS {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     }
     let Some(Value::Object(object)) = parse_lenient(&text) else {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     };
     let props = Props(&object);
     let username = props.text("Username");
@@ -95,7 +92,7 @@ async fn change(state: &AppState, inputs: &Inputs, change: Change) -> Result<Res
             }
         })
         .filter(|w| !w.is_empty())
-        .ok_or_else(invalid_format);
+        .ok_or_else(Failure::invalid_format);
     state
         .db
         .write(|conn| {
@@ -133,7 +130,7 @@ fn apply(
         return Err(Failure::no_data());
     }
     if !refused.is_empty() {
-        return Ok(answer("01", refused));
+        return Ok(answer(Code::Rejected, refused));
     }
     for (order, amount) in found {
         match change {
@@ -147,7 +144,7 @@ fn apply(
             }
         }
     }
-    Ok(answer("00", []))
+    Ok(answer(Code::Success, []))
 }
 
 /// Why an order cannot take the change.
@@ -188,7 +185,7 @@ fn parse_numbers(csv: &str) -> Vec<Wanted> {
     let mut seen = HashSet::new();
     csv.split(',')
         .map(str::trim)
-        .filter(|n| !n.is_empty() && seen.insert(super::store::order_key(n)))
+        .filter(|n| !n.is_empty() && seen.insert(crate::providers::paypro::store::order_key(n)))
         .map(|n| Wanted {
             number: n.to_string(),
             amount: None,
@@ -205,13 +202,13 @@ fn parse_refunds(csv: &str) -> Option<Vec<Wanted>> {
         let number = number.trim();
         let amount = amount.trim();
         Decimal::from_str(amount).ok()?;
-        if number.is_empty() || !seen.insert(super::store::order_key(number)) {
+        if number.is_empty() || !seen.insert(crate::providers::paypro::store::order_key(number)) {
             return None;
         }
         // A number that is not a positive decimal(18,2) is that order's "Invalid Amount".
         wanted.push(Wanted {
             number: number.to_string(),
-            amount: super::orders::parse_decimal_18_2(amount),
+            amount: crate::providers::paypro::rules::parse_decimal_18_2(amount),
         });
     }
     Some(wanted)
