@@ -1,7 +1,7 @@
 //! PayPro's answers: a JSON array whose element 0 holds only `{"Status":"NN"}` (clients
 //! read the last value of element 0), then the details.
 
-use super::errors::{Code, Failure};
+use super::errors::Code;
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use serde_json::value::RawValue;
@@ -31,10 +31,6 @@ pub fn answer_raw<T: serde::Serialize>(
         axum::body::Body::from(text),
     )
         .into_response()
-}
-
-pub fn respond(result: Result<Response, Failure>) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// A JSON number written exactly as given (`0.0000`, `45050`), which `serde_json::Value`

@@ -4,14 +4,13 @@
 use crate::app::AppState;
 use crate::providers::paypro::auth::{Merchant, authenticate};
 use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::handlers::extract::Payload;
 use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
 use crate::providers::paypro::rules::MAX_CSV_ORDERS;
 use crate::providers::paypro::rules::{OrderStatus, amount_due, effective};
 use crate::providers::paypro::store::{self, Order};
-use crate::providers::paypro::wire::{answer, respond};
-use axum::body::Bytes;
+use crate::providers::paypro::wire::answer;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -29,32 +28,23 @@ enum Change {
 
 pub async fn moap(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(change(&state, &inputs, Change::Pay).await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    change(&state, &inputs, Change::Pay).await
 }
 
 pub async fn moab(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(change(&state, &inputs, Change::Block).await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    change(&state, &inputs, Change::Block).await
 }
 
 pub async fn mofr(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(change(&state, &inputs, Change::Refund).await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    change(&state, &inputs, Change::Refund).await
 }
 
 /// One requested change: an order number, and for a refund the amount.

@@ -44,15 +44,14 @@ use crate::app::AppState;
 use crate::db::{self, DbError};
 use crate::providers::paypro::auth::{Merchant, authenticate};
 use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::handlers::extract::Payload;
 use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
 use crate::providers::paypro::rules::dotnet;
 use crate::providers::paypro::rules::{MAX_CONSUMERS, MAX_FIELD};
 use crate::providers::paypro::store::consumers::{self as store, Fields};
-use crate::providers::paypro::wire::{answer, respond};
+use crate::providers::paypro::wire::answer;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -62,56 +61,41 @@ use std::collections::HashSet;
 /// `POST|GET /cpay/cc?oJson=[{credentials},{consumer}]`.
 pub async fn cc(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(create(&state, &inputs, "cc").await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    create(&state, &inputs, "cc").await
 }
 
 /// `POST /cpay/cmc` with a JSON file of `[{credentials},{consumer},...]`.
 pub async fn cmc(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(create(&state, &inputs, "cmc").await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    create(&state, &inputs, "cmc").await
 }
 
 /// `POST|GET /cpay/uc?oJson=[{credentials},{consumer}]`.
 pub async fn uc(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(update(&state, &inputs, "uc").await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    update(&state, &inputs, "uc").await
 }
 
 /// `POST /cpay/umc` with a JSON file of `[{credentials},{consumer},...]`.
 pub async fn umc(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(update(&state, &inputs, "umc").await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    update(&state, &inputs, "umc").await
 }
 
 /// `GET /cpay/gcd?userName=...&password=...&fullConsumerCode=...`.
 pub async fn gcd(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(get_consumer(&state, &inputs).await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    get_consumer(&state, &inputs).await
 }
 
 fn invalid(what: &str) -> Failure {

@@ -3,5 +3,6 @@
 
 pub mod changes;
 pub mod consumers;
+pub mod extract;
 pub mod orders;
 pub mod queries;

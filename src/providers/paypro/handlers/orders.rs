@@ -4,16 +4,15 @@
 use crate::app::AppState;
 use crate::providers::paypro::auth::{Merchant, authenticate};
 use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::handlers::extract::{Click2PayBase, Payload};
 use crate::providers::paypro::magic::{self, Magic};
 use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
 use crate::providers::paypro::rules::parse_order_date;
 use crate::providers::paypro::rules::{MAX_ORDERS, parse_decimal_18_2, valid_email, valid_mobile};
 use crate::providers::paypro::rules::{OrderStatus, amount_due};
 use crate::providers::paypro::store::{self, Order, shown};
-use crate::providers::paypro::wire::{answer, respond};
-use axum::body::Bytes;
+use crate::providers::paypro::wire::answer;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri, header};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -25,33 +24,19 @@ use std::str::FromStr;
 /// `POST|GET /cpay/co?oJson=[{credentials},{order}]`.
 pub async fn co(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(create(&state, &inputs, "co", &click2pay_base(&headers, &state)).await)
+    Click2PayBase(base): Click2PayBase,
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    create(&state, &inputs, "co", &base).await
 }
 
 /// `POST /cpay/cmo` with a JSON file of `[{credentials},{order},...]`.
 pub async fn cmo(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(create(&state, &inputs, "cmo", &click2pay_base(&headers, &state)).await)
-}
-
-/// The hosted payment page's address as the client reached the sandbox.
-fn click2pay_base(headers: &HeaderMap, state: &AppState) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("localhost:{}", state.port));
-    format!("http://{host}/paypro/click2pay?cpayId=")
+    Click2PayBase(base): Click2PayBase,
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    create(&state, &inputs, "cmo", &base).await
 }
 
 fn object_error() -> Failure {

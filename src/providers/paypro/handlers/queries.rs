@@ -3,14 +3,13 @@
 use crate::app::AppState;
 use crate::providers::paypro::auth::authenticate;
 use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::handlers::extract::Payload;
 use crate::providers::paypro::payload::Inputs;
 use crate::providers::paypro::rules::effective;
 use crate::providers::paypro::rules::{dotnet, parse_query_date};
 use crate::providers::paypro::store::{self, Order, shown};
-use crate::providers::paypro::wire::{answer_raw, number, respond};
-use axum::body::Bytes;
+use crate::providers::paypro::wire::{answer_raw, number};
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
@@ -19,23 +18,17 @@ use serde_json::value::RawValue;
 /// `GET /cpay/gos?userName=&password=&cpayId=`.
 pub async fn gos(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(order_status(&state, &inputs).await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    order_status(&state, &inputs).await
 }
 
 /// `GET /cpay/gpojson?username=&password=&startDate=&endDate=`.
 pub async fn gpojson(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(paid_orders(&state, &inputs).await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    paid_orders(&state, &inputs).await
 }
 
 #[derive(Serialize)]
