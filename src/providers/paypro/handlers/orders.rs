@@ -67,20 +67,36 @@ async fn create(
     let password = head.text("MerchantPassword");
     // Checked after the credentials: their failures answer first.
     let orders = shape(&items[1..], service);
-    state
+    let merchant = state
         .db
-        .write(|conn| {
-            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), service)?;
-            create_in(
-                conn,
-                &merchant,
-                &orders?,
-                service,
-                click2pay,
-                state.clock.now(),
-            )
+        .read(|conn| authenticate(conn, username.as_deref(), password.as_deref(), service))
+        .await?;
+    let now = state.clock.now();
+    let checked: Vec<(String, Result<Order, Failure>)> = orders?
+        .iter()
+        .map(|props| {
+            let number = props.text("OrderNumber").unwrap_or_default();
+            (number, check_order(props, &merchant, now))
         })
-        .await
+        .collect();
+    let created = state
+        .db
+        .write(|conn| create_in(conn, &merchant, checked, now))
+        .await?;
+    match created {
+        Ok(created) => Ok(answer(
+            Code::Success,
+            created.iter().map(|order| created_item(order, click2pay)),
+        )),
+        Err(failures) if service == "co" => Err(failures.into_iter().next().expect("one").1),
+        Err(failures) => {
+            let status = failures[0].1.code;
+            let items = failures
+                .into_iter()
+                .map(|(number, f)| json!({"OrderNumber": number, "Description": f.description}));
+            Ok(answer(status, items))
+        }
+    }
 }
 
 /// The order elements, when their number and kind fit the service and none asks for an
@@ -109,22 +125,22 @@ fn shape<'a>(orders: &'a [Value], service: &str) -> Result<Vec<Props<'a>>, Failu
     Ok(orders)
 }
 
-/// The orders after the credentials: checked all, then created all, in the caller's
-/// transaction.
+/// Every failing order's number as sent and its failure, in the request's order.
+type Failures = Vec<(String, Failure)>;
+
+/// The checked orders, created all (with their ConnectPayIds and magic applied) unless one
+/// failed its checks or exists already: then every failure, and nothing is created.
 fn create_in(
     conn: &Connection,
     merchant: &Merchant,
-    orders: &[Props],
-    service: &str,
-    click2pay: &str,
+    checked: Vec<(String, Result<Order, Failure>)>,
     now: DateTime<Utc>,
-) -> Result<Response, Failure> {
+) -> Result<Result<Vec<Order>, Failures>, Failure> {
     let mut seen = HashSet::new();
-    let mut checked = Vec::new();
-    let mut failures: Vec<(String, Failure)> = Vec::new();
-    for props in orders {
-        let number = props.text("OrderNumber").unwrap_or_default();
-        let result = match check_order(props, merchant, now) {
+    let mut orders = Vec::new();
+    let mut failures: Failures = Vec::new();
+    for (number, result) in checked {
+        let result = match result {
             Ok(order) => {
                 let repeated = !seen.insert(store::order_key(&order.order_number))
                     || store::by_number(conn, merchant.id, &order.order_number)?.is_some();
@@ -140,28 +156,19 @@ fn create_in(
             Err(failure) => Err(failure),
         };
         match result {
-            Ok(order) => checked.push(order),
+            Ok(order) => orders.push(order),
             Err(failure) => failures.push((number, failure)),
         }
     }
-    if let Some((_, first)) = failures.first() {
-        if service == "co" {
-            return Err(first.clone());
-        }
-        let status = first.code;
-        let items = failures
-            .into_iter()
-            .map(|(number, f)| json!({"OrderNumber": number, "Description": f.description}));
-        return Ok(answer(status, items));
+    if !failures.is_empty() {
+        return Ok(Err(failures));
     }
-
     let day = now.with_timezone(&merchant.offset()).date_naive();
-    let mut created = Vec::new();
-    for mut order in checked {
+    for order in &mut orders {
         order.connectpay_id = store::next_connectpay_id(conn, &merchant.company_code, day)?;
         match magic::of(&order.order_number) {
             Some(Magic::Paid) => {
-                order.amount_paid = Some(amount_due(&order, now, merchant.offset()));
+                order.amount_paid = Some(amount_due(order, now, merchant.offset()));
                 order.status = OrderStatus::Paid;
                 order.paid_at = Some(now);
             }
@@ -171,18 +178,22 @@ fn create_in(
             }
             _ => {}
         }
-        store::insert(conn, &order)?;
-        created.push(json!({
-            "Description": format!("Order number {} created successfully", order.order_number),
-            "OrderAmount": shown(order.order_amount),
-            "ConnectPayFee": shown(order.fee),
-            "ConnectPayId": order.connectpay_id,
-            "OrderNumber": order.order_number,
-            "IsFeeApplied": if order.fee > Decimal::ZERO { "True" } else { "False" },
-            "Click2Pay": format!("{click2pay}{}", order.connectpay_id),
-        }));
+        store::insert(conn, order)?;
     }
-    Ok(answer(Code::Success, created))
+    Ok(Ok(orders))
+}
+
+/// One created order as the answer lists it.
+fn created_item(order: &Order, click2pay: &str) -> Value {
+    json!({
+        "Description": format!("Order number {} created successfully", order.order_number),
+        "OrderAmount": shown(order.order_amount),
+        "ConnectPayFee": shown(order.fee),
+        "ConnectPayId": order.connectpay_id,
+        "OrderNumber": order.order_number,
+        "IsFeeApplied": if order.fee > Decimal::ZERO { "True" } else { "False" },
+        "Click2Pay": format!("{click2pay}{}", order.connectpay_id),
+    })
 }
 
 /// One order's fields, in the spec's order; the first problem is its answer.
