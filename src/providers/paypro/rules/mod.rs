@@ -1,10 +1,12 @@
 //! The document's validation and business rules, pure functions: request limits, the
 //! amount, mobile and email formats ([`dates`] for the date formats, [`lifecycle`] for the
-//! order states).
+//! order states, [`consumers`] for the consumer fields).
 
+mod consumers;
 mod dates;
 mod lifecycle;
 
+pub use consumers::*;
 pub use dates::*;
 pub use lifecycle::*;
 
