@@ -48,7 +48,7 @@ use crate::providers::paypro::handlers::extract::Payload;
 use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
 use crate::providers::paypro::rules::dotnet;
 use crate::providers::paypro::rules::{MAX_CONSUMERS, invalid_consumer as invalid, read_consumer};
-use crate::providers::paypro::store::consumers as store;
+use crate::providers::paypro::store::consumers::{self as store, Fields};
 use crate::providers::paypro::wire::answer;
 use axum::Json;
 use axum::extract::State;
@@ -136,14 +136,25 @@ fn read_request(inputs: &Inputs) -> Result<Request, Failure> {
     })
 }
 
-/// The request's credentials checked for `service`, then the shape of its consumer elements.
-fn admit(conn: &Connection, request: &Request, service: &str) -> Result<Merchant, Failure> {
-    let merchant = authenticate(
-        conn,
-        request.username.as_deref(),
-        request.password.as_deref(),
-        service,
-    )?;
+/// The request's credentials checked for `service` (a read), then the shape of its consumer
+/// elements, each read with [`read_consumer`] (outside any database hold).
+async fn admit(
+    state: &AppState,
+    request: &Request,
+    service: &str,
+    creating: bool,
+) -> Result<(Merchant, Vec<Element>), Failure> {
+    let merchant = state
+        .db
+        .read(|conn| {
+            authenticate(
+                conn,
+                request.username.as_deref(),
+                request.password.as_deref(),
+                service,
+            )
+        })
+        .await?;
     let consumers = &request.consumers;
     let single = matches!(service, "cc" | "uc");
     if !single && consumers.len() > MAX_CONSUMERS {
@@ -157,8 +168,18 @@ fn admit(conn: &Connection, request: &Request, service: &str) -> Result<Merchant
     {
         return Err(Failure::invalid_format());
     }
-    Ok(merchant)
+    let elements = consumers
+        .iter()
+        .map(|item| {
+            let props = Props(item.as_object().expect("checked to be an object"));
+            (as_sent(&props), read_consumer(&props, creating))
+        })
+        .collect();
+    Ok((merchant, elements))
 }
+
+/// One consumer element: its ConsumerID as sent, and its ConsumerID and fields as read.
+type Element = (String, Result<(String, Fields), Failure>);
 
 /// The `ConsumerID` of an element as the client sent it, for a failure list.
 fn as_sent(props: &Props) -> String {
@@ -180,58 +201,20 @@ fn failed(single: bool, failures: Vec<(String, Failure)>) -> Result<Response, Fa
 /// `cc` and `cmc`: all or nothing.
 async fn create(state: &AppState, inputs: &Inputs, service: &str) -> Result<Response, Failure> {
     let request = read_request(inputs)?;
+    let (merchant, elements) = admit(state, &request, service, true).await?;
     let now = state.clock.now();
-    state
+    let created = state
         .db
-        .write(|conn| create_in(conn, &request, service, now))
-        .await
-}
-
-fn create_in(
-    conn: &Connection,
-    request: &Request,
-    service: &str,
-    now: DateTime<Utc>,
-) -> Result<Response, Failure> {
-    let merchant = admit(conn, request, service)?;
-    let items = &request.consumers;
+        .write(|conn| create_in(conn, &merchant, elements, now))
+        .await?;
     let single = service == "cc";
-    let mut seen = HashSet::new();
-    let mut checked = Vec::new();
-    let mut failures = Vec::new();
-    for item in items {
-        let props = Props(item.as_object().expect("checked to be an object"));
-        let result = match read_consumer(&props, true) {
-            Ok((id, fields)) => {
-                let exists =
-                    !seen.insert(id.clone()) || store::find(conn, merchant.id, &id)?.is_some();
-                if exists {
-                    Err(already_exists())
-                } else {
-                    Ok((id, fields))
-                }
-            }
-            Err(failure) => Err(failure),
-        };
-        match result {
-            Ok(consumer) => checked.push(consumer),
-            Err(failure) => failures.push((as_sent(&props), failure)),
-        }
-    }
-    if !failures.is_empty() {
-        return failed(single, failures);
-    }
-    let mut created = Vec::new();
-    for (id, fields) in checked {
-        if let Err(error) = store::insert(conn, merchant.id, &id, &fields, now) {
-            return Err(if db::is_unique_violation(&error) {
-                already_exists()
-            } else {
-                error.into()
-            });
-        }
+    let ids = match created {
+        Ok(ids) => ids,
+        Err(failures) => return failed(single, failures),
+    };
+    let created = ids.into_iter().map(|id| {
         let full = format!("{}{id}", merchant.company_code);
-        created.push(if single {
+        if single {
             // A JSON number, as documented; 16 digits fit a u64 exactly.
             let number: u64 = id.parse().expect("1 to 16 digits");
             json!({
@@ -245,9 +228,58 @@ fn create_in(
                 "Description": format!("Consumer number {id} created successfully"),
                 "ConsumerNumber": id,
             })
-        });
-    }
+        }
+    });
     Ok(answer(Code::Success, created))
+}
+
+/// Every failing element's ConsumerID as sent and its failure, in the request's order.
+type Failures = Vec<(String, Failure)>;
+
+/// Creates every element unless one failed its checks or exists already: then nothing is
+/// created and every failure is returned.
+fn create_in(
+    conn: &Connection,
+    merchant: &Merchant,
+    elements: Vec<Element>,
+    now: DateTime<Utc>,
+) -> Result<Result<Vec<String>, Failures>, Failure> {
+    let mut seen = HashSet::new();
+    let mut checked = Vec::new();
+    let mut failures = Vec::new();
+    for (sent, read) in elements {
+        let result = match read {
+            Ok((id, fields)) => {
+                let exists =
+                    !seen.insert(id.clone()) || store::find(conn, merchant.id, &id)?.is_some();
+                if exists {
+                    Err(already_exists())
+                } else {
+                    Ok((id, fields))
+                }
+            }
+            Err(failure) => Err(failure),
+        };
+        match result {
+            Ok(consumer) => checked.push(consumer),
+            Err(failure) => failures.push((sent, failure)),
+        }
+    }
+    if !failures.is_empty() {
+        return Ok(Err(failures));
+    }
+    let mut created = Vec::new();
+    for (id, fields) in checked {
+        if let Err(error) = store::insert(conn, merchant.id, &id, &fields, now) {
+            return Err(if db::is_unique_violation(&error) {
+                already_exists()
+            } else {
+                error.into()
+            });
+        }
+        created.push(id);
+    }
+    Ok(Ok(created))
 }
 
 /// The merchant's consumer named by a full code or, failing that, a bare ConsumerID.
@@ -271,21 +303,37 @@ fn resolve(
 /// `uc` and `umc`: all or nothing.
 async fn update(state: &AppState, inputs: &Inputs, service: &str) -> Result<Response, Failure> {
     let request = read_request(inputs)?;
-    state
+    let (merchant, elements) = admit(state, &request, service, false).await?;
+    let updated = state
         .db
-        .write(|conn| update_in(conn, &request, service))
-        .await
+        .write(|conn| update_in(conn, &merchant, elements))
+        .await?;
+    let ids = match updated {
+        Ok(ids) => ids,
+        Err(failures) => return failed(service == "uc", failures),
+    };
+    let updated = ids.into_iter().map(|consumer_id| {
+        let full = format!("{}{consumer_id}", merchant.company_code);
+        json!({
+            "Description": format!("ConsumerID {full} updated successfully"),
+            "ConsumerID": full,
+        })
+    });
+    Ok(answer(Code::Success, updated))
 }
 
-fn update_in(conn: &Connection, request: &Request, service: &str) -> Result<Response, Failure> {
-    let merchant = admit(conn, request, service)?;
-    let single = service == "uc";
+/// Updates every element unless one failed its checks or names no consumer of the
+/// merchant: then nothing changes and every failure is returned.
+fn update_in(
+    conn: &Connection,
+    merchant: &Merchant,
+    elements: Vec<Element>,
+) -> Result<Result<Vec<String>, Failures>, Failure> {
     let mut checked = Vec::new();
     let mut failures = Vec::new();
-    for item in &request.consumers {
-        let props = Props(item.as_object().expect("checked to be an object"));
-        let result = match read_consumer(&props, false) {
-            Ok((code, fields)) => match resolve(conn, &merchant, &code)? {
+    for (sent, read) in elements {
+        let result = match read {
+            Ok((code, fields)) => match resolve(conn, merchant, &code)? {
                 Some(consumer) => Ok((consumer, fields)),
                 None => Err(Failure::no_data()),
             },
@@ -293,22 +341,18 @@ fn update_in(conn: &Connection, request: &Request, service: &str) -> Result<Resp
         };
         match result {
             Ok(change) => checked.push(change),
-            Err(failure) => failures.push((as_sent(&props), failure)),
+            Err(failure) => failures.push((sent, failure)),
         }
     }
     if !failures.is_empty() {
-        return failed(single, failures);
+        return Ok(Err(failures));
     }
     let mut updated = Vec::new();
     for (consumer, fields) in checked {
         store::update(conn, consumer.id, &fields)?;
-        let full = format!("{}{}", merchant.company_code, consumer.consumer_id);
-        updated.push(json!({
-            "Description": format!("ConsumerID {full} updated successfully"),
-            "ConsumerID": full,
-        }));
+        updated.push(consumer.consumer_id);
     }
-    Ok(answer(Code::Success, updated))
+    Ok(Ok(updated))
 }
 
 /// `gcd`: one consumer of the merchant by its full code.
