@@ -83,44 +83,62 @@ async fn change(state: &AppState, inputs: &Inputs, change: Change) -> Result<Res
         })
         .filter(|w| !w.is_empty())
         .ok_or_else(Failure::invalid_format);
-    state
+    let merchant = state
         .db
-        .write(|conn| {
-            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), service)?;
-            apply(conn, &merchant, &wanted?, change, state.clock.now())
-        })
-        .await
+        .read(|conn| authenticate(conn, username.as_deref(), password.as_deref(), service))
+        .await?;
+    let wanted = wanted?;
+    let now = state.clock.now();
+    let refused = state
+        .db
+        .write(|conn| apply(conn, &merchant, &wanted, change, now))
+        .await?;
+    if refused.is_empty() {
+        return Ok(answer(Code::Success, []));
+    }
+    let items = refused.into_iter().map(|refused| match refused {
+        Refused::NotFound(number) => json!({"OrderNumber": number, "OrderStatus": "Not Found"}),
+        Refused::Order(order, reason) => json!({
+            "OrderNumber": order.order_number,
+            "OrderStatus": reason.label(&merchant),
+            "ConnectPayId": order.connectpay_id,
+        }),
+    });
+    Ok(answer(Code::Rejected, items))
 }
 
-/// The wanted changes after the credentials: all made, or none, in the caller's transaction.
+/// An order the change was refused for.
+enum Refused {
+    /// No order of the merchant has this number.
+    NotFound(String),
+    Order(Box<Order>, Refusal),
+}
+
+/// The wanted changes: all made, or none and the refusals, in one transaction.
 fn apply(
     conn: &Connection,
     merchant: &Merchant,
     wanted: &[Wanted],
     change: Change,
     now: DateTime<Utc>,
-) -> Result<Response, Failure> {
+) -> Result<Vec<Refused>, Failure> {
     let mut found = Vec::new();
     let mut refused = Vec::new();
     for item in wanted {
         match store::by_number(conn, merchant.id, &item.number)? {
-            None => refused.push(json!({"OrderNumber": item.number, "OrderStatus": "Not Found"})),
+            None => refused.push(Refused::NotFound(item.number.clone())),
             Some(order) => match why_not(&order, item, change, now) {
                 None => found.push((order, item.amount)),
-                Some(reason) => refused.push(json!({
-                    "OrderNumber": order.order_number,
-                    "OrderStatus": reason.label(merchant),
-                    "ConnectPayId": order.connectpay_id,
-                })),
+                Some(reason) => refused.push(Refused::Order(Box::new(order), reason)),
             },
         }
     }
-    let any_exists = !found.is_empty() || refused.iter().any(|r| r.get("ConnectPayId").is_some());
+    let any_exists = !found.is_empty() || refused.iter().any(|r| matches!(r, Refused::Order(..)));
     if !any_exists {
         return Err(Failure::no_data());
     }
     if !refused.is_empty() {
-        return Ok(answer(Code::Rejected, refused));
+        return Ok(refused);
     }
     for (order, amount) in found {
         match change {
@@ -134,7 +152,7 @@ fn apply(
             }
         }
     }
-    Ok(answer(Code::Success, []))
+    Ok(Vec::new())
 }
 
 /// Why an order cannot take the change.
