@@ -8,11 +8,10 @@ use crate::providers::paypro::payload::Inputs;
 use crate::providers::paypro::rules::effective;
 use crate::providers::paypro::rules::{dotnet, parse_query_date};
 use crate::providers::paypro::store::{self, Order, shown};
-use crate::providers::paypro::wire::{answer_raw, number};
+use crate::providers::paypro::wire::{PaidOrder, StatusItem, answer_raw, number};
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use serde::Serialize;
 use serde_json::value::RawValue;
 
 /// `GET /cpay/gos?userName=&password=&cpayId=`.
@@ -29,21 +28,6 @@ pub async fn gpojson(
     Payload(inputs): Payload,
 ) -> Result<Response, Failure> {
     paid_orders(&state, &inputs).await
-}
-
-#[derive(Serialize)]
-struct StatusItem {
-    #[serde(rename = "OrderStatus")]
-    order_status: String,
-    #[serde(rename = "OrderAmountPaid")]
-    amount_paid: Box<RawValue>,
-    #[serde(rename = "DatePaid")]
-    date_paid: Option<String>,
-    #[serde(rename = "OrderNumber")]
-    order_number: String,
-    /// The order's line items as sent (the sandbox keeps them), when there were any.
-    #[serde(rename = "BillDetail01", skip_serializing_if = "Option::is_none")]
-    bill_detail: Option<Box<RawValue>>,
 }
 
 async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
@@ -72,32 +56,6 @@ async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
             .and_then(|text| RawValue::from_string(text).ok()),
     };
     Ok(answer_raw(Code::Success, [item]))
-}
-
-#[derive(Serialize)]
-struct PaidOrder<'a> {
-    #[serde(rename = "Order Number")]
-    order_number: &'a str,
-    #[serde(rename = "Customer Email")]
-    customer_email: &'a str,
-    #[serde(rename = "Issue Date")]
-    issue_date: String,
-    #[serde(rename = "Customer Mobile")]
-    customer_mobile: &'a str,
-    #[serde(rename = "Order Amount")]
-    order_amount: Box<RawValue>,
-    #[serde(rename = "Date Created")]
-    date_created: String,
-    #[serde(rename = "Order Due Date")]
-    order_due_date: String,
-    #[serde(rename = "Customer Address")]
-    customer_address: &'a str,
-    #[serde(rename = "Date Paid")]
-    date_paid: String,
-    #[serde(rename = "ConnectPay Id")]
-    connectpay_id: &'a str,
-    #[serde(rename = "Amount Paid")]
-    amount_paid: Box<RawValue>,
 }
 
 async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
