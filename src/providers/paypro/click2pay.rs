@@ -2,9 +2,9 @@
 //! plain HTML with two forms (Pay, Fail) that works without JavaScript, and the two form
 //! targets, which answer 303 to the callback with the result appended.
 
-use super::auth::merchant_by_id;
-use super::lifecycle::{OrderStatus, amount_due, effective};
 use super::payment::{self, Outcome};
+use super::rules::{OrderStatus, amount_due, effective};
+use super::store::merchants;
 use super::store::{self, Order, shown};
 use crate::app::AppState;
 use crate::db::DbError;
@@ -32,7 +32,7 @@ pub async fn page(State(state): State<AppState>, Query(query): Query<PageQuery>)
             let Some(order) = store::by_connectpay_id(conn, None, cpay_id.trim())? else {
                 return Ok(None);
             };
-            let merchant = merchant_by_id(conn, order.merchant_id)?;
+            let merchant = merchants::by_id(conn, order.merchant_id)?;
             Ok::<_, DbError>(Some((order, merchant)))
         })
         .await;

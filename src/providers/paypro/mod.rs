@@ -5,24 +5,22 @@
 
 mod actions;
 mod auth;
-mod changes;
 mod click2pay;
-mod consumers;
-mod dates;
+mod endpoints;
+mod errors;
 mod fixtures;
-mod lifecycle;
-mod order_fixtures;
-mod orders;
+mod handlers;
+mod magic;
 mod payload;
 mod payment;
-mod queries;
+mod rules;
 mod store;
 mod wire;
 
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::fixtures::SectionError;
-use crate::providers::{MagicValue, Provider};
+use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -37,17 +35,13 @@ pub struct PayPro;
 #[openapi(paths(actions::pay))]
 struct ActionsDoc;
 
-pub(crate) const ENDPOINTS: &[&str] = &[
-    "co", "cmo", "gpojson", "moap", "moab", "mofr", "gos", "cc", "cmc", "uc", "umc", "gcd",
-];
-
 impl Provider for PayPro {
     fn name(&self) -> &'static str {
         "paypro"
     }
 
     fn endpoints(&self) -> &'static [&'static str] {
-        ENDPOINTS
+        &endpoints::NAMES
     }
 
     /// `MerchantPassword` in element 0 of `oJson` (and of the consumer calls), `password` in
@@ -61,22 +55,7 @@ impl Provider for PayPro {
     }
 
     fn router(&self) -> Router<AppState> {
-        Router::new()
-            .route("/cpay/co", get(orders::co).post(orders::co))
-            .route("/cpay/cmo", get(orders::cmo).post(orders::cmo))
-            .route(
-                "/cpay/gpojson",
-                get(queries::gpojson).post(queries::gpojson),
-            )
-            .route("/cpay/gos", get(queries::gos).post(queries::gos))
-            .route("/cpay/moap", get(changes::moap).post(changes::moap))
-            .route("/cpay/moab", get(changes::moab).post(changes::moab))
-            .route("/cpay/mofr", get(changes::mofr).post(changes::mofr))
-            .route("/cpay/cc", get(consumers::cc).post(consumers::cc))
-            .route("/cpay/cmc", get(consumers::cmc).post(consumers::cmc))
-            .route("/cpay/uc", get(consumers::uc).post(consumers::uc))
-            .route("/cpay/umc", get(consumers::umc).post(consumers::umc))
-            .route("/cpay/gcd", get(consumers::gcd).post(consumers::gcd))
+        endpoint::router::<endpoints::Endpoint>()
             .route("/click2pay", get(click2pay::page))
             .route("/click2pay/pay", post(click2pay::pay))
             .route("/click2pay/fail", post(click2pay::fail))
@@ -91,7 +70,7 @@ impl Provider for PayPro {
     }
 
     fn outage_body(&self) -> Value {
-        wire::Failure::service_fail().body()
+        errors::Failure::service_fail().body()
     }
 
     /// PayPro's failure array; `03` ("Invalid Data") since the request itself is at fault.
@@ -100,23 +79,7 @@ impl Provider for PayPro {
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {
-        vec![
-            MagicValue {
-                field: "OrderNumber",
-                value: "MAGIC-02…",
-                effect: "co/cmo answer 02 Service Fail and create nothing",
-            },
-            MagicValue {
-                field: "OrderNumber",
-                value: "MAGIC-PAID…",
-                effect: "the order is created, then paid at once",
-            },
-            MagicValue {
-                field: "OrderNumber",
-                value: "MAGIC-BLOCKED…",
-                effect: "the order is created, then blocked at once",
-            },
-        ]
+        magic::magic_values()
     }
 
     fn load_fixtures(

@@ -20,18 +20,6 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Everything PayPro reads from a request.
-    pub async fn from_request(
-        uri: &axum::http::Uri,
-        headers: &axum::http::HeaderMap,
-        body: &Bytes,
-    ) -> Inputs {
-        let content_type = headers
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok());
-        Inputs::read(uri.query(), content_type, body).await
-    }
-
     pub async fn read(query: Option<&str>, content_type: Option<&str>, body: &Bytes) -> Inputs {
         let query = query.map(parse_pairs).unwrap_or_default();
         let content_type = content_type.unwrap_or_default();

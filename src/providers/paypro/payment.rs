@@ -1,7 +1,8 @@
 //! The customer pays an order: from the hosted payment page or the control plane.
 
-use super::auth::{Merchant, merchant_by_id};
-use super::lifecycle::{OrderStatus, amount_due, effective};
+use super::auth::Merchant;
+use super::rules::{OrderStatus, amount_due, effective};
+use super::store::merchants;
 use super::store::{self, Order};
 use crate::app::AppState;
 use crate::db::DbError;
@@ -9,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 pub enum Outcome {
     /// Paid now; the order as it is afterwards, and its merchant.
-    Paid(Order, Merchant),
+    Paid(Order, Box<Merchant>),
     /// Not payable: its current status.
     NotPayable(Order, OrderStatus),
     NotFound,
@@ -28,12 +29,12 @@ pub async fn pay(state: &AppState, connectpay_id: &str) -> Result<Outcome, DbErr
             if status != OrderStatus::Unpaid {
                 return Ok(Outcome::NotPayable(order, status));
             }
-            let merchant = merchant_by_id(conn, order.merchant_id)?;
+            let merchant = merchants::by_id(conn, order.merchant_id)?;
             let due = amount_due(&order, now, merchant.offset());
             store::mark_paid(conn, order.id, due, now)?;
             let paid = store::by_connectpay_id(conn, None, connectpay_id)?
                 .ok_or(DbError::QueryReturnedNoRows)?;
-            Ok(Outcome::Paid(paid, merchant))
+            Ok(Outcome::Paid(paid, Box::new(merchant)))
         })
         .await
 }

@@ -2,7 +2,7 @@
 //! `Blocked`. An unpaid order reads as blocked once `OrderExpireAfterSeconds` have passed,
 //! with no background job; the amount due switches at the end of the due date.
 
-use super::store::Order;
+use crate::providers::paypro::store::Order;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use rust_decimal::Decimal;
 

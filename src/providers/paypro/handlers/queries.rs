@@ -1,55 +1,33 @@
 //! 3.0 Get Paid Orders (`gpojson`) and 7.0 Get Order Status (`gos`).
 
-use super::auth::authenticate;
-use super::dates::{dotnet, parse_query_date};
-use super::lifecycle::effective;
-use super::payload::Inputs;
-use super::store::{self, Order, shown};
-use super::wire::{Failure, answer_raw, number, respond};
 use crate::app::AppState;
-use axum::body::Bytes;
+use crate::providers::paypro::auth::authenticate;
+use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::handlers::extract::Payload;
+use crate::providers::paypro::payload::Inputs;
+use crate::providers::paypro::rules::effective;
+use crate::providers::paypro::rules::{dotnet, parse_query_date};
+use crate::providers::paypro::store::{self, Order, shown};
+use crate::providers::paypro::wire::{PaidOrder, StatusItem, answer_raw, number};
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use serde::Serialize;
 use serde_json::value::RawValue;
 
 /// `GET /cpay/gos?userName=&password=&cpayId=`.
 pub async fn gos(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(order_status(&state, &inputs).await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    order_status(&state, &inputs).await
 }
 
 /// `GET /cpay/gpojson?username=&password=&startDate=&endDate=`.
 pub async fn gpojson(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(paid_orders(&state, &inputs).await)
-}
-
-#[derive(Serialize)]
-struct StatusItem {
-    #[serde(rename = "OrderStatus")]
-    order_status: String,
-    #[serde(rename = "OrderAmountPaid")]
-    amount_paid: Box<RawValue>,
-    #[serde(rename = "DatePaid")]
-    date_paid: Option<String>,
-    #[serde(rename = "OrderNumber")]
-    order_number: String,
-    /// The order's line items as sent (the sandbox keeps them), when there were any.
-    #[serde(rename = "BillDetail01", skip_serializing_if = "Option::is_none")]
-    bill_detail: Option<Box<RawValue>>,
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    paid_orders(&state, &inputs).await
 }
 
 async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
@@ -60,7 +38,7 @@ async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
         .db
         .read(|conn| {
             let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gos")?;
-            let cpay_id = cpay_id.ok_or_else(|| Failure::new("01", "Invalid Format"))?;
+            let cpay_id = cpay_id.ok_or_else(Failure::invalid_format)?;
             let order = store::by_connectpay_id(conn, Some(merchant.id), &cpay_id)?
                 .ok_or_else(Failure::no_data)?;
             Ok::<_, Failure>((merchant, order))
@@ -77,33 +55,7 @@ async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
             .bill_detail
             .and_then(|text| RawValue::from_string(text).ok()),
     };
-    Ok(answer_raw("00", [item]))
-}
-
-#[derive(Serialize)]
-struct PaidOrder<'a> {
-    #[serde(rename = "Order Number")]
-    order_number: &'a str,
-    #[serde(rename = "Customer Email")]
-    customer_email: &'a str,
-    #[serde(rename = "Issue Date")]
-    issue_date: String,
-    #[serde(rename = "Customer Mobile")]
-    customer_mobile: &'a str,
-    #[serde(rename = "Order Amount")]
-    order_amount: Box<RawValue>,
-    #[serde(rename = "Date Created")]
-    date_created: String,
-    #[serde(rename = "Order Due Date")]
-    order_due_date: String,
-    #[serde(rename = "Customer Address")]
-    customer_address: &'a str,
-    #[serde(rename = "Date Paid")]
-    date_paid: String,
-    #[serde(rename = "ConnectPay Id")]
-    connectpay_id: &'a str,
-    #[serde(rename = "Amount Paid")]
-    amount_paid: Box<RawValue>,
+    Ok(answer_raw(Code::Success, [item]))
 }
 
 async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
@@ -113,7 +65,7 @@ async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Fail
         inputs
             .param(name)
             .and_then(|d| parse_query_date(&d))
-            .ok_or_else(|| Failure::new("01", "Invalid Data. Date format is invalid"))
+            .ok_or_else(|| Failure::new(Code::Rejected, "Invalid Data. Date format is invalid"))
     };
     // Checked after the credentials: their failures answer first.
     let range = date("startDate").and_then(|start| Ok((start, date("endDate")?)));
@@ -124,7 +76,7 @@ async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Fail
             let (start, end) = range?;
             if start > end {
                 return Err(Failure::new(
-                    "01",
+                    Code::Rejected,
                     "Invalid Data. Start Date should be less then to End Date",
                 ));
             }
@@ -142,7 +94,7 @@ async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Fail
     }
     let offset = merchant.offset();
     Ok(answer_raw(
-        "00",
+        Code::Success,
         orders.iter().map(|o| paid_order(o, offset)),
     ))
 }

@@ -40,98 +40,66 @@
 //!   here rather than in production. `CreatedOn` is the creation time in the merchant's time
 //!   zone, .NET style (`2020-06-10T10:17:45.247`, no fraction on a whole second).
 
-mod fixtures;
-mod store;
-
-pub(super) use fixtures::{ConsumerFixture, export_fixtures, load_fixtures};
-
-use super::auth::{Merchant, authenticate};
-use super::dates::dotnet;
-use super::payload::{Inputs, Props, parse_lenient};
-use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
 use crate::db::{self, DbError};
+use crate::providers::paypro::auth::{Merchant, authenticate};
+use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::handlers::extract::Payload;
+use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
+use crate::providers::paypro::rules::dotnet;
+use crate::providers::paypro::rules::{MAX_CONSUMERS, invalid_consumer as invalid, read_consumer};
+use crate::providers::paypro::store::consumers::{self as store, Fields};
+use crate::providers::paypro::wire::answer;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use store::Fields;
-
-/// The most consumers one `cmc` or `umc` request may carry.
-pub const MAX_CONSUMERS: usize = 1000;
-/// The longest `Name`, `Mobile`, `Email` or `Address` (the document's String(1000)).
-const MAX_FIELD: usize = 1000;
 
 /// `POST|GET /cpay/cc?oJson=[{credentials},{consumer}]`.
 pub async fn cc(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(create(&state, &inputs, "cc").await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    create(&state, &inputs, "cc").await
 }
 
 /// `POST /cpay/cmc` with a JSON file of `[{credentials},{consumer},...]`.
 pub async fn cmc(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(create(&state, &inputs, "cmc").await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    create(&state, &inputs, "cmc").await
 }
 
 /// `POST|GET /cpay/uc?oJson=[{credentials},{consumer}]`.
 pub async fn uc(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(update(&state, &inputs, "uc").await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    update(&state, &inputs, "uc").await
 }
 
 /// `POST /cpay/umc` with a JSON file of `[{credentials},{consumer},...]`.
 pub async fn umc(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(update(&state, &inputs, "umc").await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    update(&state, &inputs, "umc").await
 }
 
 /// `GET /cpay/gcd?userName=...&password=...&fullConsumerCode=...`.
 pub async fn gcd(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(get_consumer(&state, &inputs).await)
-}
-
-fn invalid_format() -> Failure {
-    Failure::new("01", "Invalid Format")
-}
-
-fn invalid(what: &str) -> Failure {
-    Failure::new("01", format!("Invalid Data. {what}"))
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    get_consumer(&state, &inputs).await
 }
 
 fn already_exists() -> Failure {
-    Failure::new("01", "Consumer Already Exist")
+    Failure::new(Code::Rejected, "Consumer Already Exist")
 }
 
 /// A payload read up to its credentials, which are not checked yet.
@@ -144,17 +112,19 @@ struct Request {
 /// The payload's credentials and its consumer elements, as far as they can be judged without
 /// the database.
 fn read_request(inputs: &Inputs) -> Result<Request, Failure> {
-    let text = inputs.payload("oJson").ok_or_else(invalid_format)?;
+    let text = inputs
+        .payload("oJson")
+        .ok_or_else(Failure::invalid_format)?;
     let Some(Value::Array(mut items)) = parse_lenient(&text) else {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     };
     let head = items
         .first()
         .and_then(Value::as_object)
-        .ok_or_else(invalid_format)?;
+        .ok_or_else(Failure::invalid_format)?;
     let head = Props(head);
     if !head.has("MerchantId") && !head.has("MerchantPassword") {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     }
     let username = head.text("MerchantId");
     let password = head.text("MerchantPassword");
@@ -166,14 +136,25 @@ fn read_request(inputs: &Inputs) -> Result<Request, Failure> {
     })
 }
 
-/// The request's credentials checked for `service`, then the shape of its consumer elements.
-fn admit(conn: &Connection, request: &Request, service: &str) -> Result<Merchant, Failure> {
-    let merchant = authenticate(
-        conn,
-        request.username.as_deref(),
-        request.password.as_deref(),
-        service,
-    )?;
+/// The request's credentials checked for `service` (a read), then the shape of its consumer
+/// elements, each read with [`read_consumer`] (outside any database hold).
+async fn admit(
+    state: &AppState,
+    request: &Request,
+    service: &str,
+    creating: bool,
+) -> Result<(Merchant, Vec<Element>), Failure> {
+    let merchant = state
+        .db
+        .read(|conn| {
+            authenticate(
+                conn,
+                request.username.as_deref(),
+                request.password.as_deref(),
+                service,
+            )
+        })
+        .await?;
     let consumers = &request.consumers;
     let single = matches!(service, "cc" | "uc");
     if !single && consumers.len() > MAX_CONSUMERS {
@@ -185,50 +166,20 @@ fn admit(conn: &Connection, request: &Request, service: &str) -> Result<Merchant
         || (single && consumers.len() != 1)
         || !consumers.iter().all(Value::is_object)
     {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     }
-    Ok(merchant)
+    let elements = consumers
+        .iter()
+        .map(|item| {
+            let props = Props(item.as_object().expect("checked to be an object"));
+            (as_sent(&props), read_consumer(&props, creating))
+        })
+        .collect();
+    Ok((merchant, elements))
 }
 
-/// A text field: None when absent, null or empty; an array or object is invalid; at most
-/// `max` characters.
-fn text_field(props: &Props, name: &str, max: usize) -> Result<Option<String>, Failure> {
-    if matches!(props.get(name), Some(Value::Array(_) | Value::Object(_))) {
-        return Err(invalid(&format!("{name} is invalid")));
-    }
-    match props.text(name) {
-        Some(text) if text.chars().count() > max => {
-            Err(invalid(&format!("{name} length is invalid")))
-        }
-        other => Ok(other),
-    }
-}
-
-/// `ConsumerID` as text: present, and at most `max_digits` ASCII digits.
-fn consumer_id_field(props: &Props, max_digits: usize) -> Result<String, Failure> {
-    let id = text_field(props, "ConsumerID", usize::MAX)?
-        .ok_or_else(|| invalid("ConsumerID is not provided"))?;
-    if id.len() > max_digits || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid("ConsumerID is invalid"));
-    }
-    Ok(id)
-}
-
-/// One element's ConsumerID and fields, checked in the documented order.
-fn read_consumer(props: &Props, creating: bool) -> Result<(String, Fields), Failure> {
-    let consumer_id = consumer_id_field(props, if creating { 16 } else { 20 })?;
-    let name = text_field(props, "Name", MAX_FIELD)?;
-    if creating && name.is_none() {
-        return Err(invalid("Name is not provided"));
-    }
-    let fields = Fields {
-        name,
-        mobile: text_field(props, "Mobile", MAX_FIELD)?,
-        email: text_field(props, "Email", MAX_FIELD)?,
-        address: text_field(props, "Address", MAX_FIELD)?,
-    };
-    Ok((consumer_id, fields))
-}
+/// One consumer element: its ConsumerID as sent, and its ConsumerID and fields as read.
+type Element = (String, Result<(String, Fields), Failure>);
 
 /// The `ConsumerID` of an element as the client sent it, for a failure list.
 fn as_sent(props: &Props) -> String {
@@ -237,7 +188,7 @@ fn as_sent(props: &Props) -> String {
 
 /// A per-element failure list, or the single failure of `cc`/`uc`.
 fn failed(single: bool, failures: Vec<(String, Failure)>) -> Result<Response, Failure> {
-    let status = failures[0].1.status;
+    let status = failures[0].1.code;
     if single {
         return Err(failures.into_iter().next().expect("one failure").1);
     }
@@ -250,58 +201,20 @@ fn failed(single: bool, failures: Vec<(String, Failure)>) -> Result<Response, Fa
 /// `cc` and `cmc`: all or nothing.
 async fn create(state: &AppState, inputs: &Inputs, service: &str) -> Result<Response, Failure> {
     let request = read_request(inputs)?;
+    let (merchant, elements) = admit(state, &request, service, true).await?;
     let now = state.clock.now();
-    state
+    let created = state
         .db
-        .write(|conn| create_in(conn, &request, service, now))
-        .await
-}
-
-fn create_in(
-    conn: &Connection,
-    request: &Request,
-    service: &str,
-    now: DateTime<Utc>,
-) -> Result<Response, Failure> {
-    let merchant = admit(conn, request, service)?;
-    let items = &request.consumers;
+        .write(|conn| create_in(conn, &merchant, elements, now))
+        .await?;
     let single = service == "cc";
-    let mut seen = HashSet::new();
-    let mut checked = Vec::new();
-    let mut failures = Vec::new();
-    for item in items {
-        let props = Props(item.as_object().expect("checked to be an object"));
-        let result = match read_consumer(&props, true) {
-            Ok((id, fields)) => {
-                let exists =
-                    !seen.insert(id.clone()) || store::find(conn, merchant.id, &id)?.is_some();
-                if exists {
-                    Err(already_exists())
-                } else {
-                    Ok((id, fields))
-                }
-            }
-            Err(failure) => Err(failure),
-        };
-        match result {
-            Ok(consumer) => checked.push(consumer),
-            Err(failure) => failures.push((as_sent(&props), failure)),
-        }
-    }
-    if !failures.is_empty() {
-        return failed(single, failures);
-    }
-    let mut created = Vec::new();
-    for (id, fields) in checked {
-        if let Err(error) = store::insert(conn, merchant.id, &id, &fields, now) {
-            return Err(if db::is_unique_violation(&error) {
-                already_exists()
-            } else {
-                error.into()
-            });
-        }
+    let ids = match created {
+        Ok(ids) => ids,
+        Err(failures) => return failed(single, failures),
+    };
+    let created = ids.into_iter().map(|id| {
         let full = format!("{}{id}", merchant.company_code);
-        created.push(if single {
+        if single {
             // A JSON number, as documented; 16 digits fit a u64 exactly.
             let number: u64 = id.parse().expect("1 to 16 digits");
             json!({
@@ -315,9 +228,58 @@ fn create_in(
                 "Description": format!("Consumer number {id} created successfully"),
                 "ConsumerNumber": id,
             })
-        });
+        }
+    });
+    Ok(answer(Code::Success, created))
+}
+
+/// Every failing element's ConsumerID as sent and its failure, in the request's order.
+type Failures = Vec<(String, Failure)>;
+
+/// Creates every element unless one failed its checks or exists already: then nothing is
+/// created and every failure is returned.
+fn create_in(
+    conn: &Connection,
+    merchant: &Merchant,
+    elements: Vec<Element>,
+    now: DateTime<Utc>,
+) -> Result<Result<Vec<String>, Failures>, Failure> {
+    let mut seen = HashSet::new();
+    let mut checked = Vec::new();
+    let mut failures = Vec::new();
+    for (sent, read) in elements {
+        let result = match read {
+            Ok((id, fields)) => {
+                let exists =
+                    !seen.insert(id.clone()) || store::find(conn, merchant.id, &id)?.is_some();
+                if exists {
+                    Err(already_exists())
+                } else {
+                    Ok((id, fields))
+                }
+            }
+            Err(failure) => Err(failure),
+        };
+        match result {
+            Ok(consumer) => checked.push(consumer),
+            Err(failure) => failures.push((sent, failure)),
+        }
     }
-    Ok(answer("00", created))
+    if !failures.is_empty() {
+        return Ok(Err(failures));
+    }
+    let mut created = Vec::new();
+    for (id, fields) in checked {
+        if let Err(error) = store::insert(conn, merchant.id, &id, &fields, now) {
+            return Err(if db::is_unique_violation(&error) {
+                already_exists()
+            } else {
+                error.into()
+            });
+        }
+        created.push(id);
+    }
+    Ok(Ok(created))
 }
 
 /// The merchant's consumer named by a full code or, failing that, a bare ConsumerID.
@@ -341,21 +303,37 @@ fn resolve(
 /// `uc` and `umc`: all or nothing.
 async fn update(state: &AppState, inputs: &Inputs, service: &str) -> Result<Response, Failure> {
     let request = read_request(inputs)?;
-    state
+    let (merchant, elements) = admit(state, &request, service, false).await?;
+    let updated = state
         .db
-        .write(|conn| update_in(conn, &request, service))
-        .await
+        .write(|conn| update_in(conn, &merchant, elements))
+        .await?;
+    let ids = match updated {
+        Ok(ids) => ids,
+        Err(failures) => return failed(service == "uc", failures),
+    };
+    let updated = ids.into_iter().map(|consumer_id| {
+        let full = format!("{}{consumer_id}", merchant.company_code);
+        json!({
+            "Description": format!("ConsumerID {full} updated successfully"),
+            "ConsumerID": full,
+        })
+    });
+    Ok(answer(Code::Success, updated))
 }
 
-fn update_in(conn: &Connection, request: &Request, service: &str) -> Result<Response, Failure> {
-    let merchant = admit(conn, request, service)?;
-    let single = service == "uc";
+/// Updates every element unless one failed its checks or names no consumer of the
+/// merchant: then nothing changes and every failure is returned.
+fn update_in(
+    conn: &Connection,
+    merchant: &Merchant,
+    elements: Vec<Element>,
+) -> Result<Result<Vec<String>, Failures>, Failure> {
     let mut checked = Vec::new();
     let mut failures = Vec::new();
-    for item in &request.consumers {
-        let props = Props(item.as_object().expect("checked to be an object"));
-        let result = match read_consumer(&props, false) {
-            Ok((code, fields)) => match resolve(conn, &merchant, &code)? {
+    for (sent, read) in elements {
+        let result = match read {
+            Ok((code, fields)) => match resolve(conn, merchant, &code)? {
                 Some(consumer) => Ok((consumer, fields)),
                 None => Err(Failure::no_data()),
             },
@@ -363,22 +341,18 @@ fn update_in(conn: &Connection, request: &Request, service: &str) -> Result<Resp
         };
         match result {
             Ok(change) => checked.push(change),
-            Err(failure) => failures.push((as_sent(&props), failure)),
+            Err(failure) => failures.push((sent, failure)),
         }
     }
     if !failures.is_empty() {
-        return failed(single, failures);
+        return Ok(Err(failures));
     }
     let mut updated = Vec::new();
     for (consumer, fields) in checked {
         store::update(conn, consumer.id, &fields)?;
-        let full = format!("{}{}", merchant.company_code, consumer.consumer_id);
-        updated.push(json!({
-            "Description": format!("ConsumerID {full} updated successfully"),
-            "ConsumerID": full,
-        }));
+        updated.push(consumer.consumer_id);
     }
-    Ok(answer("00", updated))
+    Ok(Ok(updated))
 }
 
 /// `gcd`: one consumer of the merchant by its full code.
@@ -390,7 +364,7 @@ async fn get_consumer(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
         .db
         .read(|conn| {
             let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gcd")?;
-            let code = code.ok_or_else(invalid_format)?;
+            let code = code.ok_or_else(Failure::invalid_format)?;
             let consumer_id = code
                 .strip_prefix(merchant.company_code.as_str())
                 .filter(|rest| {
@@ -408,7 +382,7 @@ async fn get_consumer(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
         .with_timezone(&merchant.offset())
         .naive_local();
     let body = json!([
-        {"Description": "Record fetched successfully", "Status": "00"},
+        {"Description": "Record fetched successfully", "Status": Code::Success.as_str()},
         {
             "FullConsumerCode": format!("{company}{}", consumer.consumer_id),
             "CreatedOn": dotnet(created_on),
@@ -421,66 +395,4 @@ async fn get_consumer(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
         }
     ]);
     Ok(Json(body).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::Map;
-
-    fn object(value: Value) -> Map<String, Value> {
-        value.as_object().unwrap().clone()
-    }
-
-    #[test]
-    fn consumer_ids_are_digits_and_numbers_are_read_as_text() {
-        let map = object(json!({"consumerid": 123456780, "name": " Usman "}));
-        let (id, fields) = read_consumer(&Props(&map), true).unwrap();
-        assert_eq!(id, "123456780");
-        assert_eq!(fields.name.as_deref(), Some("Usman"));
-        for bad in [
-            json!("12345678901234567"),
-            json!(-5),
-            json!("12a"),
-            json!(1.5),
-            json!("١٢٣"),
-        ] {
-            let map = object(json!({"ConsumerID": bad, "Name": "x"}));
-            let failure = read_consumer(&Props(&map), true).unwrap_err();
-            assert_eq!(failure, invalid("ConsumerID is invalid"), "{bad}");
-        }
-        let full = object(json!({"ConsumerID": "00441234567890123456"}));
-        assert!(read_consumer(&Props(&full), false).is_ok());
-    }
-
-    #[test]
-    fn fields_are_checked_in_order() {
-        let check = |value: Value, creating: bool| {
-            read_consumer(&Props(&object(value)), creating)
-                .unwrap_err()
-                .description
-        };
-        assert_eq!(
-            check(json!({"Name": "x"}), true),
-            "Invalid Data. ConsumerID is not provided"
-        );
-        assert_eq!(
-            check(json!({"ConsumerID": "1"}), true),
-            "Invalid Data. Name is not provided"
-        );
-        let long = "x".repeat(1001);
-        assert_eq!(
-            check(json!({"ConsumerID": "1", "Name": "x", "Email": long}), true),
-            "Invalid Data. Email length is invalid"
-        );
-        assert_eq!(
-            check(json!({"ConsumerID": "1", "Address": ["x"]}), false),
-            "Invalid Data. Address is invalid"
-        );
-        let fine = object(json!({"ConsumerID": "1", "Name": "", "Mobile": null}));
-        assert_eq!(
-            read_consumer(&Props(&fine), false).unwrap().1,
-            Fields::default()
-        );
-    }
 }

@@ -1,15 +1,16 @@
 //! 4.0 Mark Order as Paid (`moap`), 5.0 Mark Order as Blocked (`moab`), 6.0 Mark Order as
 //! Refund (`mofr`): the merchant changes its orders, all or nothing.
 
-use super::auth::{Merchant, authenticate};
-use super::lifecycle::{OrderStatus, amount_due, effective};
-use super::payload::{Inputs, Props, parse_lenient};
-use super::store::{self, Order};
-use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
-use axum::body::Bytes;
+use crate::providers::paypro::auth::{Merchant, authenticate};
+use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::handlers::extract::Payload;
+use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
+use crate::providers::paypro::rules::MAX_CSV_ORDERS;
+use crate::providers::paypro::rules::{OrderStatus, amount_due, effective};
+use crate::providers::paypro::store::{self, Order};
+use crate::providers::paypro::wire::answer;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -17,9 +18,6 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::str::FromStr;
-
-/// The documented length of `csvOrders`.
-const MAX_CSV_ORDERS: usize = 4000;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Change {
@@ -30,36 +28,23 @@ enum Change {
 
 pub async fn moap(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(change(&state, &inputs, Change::Pay).await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    change(&state, &inputs, Change::Pay).await
 }
 
 pub async fn moab(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(change(&state, &inputs, Change::Block).await)
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    change(&state, &inputs, Change::Block).await
 }
 
 pub async fn mofr(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(change(&state, &inputs, Change::Refund).await)
-}
-
-fn invalid_format() -> Failure {
-    Failure::new("01", "Invalid Format")
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    change(&state, &inputs, Change::Refund).await
 }
 
 /// One requested change: an order number, and for a refund the amount.
@@ -74,12 +59,14 @@ async fn change(state: &AppState, inputs: &Inputs, change: Change) -> Result<Res
         Change::Block => "moab",
         Change::Refund => "mofr",
     };
-    let text = inputs.payload("csvOrders").ok_or_else(invalid_format)?;
+    let text = inputs
+        .payload("csvOrders")
+        .ok_or_else(Failure::invalid_format)?;
     if text.chars().count() > MAX_CSV_ORDERS {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     }
     let Some(Value::Object(object)) = parse_lenient(&text) else {
-        return Err(invalid_format());
+        return Err(Failure::invalid_format());
     };
     let props = Props(&object);
     let username = props.text("Username");
@@ -95,45 +82,63 @@ async fn change(state: &AppState, inputs: &Inputs, change: Change) -> Result<Res
             }
         })
         .filter(|w| !w.is_empty())
-        .ok_or_else(invalid_format);
-    state
+        .ok_or_else(Failure::invalid_format);
+    let merchant = state
         .db
-        .write(|conn| {
-            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), service)?;
-            apply(conn, &merchant, &wanted?, change, state.clock.now())
-        })
-        .await
+        .read(|conn| authenticate(conn, username.as_deref(), password.as_deref(), service))
+        .await?;
+    let wanted = wanted?;
+    let now = state.clock.now();
+    let refused = state
+        .db
+        .write(|conn| apply(conn, &merchant, &wanted, change, now))
+        .await?;
+    if refused.is_empty() {
+        return Ok(answer(Code::Success, []));
+    }
+    let items = refused.into_iter().map(|refused| match refused {
+        Refused::NotFound(number) => json!({"OrderNumber": number, "OrderStatus": "Not Found"}),
+        Refused::Order(order, reason) => json!({
+            "OrderNumber": order.order_number,
+            "OrderStatus": reason.label(&merchant),
+            "ConnectPayId": order.connectpay_id,
+        }),
+    });
+    Ok(answer(Code::Rejected, items))
 }
 
-/// The wanted changes after the credentials: all made, or none, in the caller's transaction.
+/// An order the change was refused for.
+enum Refused {
+    /// No order of the merchant has this number.
+    NotFound(String),
+    Order(Box<Order>, Refusal),
+}
+
+/// The wanted changes: all made, or none and the refusals, in one transaction.
 fn apply(
     conn: &Connection,
     merchant: &Merchant,
     wanted: &[Wanted],
     change: Change,
     now: DateTime<Utc>,
-) -> Result<Response, Failure> {
+) -> Result<Vec<Refused>, Failure> {
     let mut found = Vec::new();
     let mut refused = Vec::new();
     for item in wanted {
         match store::by_number(conn, merchant.id, &item.number)? {
-            None => refused.push(json!({"OrderNumber": item.number, "OrderStatus": "Not Found"})),
+            None => refused.push(Refused::NotFound(item.number.clone())),
             Some(order) => match why_not(&order, item, change, now) {
                 None => found.push((order, item.amount)),
-                Some(reason) => refused.push(json!({
-                    "OrderNumber": order.order_number,
-                    "OrderStatus": reason.label(merchant),
-                    "ConnectPayId": order.connectpay_id,
-                })),
+                Some(reason) => refused.push(Refused::Order(Box::new(order), reason)),
             },
         }
     }
-    let any_exists = !found.is_empty() || refused.iter().any(|r| r.get("ConnectPayId").is_some());
+    let any_exists = !found.is_empty() || refused.iter().any(|r| matches!(r, Refused::Order(..)));
     if !any_exists {
         return Err(Failure::no_data());
     }
     if !refused.is_empty() {
-        return Ok(answer("01", refused));
+        return Ok(refused);
     }
     for (order, amount) in found {
         match change {
@@ -147,7 +152,7 @@ fn apply(
             }
         }
     }
-    Ok(answer("00", []))
+    Ok(Vec::new())
 }
 
 /// Why an order cannot take the change.
@@ -188,7 +193,7 @@ fn parse_numbers(csv: &str) -> Vec<Wanted> {
     let mut seen = HashSet::new();
     csv.split(',')
         .map(str::trim)
-        .filter(|n| !n.is_empty() && seen.insert(super::store::order_key(n)))
+        .filter(|n| !n.is_empty() && seen.insert(crate::providers::paypro::store::order_key(n)))
         .map(|n| Wanted {
             number: n.to_string(),
             amount: None,
@@ -205,13 +210,13 @@ fn parse_refunds(csv: &str) -> Option<Vec<Wanted>> {
         let number = number.trim();
         let amount = amount.trim();
         Decimal::from_str(amount).ok()?;
-        if number.is_empty() || !seen.insert(super::store::order_key(number)) {
+        if number.is_empty() || !seen.insert(crate::providers::paypro::store::order_key(number)) {
             return None;
         }
         // A number that is not a positive decimal(18,2) is that order's "Invalid Amount".
         wanted.push(Wanted {
             number: number.to_string(),
-            amount: super::orders::parse_decimal_18_2(amount),
+            amount: crate::providers::paypro::rules::parse_decimal_18_2(amount),
         });
     }
     Some(wanted)

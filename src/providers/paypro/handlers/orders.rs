@@ -1,16 +1,18 @@
 //! 1.0 Single Order Creation (`co`) and 2.0 Multiple Order Creation (`cmo`): all or
 //! nothing, each order checked in the spec's order, ConnectPayIds from the sandbox clock.
 
-use super::auth::{Merchant, authenticate};
-use super::dates::parse_order_date;
-use super::lifecycle::{OrderStatus, amount_due};
-use super::payload::{Inputs, Props, parse_lenient};
-use super::store::{self, Order, shown};
-use super::wire::{Failure, answer, respond};
 use crate::app::AppState;
-use axum::body::Bytes;
+use crate::providers::paypro::auth::{Merchant, authenticate};
+use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::handlers::extract::{Click2PayBase, Payload};
+use crate::providers::paypro::magic::{self, Magic};
+use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
+use crate::providers::paypro::rules::parse_order_date;
+use crate::providers::paypro::rules::{MAX_ORDERS, parse_decimal_18_2, valid_email, valid_mobile};
+use crate::providers::paypro::rules::{OrderStatus, amount_due};
+use crate::providers::paypro::store::{self, Order, shown};
+use crate::providers::paypro::wire::answer;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri, header};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -19,38 +21,22 @@ use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::str::FromStr;
 
-const MAX_ORDERS: usize = 50;
-
 /// `POST|GET /cpay/co?oJson=[{credentials},{order}]`.
 pub async fn co(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(create(&state, &inputs, "co", &click2pay_base(&headers, &state)).await)
+    Click2PayBase(base): Click2PayBase,
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    create(&state, &inputs, "co", &base).await
 }
 
 /// `POST /cpay/cmo` with a JSON file of `[{credentials},{order},...]`.
 pub async fn cmo(
     State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let inputs = Inputs::from_request(&uri, &headers, &body).await;
-    respond(create(&state, &inputs, "cmo", &click2pay_base(&headers, &state)).await)
-}
-
-/// The hosted payment page's address as the client reached the sandbox.
-fn click2pay_base(headers: &HeaderMap, state: &AppState) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("localhost:{}", state.port));
-    format!("http://{host}/paypro/click2pay?cpayId=")
+    Click2PayBase(base): Click2PayBase,
+    Payload(inputs): Payload,
+) -> Result<Response, Failure> {
+    create(&state, &inputs, "cmo", &base).await
 }
 
 fn object_error() -> Failure {
@@ -81,20 +67,36 @@ async fn create(
     let password = head.text("MerchantPassword");
     // Checked after the credentials: their failures answer first.
     let orders = shape(&items[1..], service);
-    state
+    let merchant = state
         .db
-        .write(|conn| {
-            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), service)?;
-            create_in(
-                conn,
-                &merchant,
-                &orders?,
-                service,
-                click2pay,
-                state.clock.now(),
-            )
+        .read(|conn| authenticate(conn, username.as_deref(), password.as_deref(), service))
+        .await?;
+    let now = state.clock.now();
+    let checked: Vec<(String, Result<Order, Failure>)> = orders?
+        .iter()
+        .map(|props| {
+            let number = props.text("OrderNumber").unwrap_or_default();
+            (number, check_order(props, &merchant, now))
         })
-        .await
+        .collect();
+    let created = state
+        .db
+        .write(|conn| create_in(conn, &merchant, checked, now))
+        .await?;
+    match created {
+        Ok(created) => Ok(answer(
+            Code::Success,
+            created.iter().map(|order| created_item(order, click2pay)),
+        )),
+        Err(failures) if service == "co" => Err(failures.into_iter().next().expect("one").1),
+        Err(failures) => {
+            let status = failures[0].1.code;
+            let items = failures
+                .into_iter()
+                .map(|(number, f)| json!({"OrderNumber": number, "Description": f.description}));
+            Ok(answer(status, items))
+        }
+    }
 }
 
 /// The order elements, when their number and kind fit the service and none asks for an
@@ -115,7 +117,7 @@ fn shape<'a>(orders: &'a [Value], service: &str) -> Result<Vec<Props<'a>>, Failu
         .ok_or_else(object_error)?;
     let outage = |o: &Props| {
         o.text("OrderNumber")
-            .is_some_and(|n| has_prefix(&n, "MAGIC-02"))
+            .is_some_and(|n| magic::of(&n) == Some(Magic::Outage))
     };
     if orders.iter().any(outage) {
         return Err(Failure::service_fail());
@@ -123,28 +125,28 @@ fn shape<'a>(orders: &'a [Value], service: &str) -> Result<Vec<Props<'a>>, Failu
     Ok(orders)
 }
 
-/// The orders after the credentials: checked all, then created all, in the caller's
-/// transaction.
+/// Every failing order's number as sent and its failure, in the request's order.
+type Failures = Vec<(String, Failure)>;
+
+/// The checked orders, created all (with their ConnectPayIds and magic applied) unless one
+/// failed its checks or exists already: then every failure, and nothing is created.
 fn create_in(
     conn: &Connection,
     merchant: &Merchant,
-    orders: &[Props],
-    service: &str,
-    click2pay: &str,
+    checked: Vec<(String, Result<Order, Failure>)>,
     now: DateTime<Utc>,
-) -> Result<Response, Failure> {
+) -> Result<Result<Vec<Order>, Failures>, Failure> {
     let mut seen = HashSet::new();
-    let mut checked = Vec::new();
-    let mut failures: Vec<(String, Failure)> = Vec::new();
-    for props in orders {
-        let number = props.text("OrderNumber").unwrap_or_default();
-        let result = match check_order(props, merchant, now) {
+    let mut orders = Vec::new();
+    let mut failures: Failures = Vec::new();
+    for (number, result) in checked {
+        let result = match result {
             Ok(order) => {
                 let repeated = !seen.insert(store::order_key(&order.order_number))
                     || store::by_number(conn, merchant.id, &order.order_number)?.is_some();
                 if repeated {
                     Err(Failure::new(
-                        "01",
+                        Code::Rejected,
                         format!("Order number {number} already exists"),
                     ))
                 } else {
@@ -154,51 +156,44 @@ fn create_in(
             Err(failure) => Err(failure),
         };
         match result {
-            Ok(order) => checked.push(order),
+            Ok(order) => orders.push(order),
             Err(failure) => failures.push((number, failure)),
         }
     }
-    if let Some((_, first)) = failures.first() {
-        if service == "co" {
-            return Err(first.clone());
-        }
-        let status = first.status;
-        let items = failures
-            .into_iter()
-            .map(|(number, f)| json!({"OrderNumber": number, "Description": f.description}));
-        return Ok(answer(status, items));
+    if !failures.is_empty() {
+        return Ok(Err(failures));
     }
-
     let day = now.with_timezone(&merchant.offset()).date_naive();
-    let mut created = Vec::new();
-    for mut order in checked {
+    for order in &mut orders {
         order.connectpay_id = store::next_connectpay_id(conn, &merchant.company_code, day)?;
-        if has_prefix(&order.order_number, "MAGIC-PAID") {
-            order.amount_paid = Some(amount_due(&order, now, merchant.offset()));
-            order.status = OrderStatus::Paid;
-            order.paid_at = Some(now);
-        } else if has_prefix(&order.order_number, "MAGIC-BLOCKED") {
-            order.status = OrderStatus::Blocked;
-            order.blocked_at = Some(now);
+        match magic::of(&order.order_number) {
+            Some(Magic::Paid) => {
+                order.amount_paid = Some(amount_due(order, now, merchant.offset()));
+                order.status = OrderStatus::Paid;
+                order.paid_at = Some(now);
+            }
+            Some(Magic::Blocked) => {
+                order.status = OrderStatus::Blocked;
+                order.blocked_at = Some(now);
+            }
+            _ => {}
         }
-        store::insert(conn, &order)?;
-        created.push(json!({
-            "Description": format!("Order number {} created successfully", order.order_number),
-            "OrderAmount": shown(order.order_amount),
-            "ConnectPayFee": shown(order.fee),
-            "ConnectPayId": order.connectpay_id,
-            "OrderNumber": order.order_number,
-            "IsFeeApplied": if order.fee > Decimal::ZERO { "True" } else { "False" },
-            "Click2Pay": format!("{click2pay}{}", order.connectpay_id),
-        }));
+        store::insert(conn, order)?;
     }
-    Ok(answer("00", created))
+    Ok(Ok(orders))
 }
 
-fn has_prefix(number: &str, prefix: &str) -> bool {
-    number
-        .get(..prefix.len())
-        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+/// One created order as the answer lists it.
+fn created_item(order: &Order, click2pay: &str) -> Value {
+    json!({
+        "Description": format!("Order number {} created successfully", order.order_number),
+        "OrderAmount": shown(order.order_amount),
+        "ConnectPayFee": shown(order.fee),
+        "ConnectPayId": order.connectpay_id,
+        "OrderNumber": order.order_number,
+        "IsFeeApplied": if order.fee > Decimal::ZERO { "True" } else { "False" },
+        "Click2Pay": format!("{click2pay}{}", order.connectpay_id),
+    })
 }
 
 /// One order's fields, in the spec's order; the first problem is its answer.
@@ -289,72 +284,4 @@ fn check_order(props: &Props, merchant: &Merchant, now: DateTime<Utc>) -> Result
         refunded_at: None,
         refunded_amount: None,
     })
-}
-
-/// SQL Server's decimal(18,2): at most 16 whole digits and 2 decimals, above zero.
-pub fn parse_decimal_18_2(text: &str) -> Option<Decimal> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let ok = (1..=16).contains(&whole.len())
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.len() <= 2
-        && fraction.bytes().all(|b| b.is_ascii_digit())
-        && !(text.contains('.') && fraction.is_empty());
-    let value = Decimal::from_str(text).ok().filter(|_| ok)?;
-    (value > Decimal::ZERO).then_some(value)
-}
-
-/// An optional `+`, then 10 to 13 digits.
-fn valid_mobile(text: &str) -> bool {
-    let digits = text.strip_prefix('+').unwrap_or(text);
-    (10..=13).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// One `@`, something before it, and a dot inside the domain.
-fn valid_email(text: &str) -> bool {
-    let mut parts = text.split('@');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(local), Some(domain), None) => {
-            !local.is_empty()
-                && !text.contains(char::is_whitespace)
-                && domain
-                    .split_once('.')
-                    .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !b.ends_with('.'))
-        }
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_are_sql_decimal_18_2_above_zero() {
-        assert_eq!(parse_decimal_18_2("4400"), Some(Decimal::from(4400)));
-        assert!(parse_decimal_18_2("4400.5").is_some());
-        assert!(parse_decimal_18_2("9999999999999999.99").is_some());
-        for bad in [
-            "0",
-            "-1",
-            "1e3",
-            "10.001",
-            "abc",
-            "",
-            "123456789012345678901",
-            "1.",
-            ".5",
-        ] {
-            assert_eq!(parse_decimal_18_2(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn mobiles_and_emails_are_checked_loosely() {
-        assert!(valid_mobile("03123456789") && valid_mobile("+923123456789"));
-        assert!(!valid_mobile("0312") && !valid_mobile("03123abc789"));
-        assert!(valid_email("abcd@paypro.com.pk"));
-        for bad in ["abcd", "a@b", "a@@b.c", "@b.c", "a b@c.d", "a@.c"] {
-            assert!(!valid_email(bad), "{bad}");
-        }
-    }
 }

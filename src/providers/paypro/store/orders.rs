@@ -1,7 +1,7 @@
 //! PayPro's SQL for orders.
 
-use super::lifecycle::OrderStatus;
 use crate::db::DbError;
+use crate::providers::paypro::rules::OrderStatus;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, params};

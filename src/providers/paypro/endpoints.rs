@@ -1,0 +1,117 @@
+//! PayPro's twelve documented endpoints, in the document's order: the one list the router,
+//! the endpoint names and the merchants' `services` derive from. Every one answers GET and
+//! POST under `/cpay/`.
+
+use super::handlers::{changes, consumers, orders, queries};
+use crate::app::AppState;
+use crate::providers::endpoint;
+use axum::handler::Handler;
+use axum::routing::{MethodRouter, get};
+use std::sync::LazyLock;
+
+/// The endpoint names (`co`, `cmo`, ...), which are also the service names a merchant may
+/// be enabled for.
+pub static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(endpoint::names::<Endpoint>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// 1.0 Single Order Creation.
+    Co,
+    /// 2.0 Multiple Order Creation.
+    Cmo,
+    /// 3.0 Get Paid Orders.
+    Gpojson,
+    /// 4.0 Mark Order As Paid.
+    Moap,
+    /// 5.0 Mark Order As Blocked.
+    Moab,
+    /// 6.0 Mark Order For Refund.
+    Mofr,
+    /// 7.0 Get Order Status.
+    Gos,
+    /// 8.0 Add Consumer.
+    Cc,
+    /// 9.0 Add Multiple Consumer.
+    Cmc,
+    /// 10.0 Update Consumer.
+    Uc,
+    /// 11.0 Update Multiple Consumers.
+    Umc,
+    /// 12.0 Get Consumer Data.
+    Gcd,
+}
+
+/// GET and POST, both to `handler`.
+fn get_and_post<H, T>(handler: H) -> MethodRouter<AppState>
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    get(handler.clone()).post(handler)
+}
+
+impl endpoint::Endpoint for Endpoint {
+    const ALL: &'static [Self] = &[
+        Endpoint::Co,
+        Endpoint::Cmo,
+        Endpoint::Gpojson,
+        Endpoint::Moap,
+        Endpoint::Moab,
+        Endpoint::Mofr,
+        Endpoint::Gos,
+        Endpoint::Cc,
+        Endpoint::Cmc,
+        Endpoint::Uc,
+        Endpoint::Umc,
+        Endpoint::Gcd,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Endpoint::Co => "co",
+            Endpoint::Cmo => "cmo",
+            Endpoint::Gpojson => "gpojson",
+            Endpoint::Moap => "moap",
+            Endpoint::Moab => "moab",
+            Endpoint::Mofr => "mofr",
+            Endpoint::Gos => "gos",
+            Endpoint::Cc => "cc",
+            Endpoint::Cmc => "cmc",
+            Endpoint::Uc => "uc",
+            Endpoint::Umc => "umc",
+            Endpoint::Gcd => "gcd",
+        }
+    }
+
+    fn routes(self) -> Vec<(&'static str, MethodRouter<AppState>)> {
+        let (path, method) = match self {
+            Endpoint::Co => ("/cpay/co", get_and_post(orders::co)),
+            Endpoint::Cmo => ("/cpay/cmo", get_and_post(orders::cmo)),
+            Endpoint::Gpojson => ("/cpay/gpojson", get_and_post(queries::gpojson)),
+            Endpoint::Moap => ("/cpay/moap", get_and_post(changes::moap)),
+            Endpoint::Moab => ("/cpay/moab", get_and_post(changes::moab)),
+            Endpoint::Mofr => ("/cpay/mofr", get_and_post(changes::mofr)),
+            Endpoint::Gos => ("/cpay/gos", get_and_post(queries::gos)),
+            Endpoint::Cc => ("/cpay/cc", get_and_post(consumers::cc)),
+            Endpoint::Cmc => ("/cpay/cmc", get_and_post(consumers::cmc)),
+            Endpoint::Uc => ("/cpay/uc", get_and_post(consumers::uc)),
+            Endpoint::Umc => ("/cpay/umc", get_and_post(consumers::umc)),
+            Endpoint::Gcd => ("/cpay/gcd", get_and_post(consumers::gcd)),
+        };
+        vec![(path, method)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_under_cpay_and_named_by_its_last_segment() {
+        for e in <Endpoint as endpoint::Endpoint>::ALL {
+            for (path, _) in endpoint::Endpoint::routes(*e) {
+                assert_eq!(path, format!("/cpay/{}", endpoint::Endpoint::name(*e)));
+            }
+        }
+    }
+}
