@@ -9,6 +9,8 @@ pub mod chillr;
 pub mod endpoint;
 pub mod jaze;
 pub mod paypro;
+#[cfg(test)]
+mod skeleton;
 
 use crate::app::AppState;
 use crate::fixtures::SectionError;
