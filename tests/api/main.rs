@@ -35,6 +35,7 @@ mod nesting_control;
 mod openapi;
 mod paypro;
 mod paypro_consumers;
+mod paypro_large_listing;
 mod paypro_lifecycle;
 mod paypro_orders;
 mod request_line;
