@@ -28,13 +28,13 @@ RUN mkdir -p src \
           target/release/deps/libpaysandbox-* \
           target/release/libpaysandbox.*
 
-# 2) The real crate. migrations/ (include_str! in db.rs) and fixtures/ (include_str!) are read at
-#    compile time. Touch the sources so cargo never mistakes them for the dummy build.
+# 2) The real crate. The providers' migrations (src/providers/*/migrations, include_str!) and
+#    fixtures/ (include_str!) are read at compile time. Touch the sources so cargo never
+#    mistakes them for the dummy build.
 COPY build.rs ./
 COPY src ./src
-COPY migrations ./migrations
 COPY fixtures ./fixtures
-RUN find build.rs src migrations fixtures -type f -exec touch {} + \
+RUN find build.rs src fixtures -type f -exec touch {} + \
  && cargo build --release --locked \
  && install -D -m 0755 target/release/paysandbox /out/paysandbox
 

@@ -1,5 +1,6 @@
-//! Rebuild when a migration is added or changed: `db::MIGRATIONS` embeds them at compile time.
+//! Rebuild when a migration is added or changed: each provider embeds its
+//! `src/providers/<name>/migrations/*.sql` at compile time.
 
 fn main() {
-    println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=src/providers");
 }

@@ -67,9 +67,9 @@ impl Application {
         let readers = config
             .read_connections
             .map_or_else(db::default_read_connections, usize::from);
-        let db = Db::connect_with(&config.database, readers)?;
-        let clock = Arc::new(Clock::real());
         let providers = Arc::new(Providers::all());
+        let db = Db::connect_with(&config.database, &providers.migrations(), readers)?;
+        let clock = Arc::new(Clock::real());
         let empty = db.read(db::is_empty).await.map_err(anyhow::Error::from)?;
         if empty {
             let documents = match &config.fixtures {

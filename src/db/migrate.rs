@@ -1,52 +1,41 @@
-//! The schema: the migrations in order, applied on the writer connection at start.
+//! The schema: the providers' migrations, checked and applied in version order on the writer
+//! connection at start.
 
-use super::DbError;
+use anyhow::bail;
 use rusqlite::{Connection, TransactionBehavior};
 
-/// The migrations, in order; `pragma user_version` records how many have been applied.
-/// A test checks that every file of `migrations/` is listed here.
-pub(super) const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_chillr",
-        include_str!("../../migrations/0001_chillr.sql"),
-    ),
-    (
-        "0002_paypro",
-        include_str!("../../migrations/0002_paypro.sql"),
-    ),
-    (
-        "0003_aggrepay",
-        include_str!("../../migrations/0003_aggrepay.sql"),
-    ),
-    ("0004_jaze", include_str!("../../migrations/0004_jaze.sql")),
-    (
-        "0005_chillr_batches",
-        include_str!("../../migrations/0005_chillr_batches.sql"),
-    ),
-    (
-        "0006_paypro_orders_consumers",
-        include_str!("../../migrations/0006_paypro_orders_consumers.sql"),
-    ),
-    (
-        "0007_aggrepay_wallets",
-        include_str!("../../migrations/0007_aggrepay_wallets.sql"),
-    ),
-    (
-        "0008_jaze_records",
-        include_str!("../../migrations/0008_jaze_records.sql"),
-    ),
-    (
-        "0009_paypro_paid_orders_index",
-        include_str!("../../migrations/0009_paypro_paid_orders_index.sql"),
-    ),
-    (
-        "0010_aggrepay_usage",
-        include_str!("../../migrations/0010_aggrepay_usage.sql"),
-    ),
-];
+/// One migration of a provider. Versions are global across providers (1, 2, ... in the order
+/// they landed) and `pragma user_version` records the highest applied, so a database written
+/// before the migrations moved into the providers keeps working.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// The migrations sorted by version, or an error unless the versions are exactly `1..=N`.
+pub(super) fn ordered(migrations: &[Migration]) -> anyhow::Result<Vec<Migration>> {
+    let mut sorted = migrations.to_vec();
+    sorted.sort_by_key(|m| m.version);
+    for (index, migration) in sorted.iter().enumerate() {
+        let expected = index as u32 + 1;
+        if migration.version != expected {
+            bail!(
+                "migration versions must be 1..={} without gaps or duplicates: \
+                 found {} (`{}`) where {expected} was expected",
+                sorted.len(),
+                migration.version,
+                migration.name
+            );
+        }
+    }
+    Ok(sorted)
+}
 
 /// Applies the migrations not yet applied, each in its own transaction.
-pub(super) fn migrate(conn: &mut Connection) -> Result<(), DbError> {
+pub(super) fn migrate(conn: &mut Connection, migrations: &[Migration]) -> anyhow::Result<()> {
+    let migrations = ordered(migrations)?;
     let mut applied: i64 = conn.query_row("pragma user_version", [], |r| r.get(0))?;
     if applied == 0 {
         // A database written by a version that used sqlx's migrator records them there.
@@ -63,13 +52,13 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), DbError> {
             )?;
         }
     }
-    for (index, (_, sql)) in MIGRATIONS.iter().enumerate() {
-        let version = index as i64 + 1;
+    for migration in migrations {
+        let version = i64::from(migration.version);
         if version <= applied {
             continue;
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
+        tx.execute_batch(migration.sql)?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }

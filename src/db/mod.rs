@@ -21,6 +21,8 @@ mod pool;
 #[cfg(test)]
 mod tests;
 
+pub use migrate::Migration;
+
 use anyhow::Context;
 use blocking::Place;
 use memory::MemoryDir;
@@ -52,13 +54,19 @@ pub fn default_read_connections() -> usize {
 
 impl Db {
     /// Opens (creating if missing) and migrates the database named by a URL or a file path,
-    /// with one read connection per core.
+    /// with every provider's migrations and one read connection per core (for tests).
     pub fn connect(database: &str) -> anyhow::Result<Db> {
-        Db::connect_with(database, default_read_connections())
+        let migrations = crate::providers::Providers::all().migrations();
+        Db::connect_with(database, &migrations, default_read_connections())
     }
 
-    /// [`Db::connect`] with `readers` read connections (at least one).
-    pub fn connect_with(database: &str, readers: usize) -> anyhow::Result<Db> {
+    /// Opens and applies `migrations` (versions exactly `1..=N`), with `readers` read
+    /// connections (at least one).
+    pub fn connect_with(
+        database: &str,
+        migrations: &[Migration],
+        readers: usize,
+    ) -> anyhow::Result<Db> {
         let (path, memory): (PathBuf, _) = match open::location(database) {
             Some(path) => (path.into(), None),
             None => {
@@ -70,7 +78,8 @@ impl Db {
         let in_memory = memory.is_some();
         let mut writer = open::open(&path, in_memory, Role::Writer)
             .with_context(|| format!("cannot open the database `{database}`"))?;
-        migrate::migrate(&mut writer).context("cannot apply the database migrations")?;
+        migrate::migrate(&mut writer, migrations)
+            .context("cannot apply the database migrations")?;
         let readers = (0..readers.max(1))
             .map(|_| open::open(&path, in_memory, Role::Reader))
             .collect::<Result<Vec<_>, _>>()

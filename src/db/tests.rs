@@ -1,20 +1,69 @@
 //! The database's own tests (the HTTP-level ones are in tests/api/concurrency.rs).
-use super::migrate::MIGRATIONS;
+use super::migrate::{Migration, ordered};
 use super::open::location;
 use super::*;
+use crate::providers::Providers;
+
+fn all_migrations() -> Vec<Migration> {
+    ordered(&Providers::all().migrations()).unwrap()
+}
 
 #[test]
-fn every_migration_file_is_listed_in_order() {
-    let mut files: Vec<String> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+fn every_migration_file_is_returned_by_its_provider_with_versions_one_to_n() {
+    let providers = Providers::all();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src/providers");
+    for provider in providers.iter() {
+        let dir = std::path::Path::new(root)
+            .join(provider.name())
+            .join("migrations");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|name| name.ends_with(".sql"))
             .map(|name| name.trim_end_matches(".sql").to_string())
             .collect();
-    files.sort();
-    let listed: Vec<String> = MIGRATIONS.iter().map(|(n, _)| n.to_string()).collect();
-    assert_eq!(files, listed);
+        files.sort();
+        let mut returned: Vec<String> = provider
+            .migrations()
+            .iter()
+            .map(|m| {
+                let file = dir.join(format!("{}.sql", m.name));
+                assert_eq!(std::fs::read_to_string(&file).unwrap(), m.sql, "{}", m.name);
+                // The file name starts with the global version, zero-padded.
+                assert!(
+                    m.name.starts_with(&format!("{:04}_", m.version)),
+                    "{}",
+                    m.name
+                );
+                m.name.to_string()
+            })
+            .collect();
+        returned.sort();
+        assert_eq!(files, returned, "{}", provider.name());
+    }
+    let versions: Vec<u32> = all_migrations().iter().map(|m| m.version).collect();
+    assert_eq!(versions, (1..=versions.len() as u32).collect::<Vec<_>>());
+}
+
+#[test]
+fn migration_versions_with_a_gap_or_a_duplicate_are_refused() {
+    let at = |version| Migration {
+        version,
+        name: "m",
+        sql: "",
+    };
+    assert!(ordered(&[at(2), at(1), at(3)]).is_ok());
+    let gap = ordered(&[at(1), at(3)]).unwrap_err().to_string();
+    assert!(gap.contains("found 3"), "{gap}");
+    let duplicate = ordered(&[at(1), at(2), at(2)]).unwrap_err().to_string();
+    assert!(duplicate.contains("found 2"), "{duplicate}");
+    assert!(ordered(&[at(0)]).is_err());
+    let mut conn = Connection::open_in_memory().unwrap();
+    assert!(super::migrate::migrate(&mut conn, &[at(2)]).is_err());
+    let version: i64 = conn
+        .query_row("pragma user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 0);
 }
 
 #[test]
@@ -54,7 +103,7 @@ async fn a_file_database_is_migrated_once_and_keeps_its_rows() {
         .read(|c| c.query_row("pragma user_version", [], |r| r.get(0)))
         .await
         .unwrap();
-    assert_eq!(version, MIGRATIONS.len() as i64);
+    assert_eq!(version, all_migrations().len() as i64);
 }
 
 #[tokio::test]
@@ -114,8 +163,8 @@ async fn a_database_migrated_by_the_sqlx_version_gets_only_the_newer_migrations(
     {
         // What the sqlx migrator left: the first eight applied and recorded in its table.
         let old = Connection::open(&path).unwrap();
-        for (_, sql) in &MIGRATIONS[..8] {
-            old.execute_batch(sql).unwrap();
+        for migration in &all_migrations()[..8] {
+            old.execute_batch(migration.sql).unwrap();
         }
         old.execute_batch(
             "create table _sqlx_migrations (version bigint primary key, description text, \
@@ -150,7 +199,7 @@ async fn a_database_migrated_by_the_sqlx_version_gets_only_the_newer_migrations(
         })
         .await
         .unwrap();
-    assert_eq!(version, MIGRATIONS.len() as i64);
+    assert_eq!(version, all_migrations().len() as i64);
     assert_eq!(users, 1);
     assert!(has_usage);
 }
@@ -212,9 +261,12 @@ fn both_kinds(readers: usize) -> Vec<(Db, Option<tempfile::TempDir>)> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("s.db");
     vec![
-        (Db::connect_with("sqlite::memory:", readers).unwrap(), None),
         (
-            Db::connect_with(file.to_str().unwrap(), readers).unwrap(),
+            Db::connect_with("sqlite::memory:", &all_migrations(), readers).unwrap(),
+            None,
+        ),
+        (
+            Db::connect_with(file.to_str().unwrap(), &all_migrations(), readers).unwrap(),
             Some(dir),
         ),
     ]

@@ -1,7 +1,8 @@
 //! The four emulated providers and what the kernel may ask of each.
 //!
 //! The kernel (journal, faults, fixtures, control plane) knows no provider string: it asks the
-//! [`Provider`] trait for a provider's name, endpoint names, envelopes and fixture section.
+//! [`Provider`] trait for a provider's name, endpoint names, envelopes, migrations and fixture
+//! section.
 //! Each provider lives in its own folder with its router, errors, store and fixtures.
 
 pub mod aggrepay;
@@ -13,6 +14,7 @@ pub mod paypro;
 mod skeleton;
 
 use crate::app::AppState;
+use crate::db::Migration;
 use crate::fixtures::SectionError;
 use axum::Router;
 use axum::http::StatusCode;
@@ -58,6 +60,10 @@ pub trait Provider: Send + Sync + 'static {
     /// MPINs, OTPs), as it spells them; the journal masks their values in every channel, names
     /// in any case. Credentials in `Authorization` are masked for every provider anyway.
     fn secret_fields(&self) -> &'static [&'static str];
+
+    /// Its schema, as files in its `migrations/` folder. Versions are global across providers
+    /// (each new one takes the next free number), so existing databases keep working.
+    fn migrations(&self) -> &'static [Migration];
 
     fn magic_values(&self) -> Vec<MagicValue> {
         Vec::new()
@@ -113,6 +119,13 @@ impl Providers {
 
     pub fn names(&self) -> Vec<&'static str> {
         self.iter().map(|p| p.name()).collect()
+    }
+
+    /// Every provider's migrations, in no particular order (the migrator sorts and checks).
+    pub fn migrations(&self) -> Vec<Migration> {
+        self.iter()
+            .flat_map(|p| p.migrations().iter().copied())
+            .collect()
     }
 
     pub fn by_name(&self, name: &str) -> Option<&dyn Provider> {

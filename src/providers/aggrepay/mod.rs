@@ -19,6 +19,7 @@ mod wire;
 
 use crate::app::AppState;
 use crate::db::DbError;
+use crate::db::Migration;
 use crate::fixtures::SectionError;
 use crate::providers::endpoint;
 use crate::providers::{MagicValue, Provider};
@@ -45,6 +46,26 @@ impl Provider for AggrePay {
 
     fn endpoints(&self) -> &'static [&'static str] {
         &NAMES
+    }
+
+    fn migrations(&self) -> &'static [Migration] {
+        &[
+            Migration {
+                version: 3,
+                name: "0003_aggrepay",
+                sql: include_str!("migrations/0003_aggrepay.sql"),
+            },
+            Migration {
+                version: 7,
+                name: "0007_aggrepay_wallets",
+                sql: include_str!("migrations/0007_aggrepay_wallets.sql"),
+            },
+            Migration {
+                version: 10,
+                name: "0010_aggrepay_usage",
+                sql: include_str!("migrations/0010_aggrepay_usage.sql"),
+            },
+        ]
     }
 
     /// The MPINs and OTPs a customer call carries, and the merchant's hashing `salt` (never

@@ -17,6 +17,7 @@ mod wire;
 
 use crate::app::AppState;
 use crate::db::DbError;
+use crate::db::Migration;
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
@@ -43,6 +44,21 @@ impl Provider for Chillr {
 
     fn endpoints(&self) -> &'static [&'static str] {
         &NAMES
+    }
+
+    fn migrations(&self) -> &'static [Migration] {
+        &[
+            Migration {
+                version: 1,
+                name: "0001_chillr",
+                sql: include_str!("migrations/0001_chillr.sql"),
+            },
+            Migration {
+                version: 5,
+                name: "0005_chillr_batches",
+                sql: include_str!("migrations/0005_chillr_batches.sql"),
+            },
+        ]
     }
 
     /// `api_secret_key`, checked against the merchant's (`api_key` only names the merchant).

@@ -16,6 +16,7 @@ mod store;
 mod wire;
 
 use crate::app::AppState;
+use crate::db::Migration;
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
@@ -41,6 +42,21 @@ impl Provider for Jaze {
 
     fn endpoints(&self) -> &'static [&'static str] {
         &NAMES
+    }
+
+    fn migrations(&self) -> &'static [Migration] {
+        &[
+            Migration {
+                version: 4,
+                name: "0004_jaze",
+                sql: include_str!("migrations/0004_jaze.sql"),
+            },
+            Migration {
+                version: 8,
+                name: "0008_jaze_records",
+                sql: include_str!("migrations/0008_jaze_records.sql"),
+            },
+        ]
     }
 
     /// None in a query or body: Jaze reads its credentials (API Token and API Key) only from

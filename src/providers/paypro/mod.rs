@@ -19,6 +19,7 @@ mod wire;
 
 use crate::app::AppState;
 use crate::db::DbError;
+use crate::db::Migration;
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
@@ -42,6 +43,26 @@ impl Provider for PayPro {
 
     fn endpoints(&self) -> &'static [&'static str] {
         &endpoints::NAMES
+    }
+
+    fn migrations(&self) -> &'static [Migration] {
+        &[
+            Migration {
+                version: 2,
+                name: "0002_paypro",
+                sql: include_str!("migrations/0002_paypro.sql"),
+            },
+            Migration {
+                version: 6,
+                name: "0006_paypro_orders_consumers",
+                sql: include_str!("migrations/0006_paypro_orders_consumers.sql"),
+            },
+            Migration {
+                version: 9,
+                name: "0009_paypro_paid_orders_index",
+                sql: include_str!("migrations/0009_paypro_paid_orders_index.sql"),
+            },
+        ]
     }
 
     /// `MerchantPassword` in element 0 of `oJson` (and of the consumer calls), `password` in

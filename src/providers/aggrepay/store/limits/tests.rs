@@ -275,10 +275,8 @@ async fn running_totals_equal_the_ledger_sums_after_a_mixed_sequence() {
         let running = usage_rows(c);
         assert!(running.len() > 100, "{}", running.len());
         c.execute_batch("drop table aggrepay_usage").unwrap();
-        c.execute_batch(include_str!(
-            "../../../../../migrations/0010_aggrepay_usage.sql"
-        ))
-        .unwrap();
+        c.execute_batch(include_str!("../../migrations/0010_aggrepay_usage.sql"))
+            .unwrap();
         assert_eq!(usage_rows(c), running);
         Ok::<_, DbError>(())
     })
