@@ -1,7 +1,7 @@
-//! The bounds on a posted fixture document (size, depth, alias expansion) and the empty
+//! The bounds on a fixture document (size of a posted one, depth, alias expansion) and the empty
 //! document: each is refused whole with a JSON 400 naming the problem, and changes nothing.
 
-use crate::helpers::{TestApp, spawn_app, status_and_json};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with, status_and_json};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
@@ -118,11 +118,44 @@ async fn ordinary_yaml_anchors_still_load() {
 }
 
 #[tokio::test]
-async fn a_document_over_the_size_bound_is_refused_before_parsing() {
-    let app = spawn_app().await;
-    let big = format!("{{\"chillr\": \"{}\"}}", "x".repeat(4 * 1024 * 1024));
+async fn a_document_over_the_body_limit_is_refused_before_parsing() {
+    let app = spawn_app_with(|c| c.max_body = 1024 * 1024).await;
+    let big = format!("{{\"chillr\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
     let (status, answer) = post_json_text(&app, big).await;
-    assert_refused_with(status, &answer, "may be at most 4194304 bytes");
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("over the sandbox's limit")),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn a_fixture_file_larger_than_the_body_limit_loads_at_start() {
+    // Files read at start are the operator's own: a large scenario (here ~20 MB of Chillr
+    // merchants, over the default 16 MiB body limit) loads whole.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let padding = "k".repeat(200);
+    let merchants: Vec<Value> = (0..80_000)
+        .map(|i| {
+            serde_json::json!({
+                "api_key": format!("{i:06}-{padding}"),
+                "api_secret_key": format!("{i:032x}"),
+            })
+        })
+        .collect();
+    let text = serde_json::to_string(&serde_json::json!({"chillr": {"merchants": merchants}}))
+        .expect("a document");
+    assert!(text.len() > 16 * 1024 * 1024, "{}", text.len());
+    std::fs::write(dir.path().join("big.json"), text).expect("written");
+    let path = dir.path().to_str().expect("a UTF-8 path").to_string();
+    let app = spawn_app_with(|c| c.fixtures = Some(path.into())).await;
+    let state = app.get_json("/__sandbox/state").await;
+    assert_eq!(
+        state["chillr"]["merchants"].as_array().map(Vec::len),
+        Some(80_000)
+    );
 }
 
 #[tokio::test]
