@@ -102,7 +102,6 @@ pub async fn creditwallet(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
-    let now = state.clock.now();
     // Field rules run here, outside the transaction; their results are answered inside it
     // in the document's order, after the lookups that come before them.
     let fields = &auth.fields;
@@ -112,6 +111,9 @@ pub async fn creditwallet(
     let pg_transaction_id = rules::required_text(fields, "pg_transaction_id");
     let recorded = auth
         .write(&state.db, |tx, merchant, fields| {
+            // Read inside the transaction: entries are listed by time, and a time taken
+            // before the write lock could be older than a move committed before this one.
+            let now = state.clock.now();
             let customer = resolve(tx, merchant, fields, "to_")?;
             let amount = amount?;
             let description = description?;
@@ -171,7 +173,6 @@ pub async fn debitwallet(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
-    let now = state.clock.now();
     let fields = &auth.fields;
     let sub_merchant = fields.get("to_sub_merchant_id").map(sub_merchant_number);
     let description = rules::optional_text(fields, "description");
@@ -180,6 +181,9 @@ pub async fn debitwallet(
     let merchant_transaction_id = merchant_transaction_id(fields);
     let recorded = auth
         .write(&state.db, |tx, merchant, fields| {
+            // Read inside the transaction: entries are listed by time, and a time taken
+            // before the write lock could be older than a move committed before this one.
+            let now = state.clock.now();
             let sub_merchant = match sub_merchant {
                 None => None,
                 Some(number) => Some(known_sub_merchant(tx, merchant.id, number?)?),
@@ -237,7 +241,6 @@ pub async fn wallettowallet(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
-    let now = state.clock.now();
     let fields = &auth.fields;
     let from_id = rules::required(fields, "from_customer_id");
     let to_id = rules::required(fields, "to_customer_id");
@@ -247,6 +250,9 @@ pub async fn wallettowallet(
     let amount = rules::required_amount(fields);
     let recorded = auth
         .write(&state.db, |tx, merchant, _| {
+            // Read inside the transaction: entries are listed by time, and a time taken
+            // before the write lock could be older than a move committed before this one.
+            let now = state.clock.now();
             let from_id = from_id?;
             let from = by_customer_id(tx, merchant, from_id)?.ok_or_else(|| {
                 AggrePayError::invalid("The selected from customer id is invalid.")
@@ -296,7 +302,6 @@ pub async fn debitreversal(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
-    let now = state.clock.now();
     let fields = &auth.fields;
     let original_id = rules::required(fields, "merchant_transaction_id");
     let given_transaction_id = fields.get("transaction_id").map(|t| t.parse::<i64>().ok());
@@ -308,6 +313,9 @@ pub async fn debitreversal(
     let description = rules::optional_text(fields, description_field);
     let (reversal_id, recorded) = auth
         .write(&state.db, |tx, merchant, _| {
+            // Read inside the transaction: entries are listed by time, and a time taken
+            // before the write lock could be older than a move committed before this one.
+            let now = state.clock.now();
             let original_id = original_id?;
             let original = ledger::debit_of(tx, merchant.id, original_id)?.ok_or_else(|| {
                 AggrePayError::invalid("The selected merchant transaction id is invalid.")
