@@ -26,6 +26,8 @@ pub struct AppState {
     pub db: Db,
     pub clock: Arc<Clock>,
     pub journal: Arc<Journal>,
+    /// The integration report's outcome counters, since the last reset.
+    pub outcomes: Arc<crate::report::Counters>,
     pub faults: Arc<Faults>,
     pub config: Arc<ServeArgs>,
     pub providers: Arc<Providers>,
@@ -98,6 +100,7 @@ impl Application {
         let state = AppState {
             db,
             clock,
+            outcomes: Arc::default(),
             journal: Arc::new(Journal::new(
                 config.journal_limit,
                 Masker::new(

@@ -26,6 +26,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Exit 0 when http://127.0.0.1:<port>/__sandbox/health answers 200 within 2 s, else 1.
     Healthcheck(HealthcheckArgs),
+    /// Print a running sandbox's integration report (`--fail-on lint` exits 1 on findings).
+    Report(crate::report::ReportArgs),
 }
 
 #[derive(Debug, Clone, Args)]

@@ -7,6 +7,7 @@
 //! over the limit: that one is masked while it is whole (a secret cut in two could not be
 //! decoded), then cut.
 
+use crate::diagnosis::{Diagnosis, Outcome, Traffic};
 use crate::mask::Masker;
 use axum::http::{HeaderMap, Method};
 use bytes::Bytes;
@@ -14,6 +15,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How much of a request or response body an entry keeps.
@@ -21,7 +23,9 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Entry {
-    /// Increases by one per request since start (or since the journal was cleared).
+    /// The request id: increases by one per request since start (clearing the journal or
+    /// resetting the sandbox does not start it again, so an id never names two requests).
+    /// The answer carried it in `X-Sandbox-Request-Id`.
     pub id: u64,
     /// When the request arrived, on the sandbox clock.
     #[schema(value_type = String)]
@@ -40,6 +44,10 @@ pub struct Entry {
     /// The fault rule that acted on the request (`latency`, `error`, `drop`, `timeout`).
     pub fault: Option<String>,
     pub duration_ms: f64,
+    /// The provider's result code (`00`, `HASH-MISMATCH`, `58`), when the answer had one.
+    pub code: Option<String>,
+    /// Why the request was refused; null for a success.
+    pub diagnosis: Option<Diagnosis>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -54,6 +62,7 @@ pub struct ResponseRecord {
 /// and moves the rest: masking and text conversion wait until the journal is listed, which is
 /// rare next to the requests themselves.
 pub struct Record {
+    pub id: u64,
     pub time: DateTime<FixedOffset>,
     pub provider: &'static str,
     pub endpoint: Option<&'static str>,
@@ -64,6 +73,7 @@ pub struct Record {
     pub response_body: Bytes,
     pub fault: Option<String>,
     pub duration_ms: f64,
+    pub outcome: Option<Outcome>,
 }
 
 /// The path, query and headers of a request as received, copied into one buffer.
@@ -155,13 +165,14 @@ pub struct Journal {
     limit: usize,
     masker: Masker,
     inner: Mutex<Inner>,
+    /// The last request id given out.
+    last_id: AtomicU64,
 }
 
 #[derive(Default)]
 struct Inner {
-    /// Newest first, with their ids.
+    /// Newest first (in the order they finished), with their ids.
     entries: VecDeque<(u64, Arc<Kept>)>,
-    next_id: u64,
 }
 
 /// A request as recorded: raw, bodies cut to [`BODY_LIMIT`].
@@ -176,6 +187,7 @@ struct Kept {
     response_body: KeptBody,
     fault: Option<String>,
     duration_ms: f64,
+    outcome: Option<Outcome>,
 }
 
 impl Journal {
@@ -185,7 +197,13 @@ impl Journal {
             limit,
             masker,
             inner: Mutex::default(),
+            last_id: AtomicU64::new(0),
         }
+    }
+
+    /// The id of a request that just arrived (given out whether or not it is kept).
+    pub fn next_id(&self) -> u64 {
+        self.last_id.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Whether requests are kept at all (a limit of 0 turns the journal off), so the front
@@ -212,12 +230,11 @@ impl Journal {
             response_body,
             fault: record.fault,
             duration_ms: record.duration_ms,
+            outcome: record.outcome,
         });
         let evicted = {
             let mut inner = self.lock();
-            inner.next_id += 1;
-            let id = inner.next_id;
-            inner.entries.push_front((id, kept));
+            inner.entries.push_front((record.id, kept));
             if inner.entries.len() > self.limit {
                 inner.entries.pop_back()
             } else {
@@ -250,6 +267,47 @@ impl Journal {
             .iter()
             .map(|(id, kept)| kept.entry(*id, &self.masker))
             .collect()
+    }
+
+    /// The entry of one request, masked, while the journal still keeps it.
+    pub fn get(&self, id: u64) -> Option<Entry> {
+        let kept = self
+            .lock()
+            .entries
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, kept)| kept.clone())?;
+        Some(kept.entry(id, &self.masker))
+    }
+
+    /// What the report's lint rules see of one provider's kept requests, oldest first.
+    pub fn traffic(&self, provider: &str, since: Option<DateTime<FixedOffset>>) -> Vec<Traffic> {
+        let mut traffic: Vec<Traffic> = self
+            .lock()
+            .entries
+            .iter()
+            .filter(|(_, e)| e.provider == provider)
+            .filter(|(_, e)| since.is_none_or(|since| e.time >= since))
+            .map(|(id, e)| Traffic {
+                id: *id,
+                time: e.time,
+                endpoint: e.endpoint,
+                status: e.status,
+                code: e.outcome.as_ref().map(|o| o.code.to_string()),
+                rule: e
+                    .outcome
+                    .as_ref()
+                    .and_then(|o| o.diagnosis.as_ref())
+                    .map(|d| d.rule),
+                facts: e
+                    .outcome
+                    .as_ref()
+                    .map(|o| o.facts.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        traffic.sort_by_key(|t| t.id);
+        traffic
     }
 
     pub fn clear(&self) {
@@ -301,6 +359,12 @@ impl Kept {
             },
             fault: self.fault.clone(),
             duration_ms: self.duration_ms,
+            code: self.outcome.as_ref().map(|o| o.code.to_string()),
+            diagnosis: self
+                .outcome
+                .as_ref()
+                .and_then(|o| o.diagnosis.as_deref())
+                .cloned(),
         }
     }
 }
@@ -387,6 +451,7 @@ mod tests {
 
     fn record(journal: &Journal, path: &str) {
         journal.record(Record {
+            id: journal.next_id(),
             time: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+05:30").unwrap(),
             provider: "chillr",
             endpoint: None,
@@ -397,6 +462,7 @@ mod tests {
             response_body: Bytes::from_static(b"{}"),
             fault: None,
             duration_ms: 1.0,
+            outcome: None,
         });
     }
 
@@ -458,6 +524,7 @@ mod tests {
 
         let journal = Journal::new(1, masker());
         journal.record(Record {
+            id: journal.next_id(),
             time: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+05:30").unwrap(),
             provider: "chillr",
             endpoint: Some("collect"),
@@ -468,6 +535,7 @@ mod tests {
             response_body: Bytes::new(),
             fault: Some("drop".into()),
             duration_ms: 2.0,
+            outcome: None,
         });
         let entry = &journal.list(&Filter::default())[0];
         assert_eq!(entry.query.as_deref(), Some("password=***&a=b c"));

@@ -113,20 +113,28 @@ pub fn write_request_lines_to(out: BufferedStdout, json: bool) {
     let _ = REQUEST_LINES.set(RequestLines { out, json });
 }
 
+/// What one request's line says.
+pub struct RequestFields<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub status: Option<u16>,
+    pub duration_ms: f64,
+    pub provider: Option<&'a str>,
+    /// The endpoint name, when the path names one.
+    pub endpoint: Option<&'a str>,
+    /// The provider's result code (`00`, `HASH-MISMATCH`, `58`).
+    pub code: Option<&'a str>,
+    /// The fault rule that fired (`latency`, `error+latency`, ...).
+    pub fault: Option<&'a str>,
+}
+
 /// One request's line; false when no sink is installed, so the caller logs through `tracing`.
-pub fn request_line(
-    message: &str,
-    method: &str,
-    path: &str,
-    status: Option<u16>,
-    duration_ms: f64,
-    provider: Option<&str>,
-) -> bool {
+pub fn request_line(message: &str, fields: &RequestFields<'_>) -> bool {
     let Some(sink) = REQUEST_LINES.get() else {
         return false;
     };
     let timestamp = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
-    let mut line = String::with_capacity(200);
+    let mut line = String::with_capacity(240);
     if sink.json {
         #[derive(Serialize)]
         struct Line<'a> {
@@ -140,32 +148,49 @@ pub fn request_line(
             duration_ms: f64,
             #[serde(skip_serializing_if = "Option::is_none")]
             provider: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            endpoint: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            code: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            fault: Option<&'a str>,
             target: &'static str,
         }
-        let fields = Line {
+        let line_fields = Line {
             timestamp: &timestamp,
             level: "INFO",
             message,
-            method,
-            path,
-            status,
-            duration_ms: (duration_ms * 1000.0).round() / 1000.0,
-            provider,
+            method: fields.method,
+            path: fields.path,
+            status: fields.status,
+            duration_ms: (fields.duration_ms * 1000.0).round() / 1000.0,
+            provider: fields.provider,
+            endpoint: fields.endpoint,
+            code: fields.code,
+            fault: fields.fault,
             target: TARGET,
         };
-        line = serde_json::to_string(&fields).unwrap_or_default();
+        line = serde_json::to_string(&line_fields).unwrap_or_default();
         line.push('\n');
     } else {
+        let (method, path) = (fields.method, fields.path);
         let _ = write!(
             line,
             "{timestamp}  INFO {TARGET}: {message} method={method} path={path:?}"
         );
-        if let Some(status) = status {
+        if let Some(status) = fields.status {
             let _ = write!(line, " status={status}");
         }
-        let _ = write!(line, " duration_ms={duration_ms:.3}");
-        if let Some(provider) = provider {
-            let _ = write!(line, " provider={provider:?}");
+        let _ = write!(line, " duration_ms={:.3}", fields.duration_ms);
+        for (name, value) in [
+            ("provider", fields.provider),
+            ("endpoint", fields.endpoint),
+            ("code", fields.code),
+            ("fault", fields.fault),
+        ] {
+            if let Some(value) = value {
+                let _ = write!(line, " {name}={value:?}");
+            }
         }
         line.push('\n');
     }

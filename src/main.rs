@@ -23,6 +23,15 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Some(Command::Report(args)) => match runtime().block_on(paysandbox::report::run_cli(&args))
+        {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(error) => {
+                eprintln!("paysandbox report: {error:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Serve(args)) => serve(args),
         None => serve(cli.serve),
     }

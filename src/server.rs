@@ -8,6 +8,7 @@
 
 use crate::app::AppState;
 use crate::connections::{Connections, Limits};
+use crate::diagnosis::{Outcome, kernel_rules, near_miss};
 use crate::faults::{Action, Decision};
 use crate::journal::{Head, Record};
 use crate::lenient::{LenientStream, Refusal, Refusals};
@@ -28,6 +29,9 @@ use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
+
+/// The header every answer under a provider path carries its journal id in.
+pub const REQUEST_ID_HEADER: &str = "x-sandbox-request-id";
 
 #[cfg(test)]
 mod tests {
@@ -175,20 +179,25 @@ impl Front {
             .await
             .map_err(|_| CloseWithoutAnswer)?;
 
-        let Some(routed) = self.state.providers.route(path) else {
+        let routed = self.state.providers.route(path);
+        let routed = routed.or_else(|| self.state.providers.near(path));
+        let Some(routed) = routed else {
             let method = parts.method.clone();
             let response = match (refused, body) {
                 (Some(refusal), _) => refused_answer(None, &refusal),
                 (None, ReadBody::Within(bytes)) => self.call(parts, bytes, None).await,
                 (None, ReadBody::TooLarge(size)) => too_large(None, size),
             };
-            log(
-                &method,
-                received.path(),
-                Some(response.status()),
-                elapsed_ms(started),
-                None,
-            );
+            log(&RequestLine {
+                method: &method,
+                path: received.path(),
+                status: Some(response.status()),
+                duration_ms: elapsed_ms(started),
+                provider: None,
+                endpoint: None,
+                code: None,
+                fault: None,
+            });
             return Ok(response);
         };
         let provider = routed.provider;
@@ -201,7 +210,10 @@ impl Front {
         // connection, or was abandoned mid-way because the client gave up (hyper then drops
         // this future, as it does during a `timeout` hold). The head is copied for the journal
         // now, so the request's own head can go to the router without a clone.
+        let id = self.state.journal.next_id();
         let mut journal_entry = PendingEntry {
+            id,
+            outcome: None,
             front: self,
             method: parts.method.clone(),
             uri: &received,
@@ -226,24 +238,50 @@ impl Front {
         if !decision.delay.is_zero() {
             tokio::time::sleep(decision.delay).await;
         }
-        let response = match decision.action {
-            _ if let Some(refusal) = &refused => refused_answer(Some(provider), refusal),
-            Some(Action::Drop) => return Err(CloseWithoutAnswer),
+        let mut response = match decision.action {
+            _ if let Some(refusal) = &refused => Outcome::refused(
+                kernel_rules::HTTP_MALFORMED
+                    .diagnose()
+                    .code(refusal.status.as_str().to_string())
+                    .got(refusal.message.clone()),
+            )
+            .on(refused_answer(Some(provider), refusal)),
+            Some(Action::Drop) => {
+                journal_entry.outcome = Some(Outcome::refused(kernel_rules::FAULT_DROP.diagnose()));
+                return Err(CloseWithoutAnswer);
+            }
             Some(Action::Timeout { hold }) => {
+                journal_entry.outcome =
+                    Some(Outcome::refused(kernel_rules::FAULT_TIMEOUT.diagnose()));
                 tokio::time::sleep(hold).await;
                 return Err(CloseWithoutAnswer);
             }
-            Some(Action::Error { status }) => json(
-                status
-                    .and_then(|s| StatusCode::from_u16(s).ok())
-                    .unwrap_or(StatusCode::OK),
-                provider.outage_body(),
-            ),
+            Some(Action::Error { status }) => {
+                Outcome::refused(kernel_rules::FAULT_ERROR.diagnose()).on(json(
+                    status
+                        .and_then(|s| StatusCode::from_u16(s).ok())
+                        .unwrap_or(StatusCode::OK),
+                    provider.outage_body(),
+                ))
+            }
             None => match body {
                 ReadBody::Within(bytes) => self.call(parts, bytes, Some(provider)).await,
-                ReadBody::TooLarge(size) => too_large(Some(provider), size),
+                ReadBody::TooLarge(size) => Outcome::refused(
+                    kernel_rules::BODY_TOO_LARGE
+                        .diagnose()
+                        .got(format!("{size} bytes"))
+                        .expected(format!("at most {} bytes", self.state.config.max_body)),
+                )
+                .on(too_large(Some(provider), size)),
             },
         };
+        journal_entry.outcome = response
+            .extensions_mut()
+            .remove::<Outcome>()
+            .or_else(|| self.unmatched_path(&response, provider, routed.inner_path, endpoint));
+        if let Ok(value) = header::HeaderValue::from_str(&id.to_string()) {
+            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+        }
         let (head, body) = response.into_parts();
         let bytes = body
             .collect()
@@ -277,7 +315,8 @@ impl Front {
                     .unwrap_or("unknown");
                 tracing::error!(cause, "a handler panicked");
                 return match provider {
-                    Some(provider) => json(StatusCode::OK, provider.outage_body()),
+                    Some(provider) => Outcome::refused(kernel_rules::HANDLER_PANIC.diagnose())
+                        .on(json(StatusCode::OK, provider.outage_body())),
                     None => json(
                         StatusCode::INTERNAL_SERVER_ERROR,
                         serde_json::json!({"error": "internal error"}),
@@ -289,10 +328,16 @@ impl Front {
             Some(provider) if response.status() == StatusCode::METHOD_NOT_ALLOWED => {
                 let allow = response.headers().get(header::ALLOW).cloned();
                 let message = format!("Method {method} is not allowed here");
-                let mut replaced = json(
+                let mut diagnosis = kernel_rules::METHOD_NOT_ALLOWED
+                    .diagnose()
+                    .got(method.to_string());
+                if let Some(allowed) = allow.as_ref().and_then(|a| a.to_str().ok()) {
+                    diagnosis = diagnosis.expected(allowed.to_string());
+                }
+                let mut replaced = Outcome::refused(diagnosis).on(json(
                     StatusCode::METHOD_NOT_ALLOWED,
                     provider.http_error_body(StatusCode::METHOD_NOT_ALLOWED, &message),
-                );
+                ));
                 if let Some(allow) = allow {
                     replaced.headers_mut().insert(header::ALLOW, allow);
                 }
@@ -300,6 +345,54 @@ impl Front {
             }
             _ => response,
         }
+    }
+}
+
+impl Front {
+    /// Why a provider's path matched no route (its router's bare 404): a documented endpoint
+    /// of another provider, or the endpoints whose names are closest.
+    fn unmatched_path(
+        &self,
+        response: &Response<Body>,
+        provider: &dyn Provider,
+        inner_path: &str,
+        endpoint: Option<&'static str>,
+    ) -> Option<Outcome> {
+        if response.status() != StatusCode::NOT_FOUND || endpoint.is_some() {
+            return None;
+        }
+        let owner = self.state.providers.iter().find(|other| {
+            other.name() != provider.name() && other.endpoint_of(inner_path).is_some()
+        });
+        let diagnosis = match owner {
+            Some(owner) => kernel_rules::PATH_OTHER_PROVIDER
+                .diagnose()
+                .field("path")
+                .got(inner_path.to_string())
+                .expected(format!("/{}{inner_path}", owner.name()))
+                .hint(format!(
+                    "{inner_path} is an endpoint of {}, not of {}: send it under /{}.",
+                    owner.name(),
+                    provider.name(),
+                    owner.name()
+                )),
+            None => {
+                let close = near_miss::suggest(inner_path, provider.endpoints());
+                let diagnosis = kernel_rules::PATH_UNKNOWN
+                    .diagnose()
+                    .field("path")
+                    .got(inner_path.to_string());
+                match close.first() {
+                    Some(best) => diagnosis
+                        .expected(close.join(" | "))
+                        .hint(format!("Did you mean {best}?")),
+                    None => diagnosis.expected(provider.endpoints().join(", ")).hint(
+                        "No endpoint name is close; `expected` lists this provider's endpoints.",
+                    ),
+                }
+            }
+        };
+        Some(Outcome::refused(diagnosis))
     }
 }
 
@@ -343,6 +436,9 @@ fn with_path(uri: &axum::http::Uri, path: &str) -> axum::http::Uri {
 
 /// A provider request on its way, recorded in the journal (and logged) when dropped.
 struct PendingEntry<'a> {
+    id: u64,
+    /// How the provider (or the front) says the request ended, and why.
+    outcome: Option<Outcome>,
     front: &'a Front,
     method: Method,
     /// The target as received, for the log line.
@@ -362,9 +458,18 @@ struct PendingEntry<'a> {
 impl Drop for PendingEntry<'_> {
     fn drop(&mut self) {
         let duration_ms = elapsed_ms(self.started);
+        let code = self.outcome.as_ref().map(|o| o.code.clone());
+        if let (Some(endpoint), Some(code)) = (self.endpoint, &code) {
+            self.front
+                .state
+                .outcomes
+                .count(self.provider, endpoint, code, self.id, self.arrived);
+        }
+        let fault = self.fault.clone();
         // Journaled before the line is written, so whoever sees the line finds the entry.
         if let Some(head) = self.head.take() {
             self.front.state.journal.record(Record {
+                id: self.id,
                 time: self.arrived,
                 provider: self.provider,
                 endpoint: self.endpoint,
@@ -375,15 +480,19 @@ impl Drop for PendingEntry<'_> {
                 response_body: std::mem::take(&mut self.response_body),
                 fault: self.fault.take(),
                 duration_ms,
+                outcome: self.outcome.take(),
             });
         }
-        log(
-            &self.method,
-            self.uri.path(),
-            self.status,
+        log(&RequestLine {
+            method: &self.method,
+            path: self.uri.path(),
+            status: self.status,
             duration_ms,
-            Some(self.provider),
-        );
+            provider: Some(self.provider),
+            endpoint: self.endpoint,
+            code: code.as_deref(),
+            fault: fault.as_deref(),
+        });
     }
 }
 
@@ -456,41 +565,55 @@ fn elapsed_ms(started: Instant) -> f64 {
     started.elapsed().as_secs_f64() * 1000.0
 }
 
-/// The one line per request. Its fields are recorded straight into the subscriber's reused
-/// buffer; nothing is formatted unless the line is enabled.
-fn log(
-    method: &Method,
-    path: &str,
+/// What the one line per request says.
+struct RequestLine<'a> {
+    method: &'a Method,
+    path: &'a str,
     status: Option<StatusCode>,
     duration_ms: f64,
-    provider: Option<&str>,
-) {
+    provider: Option<&'a str>,
+    endpoint: Option<&'a str>,
+    /// The provider's result code (`00`, `HASH-MISMATCH`, `58`).
+    code: Option<&'a str>,
+    /// The fault rule that fired, when one did.
+    fault: Option<&'a str>,
+}
+
+/// The one line per request. Its fields are recorded straight into the subscriber's reused
+/// buffer; nothing is formatted unless the line is enabled.
+fn log(line: &RequestLine<'_>) {
     if !tracing::enabled!(target: "paysandbox::request", tracing::Level::INFO) {
         return;
     }
-    let message = match status {
+    let message = match line.status {
         Some(_) => "request",
         None => "request closed without an answer",
     };
-    let status_code = status.map(|s| s.as_u16());
-    if crate::log_output::request_line(
-        message,
-        method.as_str(),
-        path,
-        status_code,
-        duration_ms,
-        provider,
-    ) {
+    let status = line.status.map(|s| s.as_u16());
+    let fields = crate::log_output::RequestFields {
+        method: line.method.as_str(),
+        path: line.path,
+        status,
+        duration_ms: line.duration_ms,
+        provider: line.provider,
+        endpoint: line.endpoint,
+        code: line.code,
+        fault: line.fault,
+    };
+    if crate::log_output::request_line(message, &fields) {
         return;
     }
-    match status_code {
+    let (method, path, duration_ms) = (line.method, line.path, line.duration_ms);
+    let (provider, endpoint, code, fault) = (line.provider, line.endpoint, line.code, line.fault);
+    match status {
         Some(status) => tracing::info!(
             target: "paysandbox::request",
-            %method, path, status, duration_ms, provider, "request"
+            %method, path, status, duration_ms, provider, endpoint, code, fault, "request"
         ),
         None => tracing::info!(
             target: "paysandbox::request",
-            %method, path, duration_ms, provider, "request closed without an answer"
+            %method, path, duration_ms, provider, endpoint, code, fault,
+            "request closed without an answer"
         ),
     }
 }

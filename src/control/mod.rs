@@ -4,6 +4,7 @@
 //! optionally behind a bearer token.
 
 mod clock;
+mod diagnostics;
 mod faults;
 mod info;
 mod requests;
@@ -30,6 +31,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/state", get(state::export_state))
         .route("/clock", get(clock::read).post(clock::change))
         .route("/requests", get(requests::list).delete(requests::clear))
+        .route("/requests/{id}", get(diagnostics::request))
+        .route("/rules", get(diagnostics::rules))
+        .route("/report", get(diagnostics::integration_report))
         .route(
             "/faults",
             get(faults::list).post(faults::add).delete(faults::clear),

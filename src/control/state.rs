@@ -67,6 +67,7 @@ pub async fn reset(
         state.db.restore(&state.start_state).await?;
     }
     state.journal.clear();
+    state.outcomes.clear();
     Ok(Json(ResetDone {
         reset: true,
         empty: query.empty,

@@ -3,6 +3,7 @@
 //! are derived from it, so the two can never disagree.
 
 use crate::app::AppState;
+use crate::diagnosis::DocumentedOutcome;
 use axum::Router;
 use axum::routing::MethodRouter;
 
@@ -18,6 +19,18 @@ pub trait Endpoint: Copy + Sized + 'static {
     /// The routes that serve it, relative to the provider's prefix (one endpoint may have
     /// several paths, e.g. Jaze's with and without a path parameter).
     fn routes(self) -> Vec<(&'static str, MethodRouter<AppState>)>;
+
+    /// The outcomes the document defines for it: its success, then each error code or
+    /// message, as the provider answers them.
+    fn outcomes(self) -> &'static [DocumentedOutcome] {
+        &[]
+    }
+}
+
+/// Every endpoint of `E` with its documented outcomes, for
+/// [`crate::providers::Provider::outcomes`].
+pub fn outcomes<E: Endpoint>() -> Vec<(&'static str, &'static [DocumentedOutcome])> {
+    E::ALL.iter().map(|e| (e.name(), e.outcomes())).collect()
 }
 
 /// The router of every endpoint of `E`.

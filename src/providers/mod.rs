@@ -86,6 +86,23 @@ pub trait Provider: Send + Sync + 'static {
     /// This provider's whole state as a fixture section, records in id order.
     fn export_fixtures(&self, conn: &Connection) -> Result<Value, crate::db::DbError>;
 
+    /// Every rule a diagnosis of this provider can name (listed at `/__sandbox/rules`).
+    fn rules(&self) -> &'static [crate::diagnosis::Rule] {
+        &[]
+    }
+
+    /// Each endpoint's documented outcomes (its success and every error code or message the
+    /// document lists for it), counted by the integration report.
+    fn outcomes(&self) -> Vec<(&'static str, &'static [crate::diagnosis::DocumentedOutcome])> {
+        Vec::new()
+    }
+
+    /// Lint findings over this provider's recorded traffic (oldest first): habits the
+    /// sandbox tolerates that would hurt against the real service.
+    fn lint(&self, _traffic: &[crate::diagnosis::Traffic]) -> Vec<crate::diagnosis::Finding> {
+        Vec::new()
+    }
+
     /// The endpoint a path (inside the provider) addresses: the first segment that is one of
     /// [`Provider::endpoints`].
     fn endpoint_of(&self, path: &str) -> Option<&'static str> {
@@ -130,6 +147,21 @@ impl Providers {
 
     pub fn by_name(&self, name: &str) -> Option<&dyn Provider> {
         self.iter().find(|p| p.name() == name)
+    }
+
+    /// For a path no provider owns (outside the control plane), the provider with an endpoint
+    /// name close to one of its segments: the request was most likely meant for it, so it is
+    /// journaled and diagnosed as that provider's (its answer stays the plain 404).
+    pub fn near<'a>(&'a self, path: &'a str) -> Option<Routed<'a>> {
+        if path.starts_with("/__sandbox") {
+            return None;
+        }
+        self.iter()
+            .find(|p| !crate::diagnosis::near_miss::suggest(path, p.endpoints()).is_empty())
+            .map(|provider| Routed {
+                provider,
+                inner_path: path,
+            })
     }
 
     /// The provider a request path belongs to: under its prefix, or one of its root aliases.

@@ -1,0 +1,236 @@
+//! The integration report: for each provider and endpoint, every outcome its document
+//! defines, marked exercised (how often, first request id) or not since the last reset, plus
+//! lint findings over the recorded traffic.
+//!
+//! The counters live here, not in the journal: the journal forgets its oldest requests, the
+//! counters do not. They are kept per second of the sandbox clock so `?since=` counts
+//! exactly; a key costs one bucket per second in which it was seen.
+
+mod cli;
+mod junit;
+mod markdown;
+
+pub use cli::{LINT_HEADER, ReportArgs, run as run_cli};
+
+use crate::diagnosis::{DocumentedOutcome, Finding};
+use crate::journal::Journal;
+use crate::providers::Providers;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+/// How many distinct undocumented codes one endpoint keeps (a client could make up codes no
+/// more than a provider answers, but a fault rule's status is the client's choice).
+const UNDOCUMENTED_KEYS: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Key {
+    provider: &'static str,
+    endpoint: &'static str,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    count: u64,
+    first: u64,
+}
+
+/// Seen outcomes of one endpoint: code → second → bucket.
+type Seen = HashMap<String, BTreeMap<i64, Bucket>>;
+
+/// The outcome counters, from the last reset.
+#[derive(Default)]
+pub struct Counters {
+    inner: Mutex<HashMap<Key, Seen>>,
+}
+
+impl Counters {
+    /// Counts one answer of `provider`'s `endpoint` with `code`.
+    pub fn count(
+        &self,
+        provider: &'static str,
+        endpoint: &'static str,
+        code: &str,
+        id: u64,
+        time: DateTime<FixedOffset>,
+    ) {
+        let mut inner = self.lock();
+        let seen = inner.entry(Key { provider, endpoint }).or_default();
+        if !seen.contains_key(code) && seen.len() >= UNDOCUMENTED_KEYS {
+            return;
+        }
+        let bucket = seen
+            .entry(code.to_string())
+            .or_default()
+            .entry(time.timestamp())
+            .or_insert(Bucket {
+                count: 0,
+                first: id,
+            });
+        bucket.count += 1;
+        bucket.first = bucket.first.min(id);
+    }
+
+    pub fn clear(&self) {
+        let old = std::mem::take(&mut *self.lock());
+        drop(old);
+    }
+
+    /// How often `code` was answered since `since`, and the first request that got it.
+    fn tally(&self, key: Key, code: &str, since: Option<i64>) -> Option<(u64, u64)> {
+        let inner = self.lock();
+        let buckets = inner.get(&key)?.get(code)?;
+        let mut tally: Option<(u64, u64)> = None;
+        for bucket in buckets.range(since.unwrap_or(i64::MIN)..).map(|(_, b)| b) {
+            tally = Some(match tally {
+                None => (bucket.count, bucket.first),
+                Some((count, first)) => (count + bucket.count, first.min(bucket.first)),
+            });
+        }
+        tally
+    }
+
+    fn codes(&self, key: Key) -> Vec<String> {
+        let inner = self.lock();
+        let mut codes: Vec<String> = inner
+            .get(&key)
+            .map(|seen| seen.keys().cloned().collect())
+            .unwrap_or_default();
+        codes.sort();
+        codes
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Seen>> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Report {
+    /// Only traffic at or after this instant, when asked.
+    #[schema(value_type = Option<String>)]
+    pub since: Option<DateTime<FixedOffset>>,
+    pub providers: Vec<ProviderReport>,
+    /// Every lint finding, all providers.
+    pub lint: Vec<Finding>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProviderReport {
+    pub provider: &'static str,
+    /// Documented outcomes exercised / defined.
+    pub exercised: usize,
+    pub documented: usize,
+    pub endpoints: Vec<EndpointReport>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EndpointReport {
+    pub endpoint: &'static str,
+    pub outcomes: Vec<OutcomeReport>,
+    /// Codes answered that the document does not list for this endpoint (HTTP statuses of
+    /// refusals before the endpoint, a fault's outage answer).
+    pub undocumented: Vec<OutcomeReport>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OutcomeReport {
+    pub code: String,
+    pub meaning: &'static str,
+    /// How many answers had this outcome (0: not exercised).
+    pub count: u64,
+    /// The first request that had it.
+    pub first_request: Option<u64>,
+}
+
+/// The report over `providers` (all when `only` is None), since `since`.
+pub fn build(
+    providers: &Providers,
+    counters: &Counters,
+    journal: &Journal,
+    only: Option<&str>,
+    since: Option<DateTime<FixedOffset>>,
+) -> Report {
+    let from = since.map(|s| s.timestamp());
+    let mut reports = Vec::new();
+    let mut lint = Vec::new();
+    for provider in providers
+        .iter()
+        .filter(|p| only.is_none_or(|o| o == p.name()))
+    {
+        let mut endpoints = Vec::new();
+        for (endpoint, documented) in provider.outcomes() {
+            let key = Key {
+                provider: provider.name(),
+                endpoint,
+            };
+            let outcomes: Vec<OutcomeReport> = documented
+                .iter()
+                .map(|outcome| report_of(counters, key, outcome, from))
+                .collect();
+            let undocumented = counters
+                .codes(key)
+                .into_iter()
+                .filter(|code| !documented.iter().any(|d| d.code == code))
+                .filter_map(|code| {
+                    let (count, first) = counters.tally(key, &code, from)?;
+                    Some(OutcomeReport {
+                        code,
+                        meaning: "not in the document for this endpoint",
+                        count,
+                        first_request: Some(first),
+                    })
+                })
+                .collect();
+            endpoints.push(EndpointReport {
+                endpoint,
+                outcomes,
+                undocumented,
+            });
+        }
+        let documented = endpoints.iter().map(|e| e.outcomes.len()).sum();
+        let exercised = endpoints
+            .iter()
+            .flat_map(|e| &e.outcomes)
+            .filter(|o| o.count > 0)
+            .count();
+        lint.extend(provider.lint(&journal.traffic(provider.name(), since)));
+        reports.push(ProviderReport {
+            provider: provider.name(),
+            exercised,
+            documented,
+            endpoints,
+        });
+    }
+    Report {
+        since,
+        providers: reports,
+        lint,
+    }
+}
+
+fn report_of(
+    counters: &Counters,
+    key: Key,
+    outcome: &DocumentedOutcome,
+    from: Option<i64>,
+) -> OutcomeReport {
+    let tally = counters.tally(key, outcome.code, from);
+    OutcomeReport {
+        code: outcome.code.to_string(),
+        meaning: outcome.meaning,
+        count: tally.map_or(0, |(count, _)| count),
+        first_request: tally.map(|(_, first)| first),
+    }
+}
+
+impl Report {
+    pub fn junit(&self) -> String {
+        junit::write(self)
+    }
+
+    pub fn markdown(&self) -> String {
+        markdown::write(self)
+    }
+}
