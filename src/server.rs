@@ -275,10 +275,26 @@ impl Front {
                 .on(too_large(Some(provider), size)),
             },
         };
-        journal_entry.outcome = response
-            .extensions_mut()
-            .remove::<Outcome>()
-            .or_else(|| self.unmatched_path(&response, provider, routed.inner_path, endpoint));
+        let noted = response.extensions_mut().remove::<Outcome>();
+        // A success may note facts (an order number) without a code: its code is the
+        // endpoint's documented success.
+        let noted = noted.map(|mut outcome| {
+            if outcome.code.is_empty()
+                && let Some(success) = endpoint.and_then(|e| provider.success_code(e))
+            {
+                outcome.code = success.into();
+            }
+            outcome
+        });
+        journal_entry.outcome = noted
+            .or_else(|| self.unmatched_path(&response, provider, routed.inner_path, endpoint))
+            .or_else(|| {
+                let success = provider.success_code(endpoint?)?;
+                response
+                    .status()
+                    .is_success()
+                    .then(|| Outcome::success(success))
+            });
         if let Ok(value) = header::HeaderValue::from_str(&id.to_string()) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }

@@ -121,6 +121,11 @@ impl Outcome {
         }
     }
 
+    /// Facts only: the front fills in the endpoint's documented success as the code.
+    pub fn noting(name: &'static str, value: impl Into<String>) -> Self {
+        Outcome::default().fact(name, value)
+    }
+
     pub fn fact(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.facts.push((name, value.into()));
         self

@@ -91,10 +91,22 @@ pub trait Provider: Send + Sync + 'static {
         &[]
     }
 
-    /// Each endpoint's documented outcomes (its success and every error code or message the
-    /// document lists for it), counted by the integration report.
-    fn outcomes(&self) -> Vec<(&'static str, &'static [crate::diagnosis::DocumentedOutcome])> {
-        Vec::new()
+    /// Each endpoint's documented outcomes (its success first, then every error code or
+    /// message the document lists for it), counted by the integration report. A slice keeps
+    /// them in a `LazyLock` filled by [`endpoint::outcomes`].
+    fn outcomes(&self) -> &'static [(&'static str, &'static [crate::diagnosis::DocumentedOutcome])] {
+        &[]
+    }
+
+    /// The code of an endpoint's success: its first documented outcome. An answer that
+    /// carries no [`crate::diagnosis::Outcome`] of its own is a success (every refusal goes
+    /// through the slice's error type, which attaches one).
+    fn success_code(&self, endpoint: &str) -> Option<&'static str> {
+        self.outcomes()
+            .iter()
+            .find(|(name, _)| *name == endpoint)
+            .and_then(|(_, outcomes)| outcomes.first())
+            .map(|outcome| outcome.code)
     }
 
     /// Lint findings over this provider's recorded traffic (oldest first): habits the

@@ -1,7 +1,10 @@
 //! Golden cases: one JSON file per sample of a provider document, in
 //! `tests/golden/<provider>/`, each naming the section it comes from. A case may set the
 //! sandbox clock or load fixtures first; `redact` maps JSON pointers of generated values to
-//! the pattern they must match before they are compared as `"[redacted]"`.
+//! the pattern they must match before they are compared as `"[redacted]"`. A case may also
+//! state the diagnosis its journal entry must carry (`expected.diagnosis`: `null` for a
+//! success, else the fields that must match, e.g. rule, field and hint) and the provider
+//! code the entry records (`expected.code`).
 
 use crate::helpers::spawn_app;
 use regex::Regex;
@@ -40,6 +43,16 @@ struct Request {
 struct Expected {
     status: u16,
     body: Value,
+    /// The journal entry's diagnosis: `null`, or an object whose fields must all match.
+    #[serde(default, deserialize_with = "present")]
+    diagnosis: Option<Value>,
+    /// The journal entry's provider code.
+    code: Option<String>,
+}
+
+/// Tells a `"diagnosis": null` (stated: there must be none) from a missing one (not checked).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 /// Runs every case of a provider, each on a fresh sandbox; answers how many ran.
@@ -97,6 +110,12 @@ async fn run(case: &Case) -> Result<(), String> {
     }
     let response = builder.send().await.map_err(|e| e.to_string())?;
     let status = response.status().as_u16();
+    let request_id = response
+        .headers()
+        .get("x-sandbox-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .ok_or("the answer has no X-Sandbox-Request-Id")?;
     let text = response.text().await.unwrap();
     let mut body: Value =
         serde_json::from_str(&text).map_err(|e| format!("answer is not JSON ({e}): {text}"))?;
@@ -118,5 +137,39 @@ async fn run(case: &Case) -> Result<(), String> {
             case.expected.status, case.expected.body, status, body
         ));
     }
+    if case.expected.diagnosis.is_some() || case.expected.code.is_some() {
+        let entry: Value = app
+            .get(&format!("/__sandbox/requests/{request_id}"))
+            .await
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        check_diagnosis(&case.expected, &entry)?;
+    }
     Ok(())
+}
+
+fn check_diagnosis(expected: &Expected, entry: &Value) -> Result<(), String> {
+    if let Some(code) = &expected.code
+        && entry["code"].as_str() != Some(code.as_str())
+    {
+        return Err(format!("expected code {code}, the journal says {}", entry["code"]));
+    }
+    let got = &entry["diagnosis"];
+    match &expected.diagnosis {
+        None => Ok(()),
+        Some(Value::Null) if got.is_null() => Ok(()),
+        Some(Value::Null) => Err(format!("expected no diagnosis, got {got}")),
+        Some(Value::Object(fields)) => {
+            for (name, value) in fields {
+                if &got[name] != value {
+                    return Err(format!(
+                        "diagnosis.{name}: expected {value}\n  got diagnosis {got}"
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Some(other) => Err(format!("expected.diagnosis must be null or an object, not {other}")),
+    }
 }
