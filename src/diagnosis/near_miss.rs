@@ -1,15 +1,22 @@
 //! "Did you mean": the documented paths closest to one that matched none, by the edit
-//! distance of each path segment to the endpoint names.
+//! distance (Damerau–Levenshtein: a swapped pair counts as one edit) of each path segment to
+//! the endpoint names.
 
-/// How alike two names must be (Jaro–Winkler, 0..1) to be suggested: high enough that
-/// `fetchbalanc` finds `fetchbalance` and `gos` does not find `co`.
-const ALIKE: f64 = 0.85;
+/// How many edits a name of this length may be away and still be suggested: one for a short
+/// name (`gso` finds `gos`, `co` does not), up to three for a long one.
+fn edits_allowed(name: &str) -> usize {
+    match name.len() {
+        0..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    }
+}
 
 /// Up to three paths like `path` with one segment replaced by the closest endpoint name,
 /// best first.
 pub fn suggest(path: &str, names: &[&str]) -> Vec<String> {
     let segments: Vec<&str> = path.split('/').collect();
-    let mut found: Vec<(f64, String)> = Vec::new();
+    let mut found: Vec<(usize, String)> = Vec::new();
     for (i, segment) in segments.iter().enumerate() {
         if segment.is_empty() {
             continue;
@@ -19,15 +26,15 @@ pub fn suggest(path: &str, names: &[&str]) -> Vec<String> {
             if *name == *segment {
                 continue;
             }
-            let score = strsim::jaro_winkler(&lower, &name.to_ascii_lowercase());
-            if score >= ALIKE {
+            let edits = strsim::damerau_levenshtein(&lower, &name.to_ascii_lowercase());
+            if edits <= edits_allowed(name) {
                 let mut replaced = segments.clone();
                 replaced[i] = name;
-                found.push((score, replaced.join("/")));
+                found.push((edits, replaced.join("/")));
             }
         }
     }
-    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    found.sort_by_key(|(edits, _)| *edits);
     let mut paths: Vec<String> = Vec::new();
     for (_, path) in found {
         if !paths.contains(&path) {
@@ -56,6 +63,12 @@ mod tests {
             suggest("/x/CREDITWALELT", &["creditwallet", "debitwallet"])[0],
             "/x/creditwallet"
         );
+    }
+
+    #[test]
+    fn a_short_name_allows_one_edit() {
+        assert_eq!(suggest("/cpay/gso", &["gos", "co"]), vec!["/cpay/gos"]);
+        assert!(suggest("/cpay/xy", &["gos", "co"]).is_empty());
     }
 
     #[test]

@@ -94,7 +94,9 @@ pub trait Provider: Send + Sync + 'static {
     /// Each endpoint's documented outcomes (its success first, then every error code or
     /// message the document lists for it), counted by the integration report. A slice keeps
     /// them in a `LazyLock` filled by [`endpoint::outcomes`].
-    fn outcomes(&self) -> &'static [(&'static str, &'static [crate::diagnosis::DocumentedOutcome])] {
+    fn outcomes(
+        &self,
+    ) -> &'static [(&'static str, &'static [crate::diagnosis::DocumentedOutcome])] {
         &[]
     }
 

@@ -135,7 +135,10 @@ fn the_text_log_line_names_the_request_like_every_other_line() {
         ),
         "{line}"
     );
-    assert!(rest.ends_with(" provider=\"paypro\""), "{line}");
+    assert!(
+        rest.contains(" provider=\"paypro\" endpoint=\"gos\""),
+        "{line}"
+    );
 }
 
 #[test]

@@ -153,7 +153,10 @@ fn check_diagnosis(expected: &Expected, entry: &Value) -> Result<(), String> {
     if let Some(code) = &expected.code
         && entry["code"].as_str() != Some(code.as_str())
     {
-        return Err(format!("expected code {code}, the journal says {}", entry["code"]));
+        return Err(format!(
+            "expected code {code}, the journal says {}",
+            entry["code"]
+        ));
     }
     let got = &entry["diagnosis"];
     match &expected.diagnosis {
@@ -170,6 +173,8 @@ fn check_diagnosis(expected: &Expected, entry: &Value) -> Result<(), String> {
             }
             Ok(())
         }
-        Some(other) => Err(format!("expected.diagnosis must be null or an object, not {other}")),
+        Some(other) => Err(format!(
+            "expected.diagnosis must be null or an object, not {other}"
+        )),
     }
 }
