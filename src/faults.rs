@@ -41,7 +41,7 @@ pub enum LatencyMs {
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
     pub provider: String,
-    /// An endpoint name (`collect`, `co`, `debitwallet`, `get_payment_details`); all when absent.
+    /// An endpoint name (a provider's [`crate::providers::Provider::endpoints`]); all when absent.
     pub endpoint: Option<String>,
     pub kind: FaultKind,
     /// For `latency`: a number or a `[min, max]` pair.

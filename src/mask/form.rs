@@ -1,6 +1,6 @@
 //! Form bodies and query strings (`a=1&b=2`), read as PHP, Laravel and ASP.NET read them:
 //! split on `&`, then `+` is a space and `%XX` a byte. A secret's value becomes `***`; a
-//! name or value holding JSON (PayPro's `oJson`, a percent-encoded payload with no name) is
+//! name or value holding JSON (a field carrying JSON, a percent-encoded payload with no name) is
 //! masked inside.
 
 use super::json::{self, Undecodable};
@@ -34,7 +34,7 @@ pub fn mask_query(raw: &str, names: &Names) -> Result<String, Undecodable> {
 
 /// Whether the text, read as a form, has a secret field with a value that is not masked:
 /// the check that a body masked as JSON or multipart hides nothing from a reader that takes
-/// the same bytes for a form (Chillr reads a body that is not valid JSON as one).
+/// the same bytes for a form (a provider may read a body that is not valid JSON as one).
 pub fn has_unmasked_secret(text: &str, names: &Names) -> bool {
     text.split('&').any(|piece| {
         piece.split_once('=').is_some_and(|(name, value)| {

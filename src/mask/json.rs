@@ -19,8 +19,8 @@ const MAX_DEPTH: usize = 128;
 /// How many times JSON may be wrapped in a string inside JSON (or a form) and still be read.
 const MAX_NESTING: usize = 4;
 
-/// Whether a reader takes the text for JSON (PayPro's test: the first character after
-/// white space and a byte-order mark opens an array or an object).
+/// Whether a reader takes the text for JSON (an ASP.NET provider's test: the first
+/// character after white space and a byte-order mark opens an array or an object).
 pub fn looks_like_json(text: &str) -> bool {
     matches!(
         text.trim_start_matches('\u{feff}')

@@ -4,8 +4,8 @@
 //!
 //! Each channel is decoded as the providers decode it: the query string and form bodies
 //! (percent-encoding, PHP-bracket names), JSON and Json.NET's lenient JSON, multipart parts,
-//! and JSON carried inside any of those (PayPro's `oJson`). A secret's value becomes `***`
-//! and the text stays valid in its format: `"MerchantPassword":"***"` in JSON, `mpin=***` in
+//! and JSON carried inside any of those (a form field holding JSON). A secret's value becomes `***`
+//! and the text stays valid in its format: `"password":"***"` in JSON, `pin=***` in
 //! a form, a part whose content is `***` in multipart. A null or empty secret is kept: it
 //! hides nothing and shows why a provider said "cannot be empty".
 //!
@@ -48,7 +48,7 @@ impl Masker {
             form::mask_body(text, names)
         };
         match masked {
-            // The same bytes read as a form (as Chillr reads a body that is not valid JSON)
+            // The same bytes read as a form (as a provider may read a body that is not valid JSON)
             // must not give a secret away either.
             Ok(Some(masked)) if !form::has_unmasked_secret(&masked, names) => masked,
             Ok(None) if !form::has_unmasked_secret(text, names) => text.to_string(),

@@ -1,8 +1,8 @@
 //! `multipart/form-data` bodies: the content of a secret part becomes `***`, JSON in a part
-//! (PayPro's uploaded payload) is masked inside, and every boundary and part header stays as
+//! (a provider's uploaded payload) is masked inside, and every boundary and part header stays as
 //! sent.
 //!
-//! Parts are named by multer, the parser the providers use (it takes `name=mpin` unquoted
+//! Parts are named by multer, the parser the providers use (it takes `name=pin` unquoted
 //! and percent-decodes names); the parts' places in the text come from a split on the
 //! boundary, and each part's content must be exactly what multer read, else the body counts
 //! as undecodable.

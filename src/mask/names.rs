@@ -1,8 +1,9 @@
 //! Which field names are secret, and whether text that could not be decoded names one.
 //!
 //! The names come from the providers (what each one reads as a password, key, MPIN...). A
-//! name matches in any ASCII case and trimmed, as PayPro reads names, and also as PHP reads a
-//! form name: `new.mpin` and `new mpin` are `new_mpin`, `mpin[]` and `data[mpin]` carry `mpin`.
+//! name matches in any ASCII case and trimmed, as an ASP.NET provider reads names, and also as
+//! PHP reads a form name: `new.pin` and `new pin` are `new_pin`, `pin[]` and `data[pin]` carry
+//! `pin`.
 
 /// The secret field names, lower-case.
 #[derive(Debug, Clone, Default)]
