@@ -128,20 +128,20 @@ mod tests {
 
     #[test]
     fn json_in_a_form_value_or_a_nameless_form_is_masked_and_encoded_again() {
-        let body = "oJson=%5B%7B%22MerchantPassword%22%3A%22p%22%7D%5D&n=1";
+        let body = "data=%5B%7B%22MerchantPassword%22%3A%22p%22%7D%5D&n=1";
         let masked = mask_body(body, &names()).unwrap().unwrap();
         assert_eq!(
             masked,
-            "oJson=%5B%7B%22MerchantPassword%22%3A%22***%22%7D%5D&n=1"
+            "data=%5B%7B%22MerchantPassword%22%3A%22***%22%7D%5D&n=1"
         );
         assert_eq!(
             percent_decode(&masked),
-            r#"oJson=[{"MerchantPassword":"***"}]&n=1"#
+            r#"data=[{"MerchantPassword":"***"}]&n=1"#
         );
         let nameless = "%5B%7B%22MerchantPassword%22%3A%22p%22%7D%5D";
         let masked = mask_body(nameless, &names()).unwrap().unwrap();
         assert_eq!(percent_decode(&masked), r#"[{"MerchantPassword":"***"}]"#);
-        let broken = "oJson=%5B%7B%22MerchantPassword%22%3A%22a&b%22%7D%5D";
+        let broken = "data=%5B%7B%22MerchantPassword%22%3A%22a&b%22%7D%5D";
         assert!(mask_body(broken, &names()).is_err());
     }
 
@@ -149,10 +149,10 @@ mod tests {
     fn a_query_is_given_back_decoded() {
         assert_eq!(
             mask_query(
-                "password=ab%26tail&userName=x+y&oJson=%7B%22mpin%22:1%7D&flag",
+                "password=ab%26tail&userName=x+y&data=%7B%22mpin%22:1%7D&flag",
                 &names()
             ),
-            Ok(r#"password=***&userName=x y&oJson={"mpin":"***"}&flag"#.into())
+            Ok(r#"password=***&userName=x y&data={"mpin":"***"}&flag"#.into())
         );
     }
 

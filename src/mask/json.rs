@@ -305,16 +305,16 @@ mod tests {
     #[test]
     fn lenient_json_is_written_back_as_json() {
         assert_eq!(
-            masked("[{MerchantId:'PayPro', \"MerchantPassword\" /* c */ : 'p',},]"),
-            r#"[{"MerchantId":"PayPro","MerchantPassword":"***"}]"#
+            masked("[{MerchantId:'Shop', \"MerchantPassword\" /* c */ : 'p',},]"),
+            r#"[{"MerchantId":"Shop","MerchantPassword":"***"}]"#
         );
     }
 
     #[test]
     fn json_inside_a_string_is_masked_and_stays_a_string() {
         assert_eq!(
-            masked(r#"{"oJson":"[{\"MerchantPassword\":\"p\"}]"}"#),
-            r#"{"oJson":"[{\"MerchantPassword\":\"***\"}]"}"#
+            masked(r#"{"data":"[{\"MerchantPassword\":\"p\"}]"}"#),
+            r#"{"data":"[{\"MerchantPassword\":\"***\"}]"}"#
         );
         let name = r#"{"CustomerName":"[VIP] Saim"}"#;
         assert_eq!(mask(name, &names()), Ok(None));
