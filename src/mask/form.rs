@@ -113,35 +113,35 @@ mod tests {
     use super::*;
 
     fn names() -> Names {
-        Names::new(["MerchantPassword", "password", "mpin"])
+        Names::new(["UserPassword", "password", "pin"])
     }
 
     #[test]
     fn secret_pairs_are_masked_and_the_rest_kept_as_sent() {
-        let masked = mask_body("userName=Pay%20Pro&m%70in=12%2634&password=&x", &names());
+        let masked = mask_body("userName=Pay%20Pro&%70in=12%2634&password=&x", &names());
         assert_eq!(
             masked,
-            Ok(Some("userName=Pay%20Pro&m%70in=***&password=&x".into()))
+            Ok(Some("userName=Pay%20Pro&%70in=***&password=&x".into()))
         );
         assert_eq!(mask_body("a=1&b=2", &names()), Ok(None));
     }
 
     #[test]
     fn json_in_a_form_value_or_a_nameless_form_is_masked_and_encoded_again() {
-        let body = "data=%5B%7B%22MerchantPassword%22%3A%22p%22%7D%5D&n=1";
+        let body = "data=%5B%7B%22UserPassword%22%3A%22p%22%7D%5D&n=1";
         let masked = mask_body(body, &names()).unwrap().unwrap();
         assert_eq!(
             masked,
-            "data=%5B%7B%22MerchantPassword%22%3A%22***%22%7D%5D&n=1"
+            "data=%5B%7B%22UserPassword%22%3A%22***%22%7D%5D&n=1"
         );
         assert_eq!(
             percent_decode(&masked),
-            r#"data=[{"MerchantPassword":"***"}]&n=1"#
+            r#"data=[{"UserPassword":"***"}]&n=1"#
         );
-        let nameless = "%5B%7B%22MerchantPassword%22%3A%22p%22%7D%5D";
+        let nameless = "%5B%7B%22UserPassword%22%3A%22p%22%7D%5D";
         let masked = mask_body(nameless, &names()).unwrap().unwrap();
-        assert_eq!(percent_decode(&masked), r#"[{"MerchantPassword":"***"}]"#);
-        let broken = "data=%5B%7B%22MerchantPassword%22%3A%22a&b%22%7D%5D";
+        assert_eq!(percent_decode(&masked), r#"[{"UserPassword":"***"}]"#);
+        let broken = "data=%5B%7B%22UserPassword%22%3A%22a&b%22%7D%5D";
         assert!(mask_body(broken, &names()).is_err());
     }
 
@@ -149,16 +149,16 @@ mod tests {
     fn a_query_is_given_back_decoded() {
         assert_eq!(
             mask_query(
-                "password=ab%26tail&userName=x+y&data=%7B%22mpin%22:1%7D&flag",
+                "password=ab%26tail&userName=x+y&data=%7B%22pin%22:1%7D&flag",
                 &names()
             ),
-            Ok(r#"password=***&userName=x y&data={"mpin":"***"}&flag"#.into())
+            Ok(r#"password=***&userName=x y&data={"pin":"***"}&flag"#.into())
         );
     }
 
     #[test]
     fn a_secret_pair_left_unmasked_is_noticed() {
-        assert!(has_unmasked_secret(r#"{"a":"x&mpin=1"}"#, &names()));
-        assert!(!has_unmasked_secret("a=1&mpin=***&password=", &names()));
+        assert!(has_unmasked_secret(r#"{"a":"x&pin=1"}"#, &names()));
+        assert!(!has_unmasked_secret("a=1&pin=***&password=", &names()));
     }
 }
