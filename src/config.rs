@@ -10,7 +10,7 @@ use std::path::PathBuf;
 #[command(
     name = "paysandbox",
     version,
-    about = "A self-hosted sandbox emulating the Chillr, PayPro ConnectPay, AggrePay wallet and Jaze payment APIs",
+    about = "A self-hosted sandbox emulating payment providers' HTTP APIs (see the README for which)",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {

@@ -41,7 +41,7 @@ pub enum LatencyMs {
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
     pub provider: String,
-    /// An endpoint name (`collect`, `co`, `debitwallet`, `get_payment_details`); all when absent.
+    /// An endpoint name (a provider's [`crate::providers::Provider::endpoints`]); all when absent.
     pub endpoint: Option<String>,
     pub kind: FaultKind,
     /// For `latency`: a number or a `[min, max]` pair.
@@ -276,19 +276,13 @@ mod tests {
 
     fn pattern(faults: &Faults, n: usize) -> Vec<bool> {
         (0..n)
-            .map(|_| {
-                faults
-                    .decide("aggrepay", Some("debitwallet"))
-                    .action
-                    .is_some()
-            })
+            .map(|_| faults.decide("acme", Some("debit")).action.is_some())
             .collect()
     }
 
     #[test]
     fn a_seeded_probability_rule_repeats_its_pattern() {
-        let rule =
-            serde_json::json!({"provider":"aggrepay","kind":"error","probability":0.5,"seed":7});
+        let rule = serde_json::json!({"provider":"acme","kind":"error","probability":0.5,"seed":7});
         let first = Faults::default();
         first.add(spec(rule.clone()));
         let second = Faults::default();
@@ -301,8 +295,10 @@ mod tests {
     #[test]
     fn a_count_rule_fires_that_many_times_on_its_endpoint_only() {
         let faults = Faults::default();
-        faults.add(spec(serde_json::json!({"provider":"aggrepay","endpoint":"debitwallet","kind":"drop","count":2})));
-        assert_eq!(faults.decide("aggrepay", Some("creditwallet")).action, None);
+        faults.add(spec(
+            serde_json::json!({"provider":"acme","endpoint":"debit","kind":"drop","count":2}),
+        ));
+        assert_eq!(faults.decide("acme", Some("credit")).action, None);
         assert_eq!(pattern(&faults, 3), [true, true, false]);
         assert_eq!(faults.list()[0].fired, 2);
         assert_eq!(faults.list()[0].remaining, Some(0));
@@ -312,17 +308,17 @@ mod tests {
     fn latencies_add_up_and_the_first_terminal_rule_wins() {
         let faults = Faults::default();
         faults.add(spec(
-            serde_json::json!({"provider":"jaze","kind":"latency","latency_ms":100}),
+            serde_json::json!({"provider":"other","kind":"latency","latency_ms":100}),
         ));
         faults.add(spec(
-            serde_json::json!({"provider":"jaze","kind":"error","status":503,"count":1}),
+            serde_json::json!({"provider":"other","kind":"error","status":503,"count":1}),
         ));
         faults.add(spec(
-            serde_json::json!({"provider":"jaze","kind":"drop","count":1}),
+            serde_json::json!({"provider":"other","kind":"drop","count":1}),
         ));
-        let first = faults.decide("jaze", None);
+        let first = faults.decide("other", None);
         assert_eq!(first.delay, Duration::from_millis(100));
         assert_eq!(first.action, Some(Action::Error { status: Some(503) }));
-        assert_eq!(faults.decide("jaze", None).action, Some(Action::Drop));
+        assert_eq!(faults.decide("other", None).action, Some(Action::Drop));
     }
 }

@@ -453,7 +453,7 @@ mod tests {
         journal.record(Record {
             id: journal.next_id(),
             time: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+05:30").unwrap(),
-            provider: "chillr",
+            provider: "acme",
             endpoint: None,
             method: Method::POST,
             head: Head::new(path, None, &HeaderMap::new()),
@@ -479,14 +479,14 @@ mod tests {
     fn the_journal_keeps_only_the_newest_entries() {
         let journal = Journal::new(3, masker());
         for i in 0..10 {
-            record(&journal, &format!("/chillr/{i}"));
+            record(&journal, &format!("/acme/{i}"));
         }
         let paths: Vec<_> = journal
             .list(&Filter::default())
             .iter()
             .map(|e| e.path.clone())
             .collect();
-        assert_eq!(paths, ["/chillr/9", "/chillr/8", "/chillr/7"]);
+        assert_eq!(paths, ["/acme/9", "/acme/8", "/acme/7"]);
         assert_eq!(journal.len(), 3);
     }
 
@@ -497,8 +497,8 @@ mod tests {
         headers.append("x-trace", "one".parse().unwrap());
         headers.append("x-trace", "two".parse().unwrap());
         headers.insert("authorization", "Basic dG9rZW4=".parse().unwrap());
-        let head = Head::new("/chillr/api", Some("password=abc&a=b%20c"), &headers);
-        assert_eq!(head.path(), "/chillr/api");
+        let head = Head::new("/acme/api", Some("password=abc&a=b%20c"), &headers);
+        assert_eq!(head.path(), "/acme/api");
         assert_eq!(head.query().as_deref(), Some("password=abc&a=b%20c"));
         let pairs: Vec<_> = head
             .headers()
@@ -526,8 +526,8 @@ mod tests {
         journal.record(Record {
             id: journal.next_id(),
             time: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+05:30").unwrap(),
-            provider: "chillr",
-            endpoint: Some("collect"),
+            provider: "acme",
+            endpoint: Some("pay"),
             method: Method::GET,
             head,
             body: Bytes::from_static(br#"{"mpin":"1234"}"#),

@@ -1,5 +1,5 @@
-//! paysandbox: a self-hosted sandbox that emulates the Chillr mass collect, PayPro
-//! ConnectPay, AggrePay wallet and Jaze payment-details APIs over a real state model.
+//! paysandbox: a self-hosted sandbox that emulates payment providers' HTTP APIs (the README
+//! names them) over a real state model.
 //!
 //! The kernel (clock, database, fixtures, journal, faults, control plane, the front) knows no
 //! provider; each provider is a slice under `providers/` behind the [`providers::Provider`]

@@ -1,4 +1,4 @@
-//! Indian mobile numbers, which Chillr and AggrePay both take: 10 digits starting 6–9, with
+//! Indian mobile numbers, which more than one provider takes: 10 digits starting 6–9, with
 //! `+91`, `91` or `0` in front accepted.
 
 /// The 10 significant digits, or None when the text is not such a number.

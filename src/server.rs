@@ -419,7 +419,7 @@ fn is_normal(path: &str) -> bool {
 }
 
 /// Repeated slashes collapsed and a trailing slash dropped (`//api/v1/x/` is `/api/v1/x`), as
-/// the real services tolerate both (one real Jaze client sends `//api/v1/...`).
+/// the real services tolerate both (one real client sends `//api/v1/...`).
 pub fn normalize_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for segment in path.split('/').filter(|s| !s.is_empty()) {

@@ -2,12 +2,12 @@
 
 use chrono::FixedOffset;
 
-/// India Standard Time, the zone of Chillr, AggrePay and Jaze dates.
+/// India Standard Time, the zone of the Indian providers' dates.
 pub fn india() -> FixedOffset {
     FixedOffset::east_opt(5 * 3600 + 30 * 60).expect("a valid offset")
 }
 
-/// Pakistan Standard Time, PayPro's default zone.
+/// Pakistan Standard Time, the default zone of a Pakistani provider.
 pub fn pakistan() -> FixedOffset {
     FixedOffset::east_opt(5 * 3600).expect("a valid offset")
 }

@@ -30,7 +30,7 @@ pub struct Loaded {
 pub struct Refusal {
     error: String,
     file: Option<String>,
-    /// Where in the document: `paypro.merchants[1].company_code`, or empty for the whole file.
+    /// Where in the document: `<provider>.merchants[1].code`, or empty for the whole file.
     path: Option<String>,
     message: Option<String>,
 }

@@ -1,13 +1,13 @@
 //! Running SQL so that a long closure never parks a tokio worker, without paying a thread
 //! hand-off on the short ones.
 //!
-//! `block_in_place` hands this worker's queue to another thread while the closure runs, but
-//! that costs 10–20 µs a call (measured here), about as much as a whole `gos` request. So each
+//! `block_in_place` hands this worker's queue to another thread while the closure runs, but that
+//! costs 10–20 µs a call (measured here), about as much as a whole status-check request. So each
 //! call site ([`std::panic::Location`] of the `read`/`write` call) is judged by how long its
 //! closures took: a site whose closure ran past [`SLOW`] runs off the worker for its next
-//! [`LONG_MEMORY`] calls (and again each time it is slow); the others run inline. A site is
-//! thus inline at most once per slow stretch (the first long run of a site that was short),
-//! and the common short requests keep their old cost.
+//! [`LONG_MEMORY`] calls (and again each time it is slow); the others run inline. A site is thus
+//! inline at most once per slow stretch (the first long run of a site that was short), and the
+//! common short requests keep their old cost.
 
 use std::panic::Location;
 use std::sync::atomic::{AtomicU8, Ordering};

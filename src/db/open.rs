@@ -40,7 +40,7 @@ pub(super) fn open(path: &Path, in_memory: bool, role: Role) -> Result<Connectio
     conn.set_prepared_statement_cache_capacity(256);
     // Without the query planner stability guarantee, SQLite (built with STAT4) re-prepares a
     // cached statement whenever a bound value could change its plan: in the profiles that
-    // re-parsing was a third of a Jaze read. No ANALYZE ever runs here, so no plan is lost.
+    // re-parsing was a third of a cheap read. No ANALYZE ever runs here, so no plan is lost.
     conn.set_db_config(
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
         true,

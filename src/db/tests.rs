@@ -8,6 +8,30 @@ fn all_migrations() -> Vec<Migration> {
     ordered(&Providers::all().migrations()).unwrap()
 }
 
+/// A made-up provider's schema: these tests need tables, not any real provider's.
+const MADE_UP: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_users",
+        sql: "create table users (phone text primary key);",
+    },
+    Migration {
+        version: 2,
+        name: "0002_orders",
+        sql: "create table orders (id integer primary key);",
+    },
+    Migration {
+        version: 3,
+        name: "0003_usage",
+        sql: "create table usage (id integer primary key);",
+    },
+];
+
+/// Opens a database with the made-up schema.
+fn connect(database: &str) -> Db {
+    Db::connect_with(database, MADE_UP, default_read_connections()).unwrap()
+}
+
 #[test]
 fn every_migration_file_is_returned_by_its_provider_with_versions_one_to_n() {
     let providers = Providers::all();
@@ -83,19 +107,14 @@ async fn a_file_database_is_migrated_once_and_keeps_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     let path = path.to_str().unwrap();
-    let db = Db::connect(path).unwrap();
-    db.write(|c| {
-        c.execute(
-            "insert into chillr_users (msisdn) values ('9447741462')",
-            [],
-        )
-    })
-    .await
-    .unwrap();
+    let db = connect(path);
+    db.write(|c| c.execute("insert into users (phone) values ('9447741462')", []))
+        .await
+        .unwrap();
     drop(db);
-    let db = Db::connect(path).unwrap();
+    let db = connect(path);
     let count: i64 = db
-        .read(|c| c.query_row("select count(*) from chillr_users", [], |r| r.get(0)))
+        .read(|c| c.query_row("select count(*) from users", [], |r| r.get(0)))
         .await
         .unwrap();
     assert_eq!(count, 1);
@@ -103,12 +122,12 @@ async fn a_file_database_is_migrated_once_and_keeps_its_rows() {
         .read(|c| c.query_row("pragma user_version", [], |r| r.get(0)))
         .await
         .unwrap();
-    assert_eq!(version, all_migrations().len() as i64);
+    assert_eq!(version, MADE_UP.len() as i64);
 }
 
 #[tokio::test]
 async fn an_in_memory_database_grows_while_it_is_read_in_place() {
-    let db = Db::connect("sqlite::memory:").unwrap();
+    let db = connect("sqlite::memory:");
     db.write(|c| c.execute_batch("create table t (x blob)"))
         .await
         .unwrap();
@@ -139,18 +158,13 @@ async fn an_in_memory_database_grows_while_it_is_read_in_place() {
 
 #[tokio::test]
 async fn two_in_memory_databases_are_separate() {
-    let one = Db::connect("sqlite::memory:").unwrap();
-    let two = Db::connect("sqlite::memory:").unwrap();
-    one.write(|c| {
-        c.execute(
-            "insert into chillr_users (msisdn) values ('9447741462')",
-            [],
-        )
-    })
-    .await
-    .unwrap();
+    let one = connect("sqlite::memory:");
+    let two = connect("sqlite::memory:");
+    one.write(|c| c.execute("insert into users (phone) values ('9447741462')", []))
+        .await
+        .unwrap();
     let count: i64 = two
-        .read(|c| c.query_row("select count(*) from chillr_users", [], |r| r.get(0)))
+        .read(|c| c.query_row("select count(*) from users", [], |r| r.get(0)))
         .await
         .unwrap();
     assert_eq!(count, 0);
@@ -161,9 +175,9 @@ async fn a_database_migrated_by_the_sqlx_version_gets_only_the_newer_migrations(
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     {
-        // What the sqlx migrator left: the first eight applied and recorded in its table.
+        // What the sqlx migrator left: the first two applied and recorded in its table.
         let old = Connection::open(&path).unwrap();
-        for migration in &all_migrations()[..8] {
+        for migration in &MADE_UP[..2] {
             old.execute_batch(migration.sql).unwrap();
         }
         old.execute_batch(
@@ -171,27 +185,24 @@ async fn a_database_migrated_by_the_sqlx_version_gets_only_the_newer_migrations(
              installed_on text, success boolean, checksum blob, execution_time bigint);",
         )
         .unwrap();
-        for version in 1..=8 {
+        for version in 1..=2 {
             old.execute(
                 "insert into _sqlx_migrations (version, success) values (?, true)",
                 [version],
             )
             .unwrap();
         }
-        old.execute(
-            "insert into chillr_users (msisdn) values ('9447741462')",
-            [],
-        )
-        .unwrap();
+        old.execute("insert into users (phone) values ('9447741462')", [])
+            .unwrap();
     }
-    let db = Db::connect(path.to_str().unwrap()).unwrap();
+    let db = connect(path.to_str().unwrap());
     let (version, users, has_usage): (i64, i64, bool) = db
         .read(|c| {
             Ok::<_, DbError>((
                 c.query_row("pragma user_version", [], |r| r.get(0))?,
-                c.query_row("select count(*) from chillr_users", [], |r| r.get(0))?,
+                c.query_row("select count(*) from users", [], |r| r.get(0))?,
                 c.query_row(
-                    "select exists(select 1 from sqlite_master where name = 'aggrepay_usage')",
+                    "select exists(select 1 from sqlite_master where name = 'usage')",
                     [],
                     |r| r.get(0),
                 )?,
@@ -199,30 +210,24 @@ async fn a_database_migrated_by_the_sqlx_version_gets_only_the_newer_migrations(
         })
         .await
         .unwrap();
-    assert_eq!(version, all_migrations().len() as i64);
+    assert_eq!(version, MADE_UP.len() as i64);
     assert_eq!(users, 1);
     assert!(has_usage);
 }
 
 #[tokio::test]
 async fn a_failed_write_changes_nothing() {
-    let db = Db::connect("sqlite::memory:").unwrap();
+    let db = connect("sqlite::memory:");
     let result: Result<(), DbError> = db
         .write(|c| {
-            c.execute(
-                "insert into chillr_users (msisdn) values ('9447741462')",
-                [],
-            )?;
-            c.execute(
-                "insert into chillr_users (msisdn) values ('9447741462')",
-                [],
-            )?;
+            c.execute("insert into users (phone) values ('9447741462')", [])?;
+            c.execute("insert into users (phone) values ('9447741462')", [])?;
             Ok(())
         })
         .await;
     assert!(is_unique_violation(&result.unwrap_err()));
     let count: i64 = db
-        .read(|c| c.query_row("select count(*) from chillr_users", [], |r| r.get(0)))
+        .read(|c| c.query_row("select count(*) from users", [], |r| r.get(0)))
         .await
         .unwrap();
     assert_eq!(count, 0);
@@ -230,27 +235,17 @@ async fn a_failed_write_changes_nothing() {
 
 #[tokio::test]
 async fn restore_brings_back_the_snapshot() {
-    let db = Db::connect("sqlite::memory:").unwrap();
-    db.write(|c| {
-        c.execute(
-            "insert into chillr_users (msisdn) values ('9447741462')",
-            [],
-        )
-    })
-    .await
-    .unwrap();
+    let db = connect("sqlite::memory:");
+    db.write(|c| c.execute("insert into users (phone) values ('9447741462')", []))
+        .await
+        .unwrap();
     let snapshot = db.snapshot().await.unwrap();
-    db.write(|c| {
-        c.execute(
-            "insert into chillr_users (msisdn) values ('9447741463')",
-            [],
-        )
-    })
-    .await
-    .unwrap();
+    db.write(|c| c.execute("insert into users (phone) values ('9447741463')", []))
+        .await
+        .unwrap();
     db.restore(&snapshot).await.unwrap();
     let count: i64 = db
-        .read(|c| c.query_row("select count(*) from chillr_users", [], |r| r.get(0)))
+        .read(|c| c.query_row("select count(*) from users", [], |r| r.get(0)))
         .await
         .unwrap();
     assert_eq!(count, 1);
@@ -262,18 +257,18 @@ fn both_kinds(readers: usize) -> Vec<(Db, Option<tempfile::TempDir>)> {
     let file = dir.path().join("s.db");
     vec![
         (
-            Db::connect_with("sqlite::memory:", &all_migrations(), readers).unwrap(),
+            Db::connect_with("sqlite::memory:", MADE_UP, readers).unwrap(),
             None,
         ),
         (
-            Db::connect_with(file.to_str().unwrap(), &all_migrations(), readers).unwrap(),
+            Db::connect_with(file.to_str().unwrap(), MADE_UP, readers).unwrap(),
             Some(dir),
         ),
     ]
 }
 
 async fn users(db: &Db) -> i64 {
-    db.read(|c| c.query_row("select count(*) from chillr_users", [], |r| r.get(0)))
+    db.read(|c| c.query_row("select count(*) from users", [], |r| r.get(0)))
         .await
         .unwrap()
 }
@@ -282,12 +277,7 @@ async fn users(db: &Db) -> i64 {
 async fn a_read_cannot_write() {
     for (db, _dir) in both_kinds(2) {
         let result = db
-            .read(|c| {
-                c.execute(
-                    "insert into chillr_users (msisdn) values ('9447741462')",
-                    [],
-                )
-            })
+            .read(|c| c.execute("insert into users (phone) values ('9447741462')", []))
             .await;
         assert!(
             matches!(&result, Err(DbError::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ReadOnly),
@@ -306,10 +296,7 @@ async fn a_read_during_a_write_sees_the_state_before_it_without_waiting() {
             let db = db.clone();
             async move {
                 db.write(move |c| {
-                    c.execute(
-                        "insert into chillr_users (msisdn) values ('9447741462')",
-                        [],
-                    )?;
+                    c.execute("insert into users (phone) values ('9447741462')", [])?;
                     written.send(()).unwrap();
                     // Holds the transaction open until the test has read.
                     wait.recv_timeout(Duration::from_secs(60)).unwrap();
@@ -408,7 +395,7 @@ async fn every_read_sees_the_write_acknowledged_before_it() {
         for n in 1..=200i64 {
             db.write(|c| {
                 c.execute(
-                    "insert into chillr_users (msisdn) values (?)",
+                    "insert into users (phone) values (?)",
                     [format!("94477{n:05}")],
                 )
             })
@@ -423,14 +410,9 @@ async fn every_read_sees_the_write_acknowledged_before_it() {
 async fn readers_read_the_restored_state() {
     for (db, _dir) in both_kinds(3) {
         let snapshot = db.snapshot().await.unwrap();
-        db.write(|c| {
-            c.execute(
-                "insert into chillr_users (msisdn) values ('9447741462')",
-                [],
-            )
-        })
-        .await
-        .unwrap();
+        db.write(|c| c.execute("insert into users (phone) values ('9447741462')", []))
+            .await
+            .unwrap();
         // Every reader has the count cached before the restore.
         let counts = futures_util::future::join_all((0..6).map(|_| users(&db))).await;
         assert!(counts.iter().all(|&n| n == 1), "{counts:?}");

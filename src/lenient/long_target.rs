@@ -1,10 +1,10 @@
-//! Targets over 64 KiB. hyper (and `http::Uri`) refuse a target over 65,534 bytes, and a
-//! PayPro client may send a `cmo` of several hundred orders as `?oJson=...`. Such a request
-//! reaches hyper with the path alone as its target and the query as a form body
-//! (`application/x-www-form-urlencoded`), where PayPro reads its parameters too (a query
-//! parameter and a form field are the same thing to ASP.NET). A form body the request had
-//! already is kept after the query, joined by `&`; any other body cannot be merged, and the
-//! request is refused 414.
+//! Targets over 64 KiB. hyper (and `http::Uri`) refuse a target over 65,534 bytes, and a client of
+//! a provider that reads JSON inside a query parameter may send several hundred orders in one
+//! target. Such a request reaches hyper with the path alone as its target and the query as a form
+//! body (`application/x-www-form-urlencoded`), where an ASP.NET provider reads its parameters too
+//! (a query parameter and a form field are the same thing to it). A form body the request had
+//! already is kept after the query, joined by `&`; any other body cannot be merged, and the request
+//! is refused 414.
 
 use super::answer::Refusal;
 use super::head::{Body, Framing, MAX_HEADERS};

@@ -3,8 +3,9 @@
 //! requests answered in the provider's envelope instead of hyper's bare status or silent
 //! close.
 //!
-//! PayPro's real clients (PHP curl, C# WebClient, ...) put raw JSON in the query:
-//! `POST /cpay/co?oJson=[{"MerchantId": " PayProUser "}] HTTP/1.1`, with bare `"`, `{`, `|`,
+//! Real clients of a provider that reads JSON inside a query parameter (PHP curl, C#
+//! WebClient, ...) put raw JSON in the query:
+//! `POST /p/pay?data=[{"user": " someone "}] HTTP/1.1`, with bare `"`, `{`, `|`,
 //! `\`, `^`, spaces and UTF-8 bytes. ASP.NET takes that; hyper answers 400 before any handler
 //! runs. So [`LenientStream`] sits between the socket and hyper and rewrites only the target
 //! of each request line ([`target`]); a target over 64 KiB moves to a form body

@@ -110,9 +110,9 @@ fn check_with(input: &[u8], expected: &[u8], seeds: u64, slices: &[(usize, usize
 
 #[test]
 fn raw_json_in_the_target_is_encoded_and_the_rest_kept() {
-    let input = "POST /cpay/co?oJson=[{\"MerchantId\": \" PayProUser \",\"x\":\"a|b\\c^d`e<>#\"}] HTTP/1.1\r\n\
+    let input = "POST /p/order?data=[{\"user\": \" someone \",\"x\":\"a|b\\c^d`e<>#\"}] HTTP/1.1\r\n\
                  Host: x\r\nContent-Length: 5\r\n\r\nhello";
-    let expected = "POST /cpay/co?oJson=[%7B%22MerchantId%22:%20%22%20PayProUser%20%22,%22x%22:%22a%7Cb%5Cc%5Ed%60e%3C%3E%23%22%7D] HTTP/1.1\r\n\
+    let expected = "POST /p/order?data=[%7B%22user%22:%20%22%20someone%20%22,%22x%22:%22a%7Cb%5Cc%5Ed%60e%3C%3E%23%22%7D] HTTP/1.1\r\n\
                     Host: x\r\nContent-Length: 5\r\n\r\nhello";
     check(input.as_bytes(), expected.as_bytes());
 }
@@ -156,7 +156,7 @@ fn pipelined_requests_bare_line_feeds_and_leading_empty_lines() {
 
 #[test]
 fn a_valid_target_is_left_byte_identical() {
-    let input = "GET /chillr/api/v5/echo?q=%7B%22a%22%3A1%7D&b=[1]+2&u=%u00e9 HTTP/1.1\r\n\
+    let input = "GET /p/api/v5/echo?q=%7B%22a%22%3A1%7D&b=[1]+2&u=%u00e9 HTTP/1.1\r\n\
                  Host: x\r\nContent-Length: 3\r\n\r\nabcOPTIONS * HTTP/1.1\r\n\r\n";
     check(input.as_bytes(), input.as_bytes());
     let mut out = Vec::new();
@@ -357,40 +357,40 @@ fn malformed_heads_are_replaced_by_a_stand_in_and_nothing_after_is_read() {
 #[test]
 fn a_target_over_1_mib_is_refused_414_with_its_path() {
     let query = "a".repeat(TARGET_CAP);
-    let input = format!("GET /cpay/gos?{query} HTTP/1.1\r\n\r\n");
+    let input = format!("GET /p/status?{query} HTTP/1.1\r\n\r\n");
     let reason = format!(
         "The request target ({} bytes) is over the sandbox's limit of {TARGET_CAP} bytes",
         query.len() + 10
     );
     check_big(
         input.as_bytes(),
-        stand_in("GET", "/cpay/gos", 414, &reason).as_bytes(),
+        stand_in("GET", "/p/status", 414, &reason).as_bytes(),
     );
 }
 
 #[test]
 fn a_target_over_64_kib_moves_into_a_form_body() {
-    let query = format!("oJson=[{{\"a\": \"{}\"}}]", "x".repeat(70 * 1024));
+    let query = format!("data=[{{\"a\": \"{}\"}}]", "x".repeat(70 * 1024));
     let next = "GET /n HTTP/1.1\r\n\r\n";
     let input =
-        format!("POST /cpay/co?{query} HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n{next}");
+        format!("POST /p/order?{query} HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n{next}");
     let expected = format!(
-        "POST /cpay/co HTTP/1.1\r\nHost: h\r\ncontent-type: application/x-www-form-urlencoded\r\n\
+        "POST /p/order HTTP/1.1\r\nHost: h\r\ncontent-type: application/x-www-form-urlencoded\r\n\
          content-length: {}\r\n\r\n{query}{next}",
         query.len()
     );
     check_big(input.as_bytes(), expected.as_bytes());
     let input = format!(
-        "POST /cpay/co?{query} HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+        "POST /p/order?{query} HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
          Content-Length: 3\r\n\r\nb=c{next}"
     );
     let expected = format!(
-        "POST /cpay/co HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+        "POST /p/order HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
          content-length: {}\r\n\r\n{query}&b=c{next}",
         query.len() + 4
     );
     check_big(input.as_bytes(), expected.as_bytes());
-    let input = format!("POST /cpay/co?{query} HTTP/1.1\r\nContent-Length: 2\r\n\r\n[]{next}");
+    let input = format!("POST /p/order?{query} HTTP/1.1\r\nContent-Length: 2\r\n\r\n[]{next}");
     let reason = format!(
         "The request target ({} bytes) is over 64 KiB: such a query is taken only from a \
          request without a body or with a form body of known length",
@@ -398,6 +398,6 @@ fn a_target_over_64_kib_moves_into_a_form_body() {
     );
     check_big(
         input.as_bytes(),
-        stand_in("POST", "/cpay/co", 414, &reason).as_bytes(),
+        stand_in("POST", "/p/order", 414, &reason).as_bytes(),
     );
 }

@@ -1,6 +1,6 @@
 //! Form bodies and query strings (`a=1&b=2`), read as PHP, Laravel and ASP.NET read them:
 //! split on `&`, then `+` is a space and `%XX` a byte. A secret's value becomes `***`; a
-//! name or value holding JSON (PayPro's `oJson`, a percent-encoded payload with no name) is
+//! name or value holding JSON (a field carrying JSON, a percent-encoded payload with no name) is
 //! masked inside.
 
 use super::json::{self, Undecodable};
@@ -34,7 +34,7 @@ pub fn mask_query(raw: &str, names: &Names) -> Result<String, Undecodable> {
 
 /// Whether the text, read as a form, has a secret field with a value that is not masked:
 /// the check that a body masked as JSON or multipart hides nothing from a reader that takes
-/// the same bytes for a form (Chillr reads a body that is not valid JSON as one).
+/// the same bytes for a form (a provider may read a body that is not valid JSON as one).
 pub fn has_unmasked_secret(text: &str, names: &Names) -> bool {
     text.split('&').any(|piece| {
         piece.split_once('=').is_some_and(|(name, value)| {
@@ -113,35 +113,35 @@ mod tests {
     use super::*;
 
     fn names() -> Names {
-        Names::new(["MerchantPassword", "password", "mpin"])
+        Names::new(["UserPassword", "password", "pin"])
     }
 
     #[test]
     fn secret_pairs_are_masked_and_the_rest_kept_as_sent() {
-        let masked = mask_body("userName=Pay%20Pro&m%70in=12%2634&password=&x", &names());
+        let masked = mask_body("userName=Pay%20Pro&%70in=12%2634&password=&x", &names());
         assert_eq!(
             masked,
-            Ok(Some("userName=Pay%20Pro&m%70in=***&password=&x".into()))
+            Ok(Some("userName=Pay%20Pro&%70in=***&password=&x".into()))
         );
         assert_eq!(mask_body("a=1&b=2", &names()), Ok(None));
     }
 
     #[test]
     fn json_in_a_form_value_or_a_nameless_form_is_masked_and_encoded_again() {
-        let body = "oJson=%5B%7B%22MerchantPassword%22%3A%22p%22%7D%5D&n=1";
+        let body = "data=%5B%7B%22UserPassword%22%3A%22p%22%7D%5D&n=1";
         let masked = mask_body(body, &names()).unwrap().unwrap();
         assert_eq!(
             masked,
-            "oJson=%5B%7B%22MerchantPassword%22%3A%22***%22%7D%5D&n=1"
+            "data=%5B%7B%22UserPassword%22%3A%22***%22%7D%5D&n=1"
         );
         assert_eq!(
             percent_decode(&masked),
-            r#"oJson=[{"MerchantPassword":"***"}]&n=1"#
+            r#"data=[{"UserPassword":"***"}]&n=1"#
         );
-        let nameless = "%5B%7B%22MerchantPassword%22%3A%22p%22%7D%5D";
+        let nameless = "%5B%7B%22UserPassword%22%3A%22p%22%7D%5D";
         let masked = mask_body(nameless, &names()).unwrap().unwrap();
-        assert_eq!(percent_decode(&masked), r#"[{"MerchantPassword":"***"}]"#);
-        let broken = "oJson=%5B%7B%22MerchantPassword%22%3A%22a&b%22%7D%5D";
+        assert_eq!(percent_decode(&masked), r#"[{"UserPassword":"***"}]"#);
+        let broken = "data=%5B%7B%22UserPassword%22%3A%22a&b%22%7D%5D";
         assert!(mask_body(broken, &names()).is_err());
     }
 
@@ -149,16 +149,16 @@ mod tests {
     fn a_query_is_given_back_decoded() {
         assert_eq!(
             mask_query(
-                "password=ab%26tail&userName=x+y&oJson=%7B%22mpin%22:1%7D&flag",
+                "password=ab%26tail&userName=x+y&data=%7B%22pin%22:1%7D&flag",
                 &names()
             ),
-            Ok(r#"password=***&userName=x y&oJson={"mpin":"***"}&flag"#.into())
+            Ok(r#"password=***&userName=x y&data={"pin":"***"}&flag"#.into())
         );
     }
 
     #[test]
     fn a_secret_pair_left_unmasked_is_noticed() {
-        assert!(has_unmasked_secret(r#"{"a":"x&mpin=1"}"#, &names()));
-        assert!(!has_unmasked_secret("a=1&mpin=***&password=", &names()));
+        assert!(has_unmasked_secret(r#"{"a":"x&pin=1"}"#, &names()));
+        assert!(!has_unmasked_secret("a=1&pin=***&password=", &names()));
     }
 }

@@ -19,8 +19,8 @@ const MAX_DEPTH: usize = 128;
 /// How many times JSON may be wrapped in a string inside JSON (or a form) and still be read.
 const MAX_NESTING: usize = 4;
 
-/// Whether a reader takes the text for JSON (PayPro's test: the first character after
-/// white space and a byte-order mark opens an array or an object).
+/// Whether a reader takes the text for JSON (an ASP.NET provider's test: the first
+/// character after white space and a byte-order mark opens an array or an object).
 pub fn looks_like_json(text: &str) -> bool {
     matches!(
         text.trim_start_matches('\u{feff}')
@@ -277,7 +277,7 @@ mod tests {
     use super::*;
 
     fn names() -> Names {
-        Names::new(["MerchantPassword", "password", "mpin", "api_secret_key"])
+        Names::new(["UserPassword", "password", "pin", "secret_key"])
     }
 
     fn masked(text: &str) -> String {
@@ -289,32 +289,32 @@ mod tests {
     #[test]
     fn strict_json_is_masked_in_place() {
         assert_eq!(
-            masked(r#"{"api_key":"k1", "api_secret_key" : "s3\"cr3t","amount":10.00}"#),
-            r#"{"api_key":"k1", "api_secret_key" : "***","amount":10.00}"#
+            masked(r#"{"api_key":"k1", "secret_key" : "s3\"cr3t","amount":10.00}"#),
+            r#"{"api_key":"k1", "secret_key" : "***","amount":10.00}"#
         );
         assert_eq!(
-            masked(r#"[{"MerchantPass\u0077ord":"p","x":"a\/b"},{"mpin":[4826, "x"] , "n":1}]"#),
-            r#"[{"MerchantPass\u0077ord":"***","x":"a\/b"},{"mpin":"***" , "n":1}]"#
+            masked(r#"[{"UserPass\u0077ord":"p","x":"a\/b"},{"pin":[4826, "x"] , "n":1}]"#),
+            r#"[{"UserPass\u0077ord":"***","x":"a\/b"},{"pin":"***" , "n":1}]"#
         );
-        assert_eq!(masked(r#"{"mpin":4826}"#), r#"{"mpin":"***"}"#);
-        assert_eq!(masked(r#"{"mpin":{"a":[1]}}"#), r#"{"mpin":"***"}"#);
-        let kept = r#"{"mpin":null,"password":"","mpin_updated":"true"}"#;
+        assert_eq!(masked(r#"{"pin":4826}"#), r#"{"pin":"***"}"#);
+        assert_eq!(masked(r#"{"pin":{"a":[1]}}"#), r#"{"pin":"***"}"#);
+        let kept = r#"{"pin":null,"password":"","pin_updated":"true"}"#;
         assert_eq!(mask(kept, &names()), Ok(None));
     }
 
     #[test]
     fn lenient_json_is_written_back_as_json() {
         assert_eq!(
-            masked("[{MerchantId:'PayPro', \"MerchantPassword\" /* c */ : 'p',},]"),
-            r#"[{"MerchantId":"PayPro","MerchantPassword":"***"}]"#
+            masked("[{UserId:'Shop', \"UserPassword\" /* c */ : 'p',},]"),
+            r#"[{"UserId":"Shop","UserPassword":"***"}]"#
         );
     }
 
     #[test]
     fn json_inside_a_string_is_masked_and_stays_a_string() {
         assert_eq!(
-            masked(r#"{"oJson":"[{\"MerchantPassword\":\"p\"}]"}"#),
-            r#"{"oJson":"[{\"MerchantPassword\":\"***\"}]"}"#
+            masked(r#"{"data":"[{\"UserPassword\":\"p\"}]"}"#),
+            r#"{"data":"[{\"UserPassword\":\"***\"}]"}"#
         );
         let name = r#"{"CustomerName":"[VIP] Saim"}"#;
         assert_eq!(mask(name, &names()), Ok(None));
@@ -326,7 +326,7 @@ mod tests {
     /// as many times as allowed: masked on a thread with tokio's default 2 MiB stack.
     #[test]
     fn the_deepest_readable_nesting_fits_a_worker_thread_stack() {
-        let mut text = "{mpin:'4826'}".to_string();
+        let mut text = "{pin:'4826'}".to_string();
         for _ in 0..MAX_NESTING {
             let string = Value::String(text).to_string();
             text = format!(

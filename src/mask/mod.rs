@@ -4,8 +4,8 @@
 //!
 //! Each channel is decoded as the providers decode it: the query string and form bodies
 //! (percent-encoding, PHP-bracket names), JSON and Json.NET's lenient JSON, multipart parts,
-//! and JSON carried inside any of those (PayPro's `oJson`). A secret's value becomes `***`
-//! and the text stays valid in its format: `"MerchantPassword":"***"` in JSON, `mpin=***` in
+//! and JSON carried inside any of those (a form field holding JSON). A secret's value becomes `***`
+//! and the text stays valid in its format: `"password":"***"` in JSON, `pin=***` in
 //! a form, a part whose content is `***` in multipart. A null or empty secret is kept: it
 //! hides nothing and shows why a provider said "cannot be empty".
 //!
@@ -48,7 +48,7 @@ impl Masker {
             form::mask_body(text, names)
         };
         match masked {
-            // The same bytes read as a form (as Chillr reads a body that is not valid JSON)
+            // The same bytes read as a form (as a provider may read a body that is not valid JSON)
             // must not give a secret away either.
             Ok(Some(masked)) if !form::has_unmasked_secret(&masked, names) => masked,
             Ok(None) if !form::has_unmasked_secret(text, names) => text.to_string(),
@@ -99,24 +99,24 @@ mod tests {
     use super::*;
 
     fn masker() -> Masker {
-        Masker::new(["MerchantPassword", "password", "api_secret_key", "mpin"])
+        Masker::new(["UserPassword", "password", "secret_key", "pin"])
     }
 
     #[test]
     fn each_kind_of_body_is_masked_in_its_own_format() {
         let m = masker();
         assert_eq!(
-            m.body(None, r#"{"api_key":"k","api_secret_key":"s"}"#),
-            r#"{"api_key":"k","api_secret_key":"***"}"#
+            m.body(None, r#"{"api_key":"k","secret_key":"s"}"#),
+            r#"{"api_key":"k","secret_key":"***"}"#
         );
         assert_eq!(
             m.body(Some("text/plain"), "userName=u&password=p"),
             "userName=u&password=***"
         );
-        let multipart = "--b\r\nContent-Disposition: form-data; name=\"mpin\"\r\n\r\n1\r\n--b--";
+        let multipart = "--b\r\nContent-Disposition: form-data; name=\"pin\"\r\n\r\n1\r\n--b--";
         assert_eq!(
             m.body(Some("Multipart/Form-Data; boundary=b"), multipart),
-            "--b\r\nContent-Disposition: form-data; name=\"mpin\"\r\n\r\n***\r\n--b--"
+            "--b\r\nContent-Disposition: form-data; name=\"pin\"\r\n\r\n***\r\n--b--"
         );
         assert_eq!(m.body(None, "plain text"), "plain text");
     }
@@ -125,7 +125,7 @@ mod tests {
     fn undecodable_bodies_are_shown_only_when_they_name_no_secret() {
         let m = masker();
         assert_eq!(m.body(None, r#"{"amount": 1"#), r#"{"amount": 1"#);
-        let cut = r#"{"amount":1,"MerchantPass\u0077ord":"TOPSEC"#;
+        let cut = r#"{"amount":1,"UserPass\u0077ord":"TOPSEC"#;
         assert_eq!(
             m.body(None, cut),
             format!(
@@ -133,18 +133,15 @@ mod tests {
                 cut.len()
             )
         );
-        let deep = format!("{}{{mpin:1}}{}", "[".repeat(200), "]".repeat(200));
+        let deep = format!("{}{{pin:1}}{}", "[".repeat(200), "]".repeat(200));
         assert!(m.body(None, &deep).starts_with("<not shown"));
     }
 
     #[test]
     fn bytes_that_a_form_reader_would_take_for_a_secret_are_not_shown() {
         let m = masker();
-        assert!(
-            m.body(None, r#"{"a":"x&mpin=1"}"#)
-                .starts_with("<not shown")
-        );
-        assert!(m.body(None, "{a:'1'}&mpin=4826").starts_with("<not shown"));
+        assert!(m.body(None, r#"{"a":"x&pin=1"}"#).starts_with("<not shown"));
+        assert!(m.body(None, "{a:'1'}&pin=4826").starts_with("<not shown"));
     }
 
     #[test]
@@ -153,8 +150,8 @@ mod tests {
         assert_eq!(m.header("Authorization", "Basic dG9rZW46a2V5"), "Basic ***");
         assert_eq!(m.header("Proxy-Authorization", "token"), "***");
         assert_eq!(m.header("X-Api-Key", "k"), "***");
-        assert_eq!(m.header("Api-Secret-Key", "s"), "***");
-        assert_eq!(m.header("Referer", "http://shop/pay?mpin=1234"), "***");
+        assert_eq!(m.header("Secret-Key", "s"), "***");
+        assert_eq!(m.header("Referer", "http://shop/pay?pin=1234"), "***");
         assert_eq!(
             m.header("content-type", "application/json"),
             "application/json"

@@ -1,8 +1,8 @@
 //! `multipart/form-data` bodies: the content of a secret part becomes `***`, JSON in a part
-//! (PayPro's uploaded payload) is masked inside, and every boundary and part header stays as
+//! (a provider's uploaded payload) is masked inside, and every boundary and part header stays as
 //! sent.
 //!
-//! Parts are named by multer, the parser the providers use (it takes `name=mpin` unquoted
+//! Parts are named by multer, the parser the providers use (it takes `name=pin` unquoted
 //! and percent-decodes names); the parts' places in the text come from a split on the
 //! boundary, and each part's content must be exactly what multer read, else the body counts
 //! as undecodable.
@@ -93,7 +93,7 @@ mod tests {
     const TYPE: &str = "multipart/form-data; boundary=XyZ";
 
     fn names() -> Names {
-        Names::new(["MerchantPassword", "mpin"])
+        Names::new(["UserPassword", "pin"])
     }
 
     fn part(disposition: &str, content: &str) -> String {
@@ -105,24 +105,24 @@ mod tests {
         let body = format!(
             "preamble\r\n{}{}{}{}{}--XyZ--\r\n",
             part("name=\"api_key\"", "k"),
-            part("name=mpin", "4826"),
-            part("name=m%70in", "4826"),
-            part("name=\"MPIN\"", ""),
+            part("name=pin", "4826"),
+            part("name=%70in", "4826"),
+            part("name=\"PIN\"", ""),
             part(
                 "name=\"file\"; filename=\"o.json\"",
-                "[{\"MerchantPassword\":\"p\"}]"
+                "[{\"UserPassword\":\"p\"}]"
             ),
         );
         let masked = mask(TYPE, &body, &names()).unwrap().unwrap();
         let expected = format!(
             "preamble\r\n{}{}{}{}{}--XyZ--\r\n",
             part("name=\"api_key\"", "k"),
-            part("name=mpin", "***"),
-            part("name=m%70in", "***"),
-            part("name=\"MPIN\"", ""),
+            part("name=pin", "***"),
+            part("name=%70in", "***"),
+            part("name=\"PIN\"", ""),
             part(
                 "name=\"file\"; filename=\"o.json\"",
-                "[{\"MerchantPassword\":\"***\"}]"
+                "[{\"UserPassword\":\"***\"}]"
             ),
         );
         assert_eq!(masked, expected);
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn a_body_multer_cannot_read_is_undecodable() {
-        let cut = "--XyZ\r\nContent-Disposition: form-data; name=\"mpin\"\r\n\r\n4826";
+        let cut = "--XyZ\r\nContent-Disposition: form-data; name=\"pin\"\r\n\r\n4826";
         assert_eq!(mask(TYPE, cut, &names()), Err(Undecodable));
         assert_eq!(mask("multipart/form-data", cut, &names()), Err(Undecodable));
     }

@@ -1,8 +1,9 @@
 //! Which field names are secret, and whether text that could not be decoded names one.
 //!
-//! The names come from the providers (what each one reads as a password, key, MPIN...). A
-//! name matches in any ASCII case and trimmed, as PayPro reads names, and also as PHP reads a
-//! form name: `new.mpin` and `new mpin` are `new_mpin`, `mpin[]` and `data[mpin]` carry `mpin`.
+//! The names come from the providers (what each one reads as a password, key, PIN...). A
+//! name matches in any ASCII case and trimmed, as an ASP.NET provider reads names, and also as
+//! PHP reads a form name: `new.pin` and `new pin` are `new_pin`, `pin[]` and `data[pin]` carry
+//! `pin`.
 
 /// The secret field names, lower-case.
 #[derive(Debug, Clone, Default)]
@@ -125,25 +126,25 @@ mod tests {
     use super::*;
 
     fn names() -> Names {
-        Names::new(["MerchantPassword", "password", "mpin", "new_mpin", "otp"])
+        Names::new(["UserPassword", "password", "pin", "new_pin", "otp"])
     }
 
     #[test]
     fn names_match_trimmed_in_any_case_and_as_php_reads_them() {
         let names = names();
         for secret in [
-            "mpin",
-            " MPIN ",
-            "merchantpassword",
-            "new.mpin",
-            "new mpin",
-            "mpin[]",
-            "data[mpin]",
+            "pin",
+            " PIN ",
+            "userpassword",
+            "new.pin",
+            "new pin",
+            "pin[]",
+            "data[pin]",
             "customers[0][Password]",
         ] {
             assert!(names.is_secret(secret), "{secret}");
         }
-        for plain in ["otp_sent", "mpin_updated", "xmpin", "pass word", "", "[]"] {
+        for plain in ["otp_sent", "pin_updated", "xpin", "pass word", "", "[]"] {
             assert!(!names.is_secret(plain), "{plain}");
         }
     }
@@ -152,16 +153,16 @@ mod tests {
     fn a_mention_is_found_through_escapes_and_percent_encoding() {
         let names = names();
         for text in [
-            r#"{"MerchantPass\u0077ord": "x"#,
-            r"{'m\x70in': 1",
-            "m%70in=1",
-            "%22MerchantPass%5Cu0077ord%22",
+            r#"{"UserPass\u0077ord": "x"#,
+            r"{'\x70in': 1",
+            "%70in=1",
+            "%22UserPass%5Cu0077ord%22",
             "{\"pass\\\nword\"",
             "a=1&Password",
         ] {
             assert!(names.mentioned_in(text), "{text}");
         }
-        for text in [r#"{"otp_sent":"true"}"#, "/api/v1/customerotp", "passwords"] {
+        for text in [r#"{"otp_sent":"true"}"#, "/api/v1/resendotp", "passwords"] {
             assert!(!names.mentioned_in(text), "{text}");
         }
     }

@@ -12,12 +12,12 @@ pub trait Endpoint: Copy + Sized + 'static {
     /// Every endpoint, in the document's order.
     const ALL: &'static [Self];
 
-    /// Its name: the path segment the journal, faults and the log know it by (`co`,
-    /// `fetchbalance`, `get_payment_details`).
+    /// Its name: the path segment the journal, faults and the log know it by (the last
+    /// segment of its documented path).
     fn name(self) -> &'static str;
 
     /// The routes that serve it, relative to the provider's prefix (one endpoint may have
-    /// several paths, e.g. Jaze's with and without a path parameter).
+    /// several paths, e.g. with and without a path parameter).
     fn routes(self) -> Vec<(&'static str, MethodRouter<AppState>)>;
 
     /// The outcomes the document defines for it: its success, then each error code or

@@ -1,6 +1,7 @@
 //! Keeps the slice skeleton true (README "Adding a provider"): every provider folder has the
 //! same files for the same roles, and derives its router and endpoint names from its
-//! endpoints enum.
+//! endpoints enum; and keeps the kernel (everything under `src/` outside the slices) naming
+//! no provider: it asks the [`super::Provider`] trait instead.
 
 use std::path::{Path, PathBuf};
 
@@ -72,4 +73,60 @@ fn every_slice_derives_its_router_and_names_from_its_endpoints_enum() {
             slice.display()
         );
     }
+}
+
+/// The kernel's lines that may name a provider: the `pub mod` lines and the list in
+/// `Providers::all()`, both in `src/providers/mod.rs`.
+fn may_name_a_provider(file: &Path, line: &str) -> bool {
+    let line = line.trim();
+    file.ends_with("src/providers/mod.rs")
+        && ((line.starts_with("pub mod ") && line.ends_with(';'))
+            || (line.starts_with("Box::new(") && line.ends_with("),")))
+}
+
+/// Every `.rs` file under `dir`, outside the slices.
+fn kernel_files(dir: &Path, slices: &[PathBuf], files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("a readable folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() {
+            if !slices.contains(&path) {
+                kernel_files(&path, slices, files);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_kernel_names_no_provider() {
+    let slices = slices();
+    // A provider's name is its folder's, matched in any case.
+    let names: Vec<String> = slices
+        .iter()
+        .map(|slice| slice.file_name().unwrap().to_string_lossy().to_lowercase())
+        .collect();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    kernel_files(&src, &slices, &mut files);
+    assert!(files.iter().any(|f| f.ends_with("src/providers/mod.rs")));
+    assert!(files.len() > 20, "{files:?}");
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("a readable source file");
+        for (number, line) in text.lines().enumerate() {
+            let lower = line.to_lowercase();
+            if names.iter().any(|name| lower.contains(name.as_str()))
+                && !may_name_a_provider(file, line)
+            {
+                let file = file.strip_prefix(&src).unwrap_or(file).display();
+                found.push(format!("src/{file}:{}: {}", number + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the kernel names a provider (ask the Provider trait, or say the general thing):\n{}",
+        found.join("\n")
+    );
 }
