@@ -18,7 +18,7 @@ use std::borrow::Cow;
 /// One reason a request can be refused, with a stable id integrators can search for.
 #[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct Rule {
-    /// Stable, dotted: `<provider>.<area>.<what>` (`aggrepay.hash.mismatch`).
+    /// Stable, dotted: `<provider>.<area>.<what>` (`sandbox.path.unknown`).
     pub id: &'static str,
     /// The code (or message) the provider answers with when this rule refuses.
     pub code: &'static str,
