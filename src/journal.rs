@@ -7,7 +7,7 @@
 //! over the limit: that one is masked while it is whole (a secret cut in two could not be
 //! decoded), then cut.
 
-use crate::diagnosis::{Diagnosis, Outcome, Traffic};
+use crate::diagnosis::{Diagnosis, Fact, Outcome};
 use crate::mask::Masker;
 use axum::http::{HeaderMap, Method};
 use bytes::Bytes;
@@ -290,20 +290,7 @@ impl Journal {
             .filter(|(_, e)| since.is_none_or(|since| e.time >= since))
             .map(|(id, e)| Traffic {
                 id: *id,
-                time: e.time,
-                endpoint: e.endpoint,
-                status: e.status,
-                code: e.outcome.as_ref().map(|o| o.code.to_string()),
-                rule: e
-                    .outcome
-                    .as_ref()
-                    .and_then(|o| o.diagnosis.as_ref())
-                    .map(|d| d.rule),
-                facts: e
-                    .outcome
-                    .as_ref()
-                    .map(|o| o.facts.clone())
-                    .unwrap_or_default(),
+                kept: e.clone(),
             })
             .collect();
         traffic.sort_by_key(|t| t.id);
@@ -365,6 +352,82 @@ impl Kept {
                 .as_ref()
                 .and_then(|o| o.diagnosis.as_deref())
                 .cloned(),
+        }
+    }
+}
+
+/// What a lint rule sees of one kept request: its outcome, the facts its handler noted, and
+/// its query and body as received (not masked: a lint may read a secret to judge a request,
+/// but never puts a value into a finding).
+#[derive(Clone)]
+pub struct Traffic {
+    pub id: u64,
+    kept: Arc<Kept>,
+}
+
+impl Traffic {
+    pub fn time(&self) -> DateTime<FixedOffset> {
+        self.kept.time
+    }
+
+    pub fn endpoint(&self) -> Option<&'static str> {
+        self.kept.endpoint
+    }
+
+    pub fn method(&self) -> &Method {
+        &self.kept.method
+    }
+
+    /// None when the connection closed without an answer.
+    pub fn status(&self) -> Option<u16> {
+        self.kept.status
+    }
+
+    /// The provider's result code.
+    pub fn code(&self) -> Option<&str> {
+        self.kept.outcome.as_ref().map(|o| o.code.as_ref())
+    }
+
+    /// The rule of its diagnosis, when it was refused.
+    pub fn rule(&self) -> Option<&'static str> {
+        self.kept
+            .outcome
+            .as_ref()
+            .and_then(|o| o.diagnosis.as_ref())
+            .map(|d| d.rule)
+    }
+
+    /// A fact its handler noted (`Outcome::noting`).
+    pub fn fact(&self, name: &str) -> Option<&str> {
+        self.facts()
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn facts(&self) -> &[Fact] {
+        self.kept
+            .outcome
+            .as_ref()
+            .map_or(&[], |o| o.facts.as_slice())
+    }
+
+    /// The query string as received.
+    pub fn query(&self) -> Option<Cow<'_, str>> {
+        self.kept.head.query()
+    }
+
+    pub fn content_type(&self) -> Option<String> {
+        self.kept.head.content_type()
+    }
+
+    /// The body as received (up to [`BODY_LIMIT`]; a longer one is kept masked, a binary one
+    /// is empty).
+    pub fn body(&self) -> Cow<'_, str> {
+        match &self.kept.body {
+            KeptBody::Raw { bytes, .. } => String::from_utf8_lossy(bytes),
+            KeptBody::Cut(text) => Cow::Borrowed(text),
+            KeptBody::Binary(_) => Cow::Borrowed(""),
         }
     }
 }
@@ -488,6 +551,36 @@ mod tests {
             .collect();
         assert_eq!(paths, ["/acme/9", "/acme/8", "/acme/7"]);
         assert_eq!(journal.len(), 3);
+    }
+
+    #[test]
+    fn traffic_is_one_providers_requests_oldest_first_with_their_outcome_and_raw_body() {
+        let journal = Journal::new(10, masker());
+        record(&journal, "/acme/1");
+        journal.record(Record {
+            id: journal.next_id(),
+            time: DateTime::parse_from_rfc3339("2026-01-01T00:00:01+05:30").unwrap(),
+            provider: "acme",
+            endpoint: Some("pay"),
+            method: Method::POST,
+            head: Head::new("/acme/pay", Some("a=1"), &HeaderMap::new()),
+            body: Bytes::from_static(br#"{"mpin":"1234"}"#),
+            status: Some(200),
+            response_body: Bytes::new(),
+            fault: None,
+            duration_ms: 1.0,
+            outcome: Some(Outcome::success("OK").fact("order", "A-1")),
+        });
+        let traffic = journal.traffic("acme", None);
+        assert_eq!(traffic.len(), 2);
+        assert!(traffic[0].id < traffic[1].id);
+        let pay = &traffic[1];
+        assert_eq!(pay.endpoint(), Some("pay"));
+        assert_eq!(pay.code(), Some("OK"));
+        assert_eq!(pay.fact("order"), Some("A-1"));
+        assert_eq!(pay.query().as_deref(), Some("a=1"));
+        assert_eq!(pay.body(), r#"{"mpin":"1234"}"#);
+        assert!(journal.traffic("other", None).is_empty());
     }
 
     #[test]

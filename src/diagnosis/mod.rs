@@ -169,23 +169,4 @@ pub struct Finding {
     pub hint: String,
 }
 
-/// What a lint rule sees of one journaled request.
-#[derive(Debug, Clone)]
-pub struct Traffic {
-    pub id: u64,
-    pub time: chrono::DateTime<chrono::FixedOffset>,
-    pub endpoint: Option<&'static str>,
-    pub status: Option<u16>,
-    pub code: Option<String>,
-    pub rule: Option<&'static str>,
-    pub facts: Vec<Fact>,
-}
-
-impl Traffic {
-    pub fn fact(&self, name: &str) -> Option<&str> {
-        self.facts
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
+pub use crate::journal::Traffic;
