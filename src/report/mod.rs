@@ -57,12 +57,17 @@ impl Counters {
     ) {
         let mut inner = self.lock();
         let seen = inner.entry(Key { provider, endpoint }).or_default();
-        if !seen.contains_key(code) && seen.len() >= UNDOCUMENTED_KEYS {
-            return;
+        // The code is copied only the first time it is seen: this runs on every request.
+        if !seen.contains_key(code) {
+            if seen.len() >= UNDOCUMENTED_KEYS {
+                return;
+            }
+            seen.insert(code.to_string(), BTreeMap::new());
         }
-        let bucket = seen
-            .entry(code.to_string())
-            .or_default()
+        let Some(buckets) = seen.get_mut(code) else {
+            return;
+        };
+        let bucket = buckets
             .entry(time.timestamp())
             .or_insert(Bucket {
                 count: 0,
