@@ -65,6 +65,7 @@ pub async fn rules(State(state): State<AppState>) -> Json<Vec<RuleEntry>> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// `json` (default), `junit` or `markdown`.
     format: Option<String>,
@@ -85,7 +86,11 @@ pub struct ReportQuery {
     tag = "diagnosis",
     params(ReportQuery),
     responses(
-        (status = 200, body = Report, description = "the report (JSON, JUnit XML or Markdown)"),
+        (status = 200, description = "the report, in the format asked for", content(
+            (Report = "application/json"),
+            (String = "application/xml"),
+            (String = "text/markdown")
+        )),
         (status = 400, body = super::ErrorBody)
     )
 )]

@@ -67,12 +67,10 @@ impl Counters {
         let Some(buckets) = seen.get_mut(code) else {
             return;
         };
-        let bucket = buckets
-            .entry(time.timestamp())
-            .or_insert(Bucket {
-                count: 0,
-                first: id,
-            });
+        let bucket = buckets.entry(time.timestamp()).or_insert(Bucket {
+            count: 0,
+            first: id,
+        });
         bucket.count += 1;
         bucket.first = bucket.first.min(id);
     }
