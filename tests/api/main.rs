@@ -4,6 +4,7 @@ mod admin;
 mod aggrepay;
 mod aggrepay_accounts;
 mod aggrepay_limits_totals;
+mod aggrepay_otp_order;
 mod aggrepay_wallet;
 mod chillr;
 mod chillr_actions;

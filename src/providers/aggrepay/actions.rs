@@ -163,19 +163,22 @@ pub async fn create_pg_transaction(
             "pg_transaction_id: at most {MAX_ID_LENGTH} characters"
         )));
     }
-    let now = state.clock.now();
-    let id = state
+    // The time is read inside the write, so stored times follow commit order.
+    let (id, now) = state
         .db
         .write(|tx| -> Result<_, ApiError> {
+            let now = state.clock.now();
             let merchant = merchants::id_by_api_key(tx, &api_key)?.ok_or_else(|| {
                 ApiError::not_found(format!("no AggrePay merchant with api_key `{api_key}`"))
             })?;
-            pg_records::insert_new(tx, merchant, given.as_deref(), paise, now)?.map_err(|id| {
+            let inserted = pg_records::insert_new(tx, merchant, given.as_deref(), paise, now)?;
+            let id = inserted.map_err(|id| {
                 ApiError::conflict(
                     format!("this merchant already has pg_transaction_id `{id}`"),
                     json!({"pg_transaction_id": id}),
                 )
-            })
+            })?;
+            Ok((id, now))
         })
         .await?;
     Ok((

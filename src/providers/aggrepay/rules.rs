@@ -4,6 +4,8 @@
 use crate::providers::aggrepay::amount::{AmountProblem, parse_paise};
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::request::Fields;
+use crate::providers::aggrepay::magic::{refuse_magic_move, refuse_magic_mpin};
+use crate::providers::aggrepay::store::customers::{Customer, NewCustomer};
 use crate::providers::aggrepay::store::limits::Current;
 use crate::providers::aggrepay::store::merchants::Limits;
 use chrono::NaiveDate;
@@ -152,6 +154,195 @@ pub fn optional_text<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a st
 /// `amount`: required, a number above zero with at most two decimals; paise.
 pub fn required_amount(fields: &Fields) -> Result<i64, AggrePayError> {
     amount("amount", required(fields, "amount")?)
+}
+
+/// `creditwallet`'s `amount`, `description` and `merchant_transaction_id`, in that order.
+pub fn credit_fields(fields: &Fields) -> Result<(i64, Option<&str>, &str), AggrePayError> {
+    let amount = required_amount(fields)?;
+    let description = optional_text(fields, "description")?;
+    Ok((
+        amount,
+        description,
+        required_text(fields, "merchant_transaction_id")?,
+    ))
+}
+
+/// `debitwallet`'s `description`, `mpin`, `amount` and `merchant_transaction_id`, in that
+/// order.
+pub fn debit_fields(fields: &Fields) -> Result<(Option<&str>, &str, i64, &str), AggrePayError> {
+    let description = optional_text(fields, "description")?;
+    let mpin = required_mpin(fields, "mpin")?;
+    let amount = required_amount(fields)?;
+    Ok((
+        description,
+        mpin,
+        amount,
+        required_text(fields, "merchant_transaction_id")?,
+    ))
+}
+
+/// `wallettowallet`'s `from_customer_id` and `to_customer_id` (required; answered in turn
+/// with the lookups).
+pub fn transfer_parties(
+    fields: &Fields,
+) -> (Result<&str, AggrePayError>, Result<&str, AggrePayError>) {
+    (
+        required(fields, "from_customer_id"),
+        required(fields, "to_customer_id"),
+    )
+}
+
+/// A transfer's checked fields (`description`, `mpin`, `merchant_transaction_id`).
+pub type Transfer<'a> = Result<(Option<&'a str>, &'a str, &'a str), AggrePayError>;
+
+/// `wallettowallet`'s `description`, `mpin` and `merchant_transaction_id` in that order,
+/// its `amount` (answered after the id's freshness), and then the magic values of the two.
+pub fn transfer_fields(
+    fields: &Fields,
+) -> (
+    Transfer<'_>,
+    Result<i64, AggrePayError>,
+    Result<(), AggrePayError>,
+) {
+    let transfer = (|| {
+        let description = optional_text(fields, "description")?;
+        let mpin = required_mpin(fields, "mpin")?;
+        Ok((
+            description,
+            mpin,
+            required_text(fields, "merchant_transaction_id")?,
+        ))
+    })();
+    let amount = required_amount(fields);
+    let magic = match (&transfer, &amount) {
+        (Ok((_, mpin, _)), Ok(amount)) => refuse_magic_move(*amount, mpin),
+        _ => Ok(()),
+    };
+    (transfer, amount, magic)
+}
+
+/// `debitreversal`'s description: `description`, or `Description` when that is absent.
+pub fn reversal_description(fields: &Fields) -> Result<Option<&str>, AggrePayError> {
+    if fields.get("description").is_some() {
+        optional_text(fields, "description")
+    } else {
+        optional_text(fields, "Description")
+    }
+}
+
+/// Only an active customer's wallet moves money.
+pub fn active(customer: &Customer) -> Result<(), AggrePayError> {
+    if customer.active {
+        Ok(())
+    } else {
+        Err(AggrePayError::InvalidInputData("Customer is not active"))
+    }
+}
+
+/// The MPIN given must be the customer's.
+fn right_mpin(customer: &Customer, mpin: &str) -> Result<(), AggrePayError> {
+    if customer.mpin == mpin {
+        Ok(())
+    } else {
+        Err(AggrePayError::InvalidMpin)
+    }
+}
+
+/// Whether `payer` may pay `amount` (to `payee`, a customer, when given), in the spec's
+/// order: both active, the payer's MPIN, the payer's balance (else `short`, each endpoint's
+/// own error). The limits come after, with the totals of the transaction.
+pub fn may_pay(
+    payer: &Customer,
+    payee: Option<&Customer>,
+    mpin: &str,
+    amount: i64,
+    short: AggrePayError,
+) -> Result<(), AggrePayError> {
+    active(payer)?;
+    payee.map_or(Ok(()), active)?;
+    right_mpin(payer, mpin)?;
+    if payer.balance < amount {
+        return Err(short);
+    }
+    Ok(())
+}
+
+/// `registrationotp`'s `mobile_number` (normalised) and `email`, in that order.
+pub fn registration_otp_fields(fields: &Fields) -> Result<(String, &str), AggrePayError> {
+    let mobile = mobile("mobile_number", required(fields, "mobile_number")?)?;
+    let email_address = required(fields, "email")?;
+    email("email", email_address)?;
+    required_text(fields, "email")?;
+    Ok((mobile, email_address))
+}
+
+/// `registercustomer`'s fields, checked in the document's order, the magic MPIN last.
+pub struct Registration<'a> {
+    pub mobile: String,
+    pub otp: &'a str,
+    first_name: &'a str,
+    last_name: &'a str,
+    date_of_birth: Option<NaiveDate>,
+    mpin: &'a str,
+    email: Option<&'a str>,
+}
+
+pub fn registration(fields: &Fields) -> Result<Registration<'_>, AggrePayError> {
+    let mobile = mobile("mobile_number", required(fields, "mobile_number")?)?;
+    let otp = required_otp(fields)?;
+    let first_name = required_text(fields, "first_name")?;
+    let last_name = required_text(fields, "last_name")?;
+    let date_of_birth = fields
+        .get("date_of_birth")
+        .map(|d| date("date_of_birth", d))
+        .transpose()?;
+    let mpin = required_mpin(fields, "mpin")?;
+    let posted_email = fields.get("email");
+    if let Some(address) = posted_email {
+        email("email", address)?;
+        required_text(fields, "email")?;
+    }
+    refuse_magic_mpin(&[mpin])?;
+    Ok(Registration {
+        mobile,
+        otp,
+        first_name,
+        last_name,
+        date_of_birth,
+        mpin,
+        email: posted_email,
+    })
+}
+
+impl<'a> Registration<'a> {
+    /// The customer to insert: an email posted here wins over the one given with the OTP.
+    pub fn customer(&'a self, otp_email: Option<&'a str>) -> NewCustomer<'a> {
+        NewCustomer {
+            mobile: &self.mobile,
+            email: self.email.or(otp_email),
+            first_name: self.first_name,
+            last_name: self.last_name,
+            date_of_birth: self.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string()),
+            mpin: self.mpin,
+        }
+    }
+}
+
+/// `customerstatus`'s `customer_active`: absent (read), `y` or `n` (set).
+pub fn customer_active(fields: &Fields) -> Result<Option<bool>, AggrePayError> {
+    match fields.get("customer_active") {
+        None => Ok(None),
+        Some("y") => Ok(Some(true)),
+        Some("n") => Ok(Some(false)),
+        Some(_) => Err(fail("The selected customer active is invalid.".into())),
+    }
+}
+
+/// `page_number` (from 0) and `page_size` (1 to 100).
+pub fn paging(fields: &Fields) -> Result<(i64, i64), AggrePayError> {
+    let page_number = integer("page_number", required(fields, "page_number")?, 0, i64::MAX)?;
+    let page_size = integer("page_size", required(fields, "page_size")?, 1, 100)?;
+    Ok((page_number, page_size))
 }
 
 const BALANCE_LIMIT: &str = "Wallet balance limit exceeded";

@@ -112,3 +112,37 @@ mod tests {
         );
     }
 }
+
+/// The `page` block of a listing: `{"page_size","page_number","total_pages","total_elements"}`.
+#[derive(Debug, serde::Serialize)]
+pub struct Page {
+    page_size: i64,
+    page_number: i64,
+    total_pages: i64,
+    total_elements: i64,
+}
+
+impl Page {
+    pub fn of(total_elements: i64, page_number: i64, page_size: i64) -> Page {
+        Page {
+            page_size,
+            page_number,
+            total_pages: (total_elements + page_size - 1) / page_size,
+            total_elements,
+        }
+    }
+
+    /// Whether the page asked for lies past the last one (or there is none).
+    pub fn past_the_end(&self) -> bool {
+        self.page_number >= self.total_pages
+    }
+
+    pub fn view(&self) -> Value {
+        json!({
+            "page_size": self.page_size,
+            "page_number": self.page_number,
+            "total_pages": self.total_pages,
+            "total_elements": self.total_elements,
+        })
+    }
+}

@@ -1,9 +1,8 @@
 //! Chillr's control-plane actions under `/__sandbox/chillr`: act as the customer on a
 //! collect request (pay or decline), and register Chillr users.
 
-use super::handlers::{status_view, timeline};
 use super::lifecycle::PaymentStatus;
-use super::rules::normalize_msisdn;
+use super::rules::{normalize_msisdn, status_view, timeline};
 use super::store::{self, StoredBatch};
 use super::wire::BatchStatus;
 use crate::app::AppState;
@@ -55,20 +54,23 @@ pub async fn act(
         .read(|conn| store::find_batch(conn, &batch_id, None))
         .await?
         .ok_or_else(no_batch)?;
-    let now = state.clock.now();
-    let batch_row_id = batch.id;
-    still_pending(&batch, &msisdn, now).map_err(|e| e.unwrap_or_else(unknown))?;
+    // Answered without a write when the request is not pending already.
+    still_pending(&batch, &msisdn, state.clock.now()).map_err(|e| e.unwrap_or_else(unknown))?;
     let status = match action {
         Action::Pay => PaymentStatus::Paid,
         Action::Decline => PaymentStatus::Declined,
     };
-    // The update only takes a request still pending when it runs: one that another action
-    // took meanwhile is answered as already taken.
-    let (changed, batch) = state
+    // The time is read inside the write, so stored times follow commit order; expiry and the
+    // automatic decline follow from it, so they are judged at that time too. The update only
+    // takes a request still pending when it runs: one that another action took meanwhile is
+    // answered as already taken.
+    let (now, changed, batch) = state
         .db
         .write(|tx| {
-            let changed = store::set_status(tx, batch_row_id, &msisdn, status, now)?;
-            Ok::<_, DbError>((changed, store::find_batch(tx, &batch_id, None)?))
+            let now = state.clock.now();
+            let changed = pending_at(&batch, &msisdn, now)
+                && store::set_status(tx, batch.id, &msisdn, status, now)?;
+            Ok::<_, DbError>((now, changed, store::find_batch(tx, &batch_id, None)?))
         })
         .await?;
     let batch = batch.ok_or_else(no_batch)?;
@@ -76,6 +78,17 @@ pub async fn act(
         still_pending(&batch, &msisdn, now).map_err(|e| e.unwrap_or_else(unknown))?;
     }
     Ok(Json(status_view(&batch, now)))
+}
+
+/// Whether the customer's collect request is pending as of `now`.
+fn pending_at(batch: &StoredBatch, msisdn: &str, now: DateTime<Utc>) -> bool {
+    let customer = batch.customers.iter().find(|c| c.msisdn == msisdn);
+    customer.and_then(|c| c.request.as_ref()).is_some_and(|r| {
+        timeline(batch, now)
+            .effective(msisdn, r.status, r.acted_at)
+            .status
+            == PaymentStatus::Pending
+    })
 }
 
 /// Ok when the customer's collect request is pending as of `now`; else the conflict to

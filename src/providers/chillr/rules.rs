@@ -1,7 +1,12 @@
-//! Chillr's rules for the values of a collect request: mobile numbers, amounts, expiry dates.
+//! Chillr's rules for the values of a collect request (mobile numbers, amounts, expiry
+//! dates), and the status of a batch as of a time ([`status_view`]).
 
-use super::wire::{Customer, Field};
-use chrono::NaiveDate;
+use super::lifecycle::{PaymentStatus, Timeline, batch_status, expires_at};
+use super::magic;
+use super::store::{CustomerRecord, StoredBatch};
+use super::wire::{BatchStatus, Customer, CustomerStatus, Field};
+use crate::timezone::india;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 use std::str::FromStr;
@@ -128,6 +133,82 @@ pub fn judge_batch(
         customers: valid,
         reasons,
     }
+}
+
+/// The status response's `data`: customers in the order submitted, statuses as of `now`
+/// (also the answer of the pay/decline action).
+pub fn status_view(batch: &StoredBatch, now: DateTime<Utc>) -> BatchStatus {
+    let timeline = timeline(batch, now);
+    let mut statuses = Vec::new();
+    let customers = batch
+        .customers
+        .iter()
+        .map(|customer| customer_status(&timeline, customer, &mut statuses))
+        .collect();
+    let non_chillr_customers = batch
+        .customers
+        .iter()
+        .filter(|c| c.request.is_none())
+        .map(|c| c.msisdn.clone())
+        .collect();
+    BatchStatus {
+        batch_id: batch.batch_id.clone(),
+        batch_status: batch_status(statuses),
+        name: batch.name.clone(),
+        expiry_date: format_expiry_date(batch.expiry_date),
+        customers,
+        non_chillr_customers,
+    }
+}
+
+/// One customer of the status view; the effective status of a collect request is added to
+/// `statuses` (the batch's status follows from them).
+fn customer_status(
+    timeline: &Timeline,
+    customer: &CustomerRecord,
+    statuses: &mut Vec<PaymentStatus>,
+) -> CustomerStatus {
+    let Some(request) = &customer.request else {
+        return CustomerStatus::NotGenerated {
+            msisdn: customer.msisdn.clone(),
+            message: "Transaction not generated",
+        };
+    };
+    let effective = timeline.effective(&customer.msisdn, request.status, request.acted_at);
+    statuses.push(effective.status);
+    let paid_at = effective
+        .acted_at
+        .filter(|_| effective.status == PaymentStatus::Paid)
+        .map(india_time);
+    CustomerStatus::Request {
+        msisdn: customer.msisdn.clone(),
+        amount: customer.amount.clone(),
+        payment_status: effective.status.as_str(),
+        transaction_id: request.transaction_id.clone(),
+        paid_at,
+    }
+}
+
+/// A batch's life as of `now`: created, expiring at the end of its expiry date.
+pub fn timeline(batch: &StoredBatch, now: DateTime<Utc>) -> Timeline {
+    Timeline {
+        created_at: batch.created_at,
+        expires_at: expires_at(batch.expiry_date),
+        now,
+    }
+}
+
+/// `2016-05-24T12:33:14+05:30`.
+fn india_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&india())
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// Whether the batch holds the magic customer whose batch answers the outage error.
+pub fn names_outage_customer(customers: &[(String, String)]) -> bool {
+    customers
+        .iter()
+        .any(|(msisdn, _)| msisdn == magic::OUTAGE_MSISDN)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! (a gateway payment writes its external payment log too). Each answers 201 with the record
 //! as stored, generated ids and receipt token included.
 
-use super::records::{InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use super::rules::RecordError;
+use super::wire::{InvoiceRecord, PaymentRecord, UserRecord};
 use super::{rules, store};
 use crate::app::AppState;
 use crate::control::{ApiError, parse_json};

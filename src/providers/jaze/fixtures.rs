@@ -1,6 +1,7 @@
 //! The `jaze` fixture section: ISP accounts (api_token, api_key, name).
 
-use super::records::{InvoiceRecord, PaymentRecord, RecordError, UserRecord};
+use super::rules::RecordError;
+use super::wire::{InvoiceRecord, PaymentRecord, UserRecord};
 use super::{rules, store};
 use crate::db::DbError;
 use crate::fixtures::{FixtureProblem, SectionError, on_duplicate, parse_section};

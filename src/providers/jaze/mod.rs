@@ -10,7 +10,6 @@ mod fixtures;
 mod handlers;
 mod magic;
 mod receipt;
-mod records;
 mod rules;
 mod store;
 mod wire;

@@ -15,11 +15,11 @@
 
 use super::errors::JazeError;
 use super::magic::INTERNAL_ERROR_USER;
-use super::records::{
-    InvoiceRecord, Method, NewGatewayLog, NewInvoice, NewPayment, NewUser, PaymentRecord,
-    RecordError, UserRecord, invalid, new_receipt_token,
-};
+use super::store::{NewGatewayLog, NewInvoice, NewPayment, NewUser};
+use super::wire::{InvoiceRecord, Method, PaymentRecord, UserRecord};
+use crate::db::DbError;
 use crate::timezone::india;
+use base64::Engine;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use rand::Rng;
 use rust_decimal::Decimal;
@@ -269,6 +269,29 @@ fn gateway_log(payment: &PaymentRecord) -> NewGatewayLog {
         currency: log.number.unwrap_or_else(|| "INR".into()),
         operator: log.operator.unwrap_or_else(|| "techprocess-pay".into()),
     }
+}
+
+/// Why a record was refused: the field at fault and the problem.
+#[derive(Debug)]
+pub enum RecordError {
+    Invalid(&'static str, String),
+    Database(DbError),
+}
+
+impl From<DbError> for RecordError {
+    fn from(error: DbError) -> Self {
+        RecordError::Database(error)
+    }
+}
+
+pub fn invalid(field: &'static str, message: impl Into<String>) -> RecordError {
+    RecordError::Invalid(field, message.into())
+}
+
+/// 32 URL-safe characters from 24 random bytes.
+pub fn new_receipt_token() -> String {
+    let bytes: [u8; 24] = rand::rng().random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]

@@ -1,8 +1,14 @@
 //! Jaze's answers as the document shows them (serde; fields in the document's key order).
-//! Failures are in `errors.rs`.
+//! Failures are in `errors.rs`. Also the records fixtures and the control plane give
+//! (users, invoices, payments with the invoices they pay and, for gateway payments, the
+//! external payment log): one shape serves both; `api_token` names the ISP account
+//! (`account` in control-plane bodies), and may be left out when there is only one account.
 
-use serde::Serialize;
+use crate::money::Amount;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// S1: `{"300":300,"301":301}`, ascending by id.
 #[derive(Debug)]
@@ -153,3 +159,122 @@ mod tests {
         );
     }
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserRecord {
+    #[serde(default, alias = "account", skip_serializing_if = "Option::is_none")]
+    pub api_token: Option<String>,
+    pub user_id: i64,
+    pub customer_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceRecord {
+    #[serde(default, alias = "account", skip_serializing_if = "Option::is_none")]
+    pub api_token: Option<String>,
+    /// The next number of the account when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<i64>,
+    pub user_id: i64,
+    #[schema(value_type = String)]
+    pub amount: Amount,
+    /// `yyyy-mm-dd`; default: the sandbox clock's day in India.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    Cash,
+    Cheque,
+    Gateway,
+}
+
+impl Method {
+    pub fn stored(self) -> &'static str {
+        match self {
+            Method::Cash => "cash",
+            Method::Cheque => "cheque",
+            Method::Gateway => "gateway",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Method> {
+        match text {
+            "cash" => Some(Method::Cash),
+            "cheque" => Some(Method::Cheque),
+            "gateway" => Some(Method::Gateway),
+            _ => None,
+        }
+    }
+
+    /// As the API names it: `Cash`, `Cheque`, `Payment gateway`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Cash => "Cash",
+            Method::Cheque => "Cheque",
+            Method::Gateway => "Payment gateway",
+        }
+    }
+}
+
+/// The external payment log of a gateway payment.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayRecord {
+    /// Default `techprocess-pay`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(
+        default,
+        rename = "merchantTxnId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub merchant_txn_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_txn_id: Option<String>,
+    /// A JSON document (object, or already a string), kept as a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+    /// The currency, `INR` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRecord {
+    #[serde(default, alias = "account", skip_serializing_if = "Option::is_none")]
+    pub api_token: Option<String>,
+    /// The next number of the account when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<i64>,
+    pub user_id: i64,
+    #[schema(value_type = String)]
+    pub amount: Amount,
+    pub method: Method,
+    /// The bank of the cheque record; `Cash` for cash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank: Option<String>,
+    /// Default: now on the sandbox clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub invoice_ids: Vec<i64>,
+    /// For gateway payments; ids and details are generated when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayRecord>,
+    /// The receipt URL's secret; generated when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_token: Option<String>,
+}
+
+/// Every user, invoice and payment record, in that order.
+pub type Records = (Vec<UserRecord>, Vec<InvoiceRecord>, Vec<PaymentRecord>);

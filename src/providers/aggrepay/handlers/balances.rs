@@ -4,8 +4,9 @@ use crate::app::AppState;
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
-use crate::providers::aggrepay::handlers::{check_credit, check_debit, resolve};
+use crate::providers::aggrepay::handlers::resolve;
 use crate::providers::aggrepay::rules;
+use crate::providers::aggrepay::store::limits;
 use crate::providers::aggrepay::wire::{Answer, success};
 use axum::extract::State;
 use serde_json::{Value, json};
@@ -53,14 +54,20 @@ async fn check_limit(
 ) -> Result<Answer, AggrePayError> {
     let now = state.clock.now();
     let amount = rules::required_amount(&auth.fields);
-    auth.read(&state.db, |conn, merchant, fields| {
-        let customer = resolve(conn, merchant, fields, "")?;
-        let amount = amount?;
-        match direction {
-            Direction::Credit => check_credit(conn, &customer, amount, now),
-            Direction::Debit => check_debit(conn, &customer, amount, now),
+    // Only a read: the limits are compared after it, outside the hold.
+    let (customer, current, amount) = auth
+        .read(&state.db, |conn, merchant, fields| {
+            let customer = resolve(conn, merchant, fields, "")?;
+            let amount = amount?;
+            let current = limits::current(conn, customer.row, now)?;
+            Ok((customer, current, amount))
+        })
+        .await?;
+    match direction {
+        Direction::Credit => {
+            rules::credit_allowed(&customer.limits, customer.balance, current, amount)?
         }
-    })
-    .await?;
+        Direction::Debit => rules::debit_allowed(&customer.limits, current, amount)?,
+    }
     Ok(success(auth.salt(), Value::Bool(true), Value::Null))
 }

@@ -114,14 +114,7 @@ pub async fn customerstatus(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
-    let wanted = match auth.fields.get("customer_active") {
-        None => Ok(None),
-        Some("y") => Ok(Some(true)),
-        Some("n") => Ok(Some(false)),
-        Some(_) => Err(AggrePayError::invalid(
-            "The selected customer active is invalid.",
-        )),
-    };
+    let wanted = rules::customer_active(&auth.fields);
     let (customer, active) = auth
         .write(&state.db, |tx, merchant, fields| {
             let customer = resolve(tx, merchant, fields, "")?;
@@ -132,15 +125,16 @@ pub async fn customerstatus(
             Ok((customer, active))
         })
         .await?;
-    // Customer ids are 9 digits (fixtures check them), so this never fails.
-    let id: i64 = customer.customer_id.parse().map_err(|_| {
+    let status = if active { "y" } else { "n" };
+    let data = json!({"customer_id": numeric_id(&customer)?, "customer_active": status});
+    Ok(success(auth.salt(), data, Value::Null))
+}
+
+/// The customer's id as a JSON number. Customer ids are 9 digits (fixtures check them), so
+/// this never fails.
+fn numeric_id(customer: &Customer) -> Result<i64, AggrePayError> {
+    customer.customer_id.parse().map_err(|_| {
         tracing::error!(id = %customer.customer_id, "aggrepay: non-numeric customer id");
         AggrePayError::Internal
-    })?;
-    let status = if active { "y" } else { "n" };
-    Ok(success(
-        auth.salt(),
-        json!({"customer_id": id, "customer_active": status}),
-        Value::Null,
-    ))
+    })
 }

@@ -15,11 +15,10 @@ use crate::app::AppState;
 use crate::providers::aggrepay::amount::{number, shown};
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
-use crate::providers::aggrepay::handlers::request::Fields;
 use crate::providers::aggrepay::handlers::resolve;
 use crate::providers::aggrepay::rules;
 use crate::providers::aggrepay::store::entries::{self, EntryRow, Key};
-use crate::providers::aggrepay::wire::{Answer, success};
+use crate::providers::aggrepay::wire::{Answer, Page, success};
 use crate::timezone::india;
 use axum::extract::State;
 use chrono::DateTime;
@@ -55,20 +54,13 @@ pub async fn fetchtransactions(
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
     // Validated before the read, answered in the document's order: the customer first.
-    let paging = paging(&auth.fields);
+    let paging = rules::paging(&auth.fields);
     let (page, rows) = auth
         .read(&state.db, |conn, merchant, fields| {
             let customer = resolve(conn, merchant, fields, "")?;
             let (page_number, page_size) = paging?;
-            let total = entries::count(conn, customer.row)?;
-            let total_pages = (total + page_size - 1) / page_size;
-            let page = json!({
-                "page_size": page_size,
-                "page_number": page_number,
-                "total_pages": total_pages,
-                "total_elements": total,
-            });
-            if page_number >= total_pages {
+            let page = Page::of(entries::count(conn, customer.row)?, page_number, page_size);
+            if page.past_the_end() {
                 return Ok((page, None));
             }
             let rows = entries::page(conn, customer.row, page_size, page_number)?;
@@ -79,19 +71,7 @@ pub async fn fetchtransactions(
         None => Value::Null,
         Some(rows) => Value::Array(rows.iter().map(view).collect()),
     };
-    Ok(success(auth.salt(), data, page))
-}
-
-/// `page_number` (from 0) and `page_size` (1 to 100).
-fn paging(fields: &Fields) -> Result<(i64, i64), AggrePayError> {
-    let page_number = rules::integer(
-        "page_number",
-        rules::required(fields, "page_number")?,
-        0,
-        i64::MAX,
-    )?;
-    let page_size = rules::integer("page_size", rules::required(fields, "page_size")?, 1, 100)?;
-    Ok((page_number, page_size))
+    Ok(success(auth.salt(), data, page.view()))
 }
 
 /// One transaction by the merchant's own id.

@@ -31,6 +31,7 @@ use crate::providers::aggrepay::magic::{PG_PREFIX, refuse_magic_move};
 use crate::providers::aggrepay::rules;
 use crate::providers::aggrepay::store::customers::{Customer, by_customer_id};
 use crate::providers::aggrepay::store::ledger::{self, Kind, LedgerError, Movement, Recorded};
+use crate::providers::aggrepay::store::merchants::Merchant;
 use crate::providers::aggrepay::store::{pg_records, sub_merchants};
 use crate::providers::aggrepay::wire::{Answer, success};
 use axum::extract::State;
@@ -38,8 +39,145 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-const NOT_ACTIVE: &str = "Customer is not active";
-const NOT_ENOUGH: &str = "Not enough balance in the account";
+/// Loads a wallet after a gateway payment: `{"transaction_id": 843033750}`.
+pub async fn creditwallet(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    let credit = rules::credit_fields(&auth.fields);
+    let pg_transaction_id = rules::required_text(&auth.fields, "pg_transaction_id");
+    let recorded = moved(&state, &auth, |tx, merchant, fields, now| {
+        let customer = resolve(tx, merchant, fields, "to_")?;
+        let (amount, description, id) = credit?;
+        let id = fresh_merchant_transaction_id(tx, merchant.id, id)?;
+        let pg_transaction_id = pg_transaction_id?;
+        let record = unused_pg_record(tx, merchant.id, pg_transaction_id)?;
+        rules::active(&customer)?;
+        use_pg_record(tx, merchant.id, pg_transaction_id, record, amount, now)?;
+        check_credit(tx, &customer, amount, now)?;
+        let movement = Movement {
+            pg_transaction_id: Some(pg_transaction_id),
+            ..Movement::new(merchant.id, Kind::M2C, amount, now).named(id, description)
+        };
+        record_movement(
+            tx,
+            &movement.paid_into(customer.row),
+            AggrePayError::Internal,
+        )
+    })
+    .await?;
+    Ok(answered(auth.salt(), recorded))
+}
+
+/// A customer pays the merchant (C2M): `{"transaction_id": 654561373}`.
+pub async fn debitwallet(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    let sub_merchant = auth
+        .fields
+        .get("to_sub_merchant_id")
+        .map(sub_merchant_number);
+    let debit = rules::debit_fields(&auth.fields);
+    let magic = debit
+        .as_ref()
+        .map_or(Ok(()), |d| refuse_magic_move(d.2, d.1));
+    let recorded = moved(&state, &auth, |tx, merchant, fields, now| {
+        let sub_merchant = known_sub_merchant(tx, merchant.id, sub_merchant)?;
+        let customer = resolve(tx, merchant, fields, "from_")?;
+        let (description, mpin, amount, id) = debit?;
+        let id = fresh_merchant_transaction_id(tx, merchant.id, id)?;
+        magic?;
+        rules::may_pay(&customer, None, mpin, amount, not_enough())?;
+        check_debit(tx, &customer, amount, now)?;
+        let movement = Movement {
+            to_sub_merchant_id: sub_merchant,
+            ..Movement::new(merchant.id, Kind::C2M, amount, now).named(id, description)
+        };
+        record_movement(tx, &movement.paid_by(customer.row), not_enough())
+    })
+    .await?;
+    Ok(answered(auth.salt(), recorded))
+}
+
+/// A customer pays another (C2C): one DEBIT and one CREDIT entry, one transaction id.
+pub async fn wallettowallet(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    let ids = rules::transfer_parties(&auth.fields);
+    let (transfer, amount, magic) = rules::transfer_fields(&auth.fields);
+    let recorded = moved(&state, &auth, |tx, merchant, _, now| {
+        let (from, to) = parties(tx, merchant, ids)?;
+        let (description, mpin, id) = transfer?;
+        let id = fresh_merchant_transaction_id(tx, merchant.id, id)?;
+        let amount = amount?;
+        magic?;
+        rules::may_pay(
+            &from,
+            Some(&to),
+            mpin,
+            amount,
+            AggrePayError::InsufficientFund,
+        )?;
+        check_debit(tx, &from, amount, now)?;
+        check_credit(tx, &to, amount, now)?;
+        let movement = Movement::new(merchant.id, Kind::C2C, amount, now).named(id, description);
+        let movement = movement.paid_by(from.row).paid_into(to.row);
+        record_movement(tx, &movement, AggrePayError::InsufficientFund)
+    })
+    .await?;
+    Ok(answered(auth.salt(), recorded))
+}
+
+/// Gives a `debitwallet` back:
+/// `{"merchant_transaction_id":"<original>_REVERSAL","transaction_id":537601231}`.
+pub async fn debitreversal(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Answer, AggrePayError> {
+    let original_id = rules::required(&auth.fields, "merchant_transaction_id");
+    let given = auth.fields.get("transaction_id").map(|t| t.parse().ok());
+    let description = rules::reversal_description(&auth.fields);
+    let reversal_id = original_id.as_ref().ok().map(|id| format!("{id}_REVERSAL"));
+    let recorded = moved(&state, &auth, |tx, merchant, _, now| {
+        let original = original_debit(tx, merchant.id, original_id, given)?;
+        let description = description?;
+        if ledger::is_reversed(tx, original.id)? {
+            return Err(AggrePayError::AlreadyReversed);
+        }
+        let movement = Movement {
+            merchant_transaction_id: reversal_id.as_deref(),
+            description,
+            reverses: Some(original.id),
+            ..Movement::new(merchant.id, Kind::Reversal, original.amount, now)
+        };
+        let movement = movement.paid_into(original.customer_row);
+        record_movement(tx, &movement, AggrePayError::Internal)
+    })
+    .await?;
+    let data =
+        json!({"merchant_transaction_id": reversal_id, "transaction_id": recorded.transaction_id});
+    Ok(success(auth.salt(), data, Value::Null))
+}
+
+/// Runs a move's checks and its ledger write in one write transaction, with the time read
+/// inside it: entries are listed by time, and a time taken before the write lock could be
+/// older than a move committed before this one.
+async fn moved(
+    state: &AppState,
+    auth: &Authenticated,
+    f: impl FnOnce(&Connection, &Merchant, &Fields, DateTime<Utc>) -> Result<Recorded, AggrePayError>,
+) -> Result<Recorded, AggrePayError> {
+    auth.write(&state.db, |tx, merchant, fields| {
+        f(tx, merchant, fields, state.clock.now())
+    })
+    .await
+}
+
+fn not_enough() -> AggrePayError {
+    AggrePayError::InvalidInputData("Not enough balance in the account")
+}
 
 fn taken() -> AggrePayError {
     AggrePayError::invalid("The merchant transaction id has already been taken.")
@@ -54,38 +192,26 @@ fn ledger_error(error: LedgerError, short: AggrePayError) -> AggrePayError {
     }
 }
 
-/// `merchant_transaction_id` (required, at most 255 characters, checked before the
-/// transaction) must not be used by this merchant yet.
+/// Records a move; a wallet that cannot pay answers `short`.
+fn record_movement(
+    conn: &Connection,
+    movement: &Movement<'_>,
+    short: AggrePayError,
+) -> Result<Recorded, AggrePayError> {
+    ledger::record(conn, movement).map_err(|e| ledger_error(e, short))
+}
+
+/// `merchant_transaction_id` (its field rules checked before the transaction) must not be
+/// used by this merchant yet.
 fn fresh_merchant_transaction_id<'a>(
     conn: &Connection,
     merchant: i64,
-    id: Result<&'a str, AggrePayError>,
+    id: &'a str,
 ) -> Result<&'a str, AggrePayError> {
-    let id = id?;
     if ledger::merchant_transaction_id_used(conn, merchant, id)? {
         Err(taken())
     } else {
         Ok(id)
-    }
-}
-
-fn merchant_transaction_id(fields: &Fields) -> Result<&str, AggrePayError> {
-    rules::required_text(fields, "merchant_transaction_id")
-}
-
-fn active(customer: &Customer) -> Result<(), AggrePayError> {
-    if customer.active {
-        Ok(())
-    } else {
-        Err(AggrePayError::InvalidInputData(NOT_ACTIVE))
-    }
-}
-
-fn right_mpin(customer: &Customer, mpin: &str) -> Result<(), AggrePayError> {
-    if customer.mpin == mpin {
-        Ok(())
-    } else {
-        Err(AggrePayError::InvalidMpin)
     }
 }
 
@@ -97,55 +223,21 @@ fn answered(salt: &str, recorded: Recorded) -> Answer {
     )
 }
 
-/// Loads a wallet after a gateway payment: `{"transaction_id": 843033750}`.
-pub async fn creditwallet(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> Result<Answer, AggrePayError> {
-    // Field rules run here, outside the transaction; their results are answered inside it
-    // in the document's order, after the lookups that come before them.
-    let fields = &auth.fields;
-    let amount = rules::required_amount(fields);
-    let description = rules::optional_text(fields, "description");
-    let merchant_transaction_id = merchant_transaction_id(fields);
-    let pg_transaction_id = rules::required_text(fields, "pg_transaction_id");
-    let recorded = auth
-        .write(&state.db, |tx, merchant, fields| {
-            // Read inside the transaction: entries are listed by time, and a time taken
-            // before the write lock could be older than a move committed before this one.
-            let now = state.clock.now();
-            let customer = resolve(tx, merchant, fields, "to_")?;
-            let amount = amount?;
-            let description = description?;
-            let merchant_transaction_id =
-                fresh_merchant_transaction_id(tx, merchant.id, merchant_transaction_id)?;
-            let pg_transaction_id = pg_transaction_id?;
-            let record = pg_records::find(tx, merchant.id, pg_transaction_id)?;
-            if record.is_some_and(|r| r.used) {
-                return Err(pg_taken());
-            }
-            active(&customer)?;
-            use_pg_record(tx, merchant.id, pg_transaction_id, record, amount, now)?;
-            check_credit(tx, &customer, amount, now)?;
-            let recorded = ledger::record(
-                tx,
-                &Movement {
-                    merchant_transaction_id: Some(merchant_transaction_id),
-                    description,
-                    pg_transaction_id: Some(pg_transaction_id),
-                    credit: Some(customer.row),
-                    ..Movement::new(merchant.id, Kind::M2C, amount, now)
-                },
-            )
-            .map_err(|e| ledger_error(e, AggrePayError::Internal))?;
-            Ok(recorded)
-        })
-        .await?;
-    Ok(answered(auth.salt(), recorded))
-}
-
 fn pg_taken() -> AggrePayError {
     AggrePayError::invalid("The pg transaction id has already been taken.")
+}
+
+/// The gateway record of `pg_transaction_id`, if any; one already used is taken.
+fn unused_pg_record(
+    conn: &Connection,
+    merchant: i64,
+    pg_transaction_id: &str,
+) -> Result<Option<pg_records::PgRecord>, AggrePayError> {
+    let record = pg_records::find(conn, merchant, pg_transaction_id)?;
+    if record.as_ref().is_some_and(|r| r.used) {
+        return Err(pg_taken());
+    }
+    Ok(record)
 }
 
 /// Uses the gateway record of a credit (one of this amount), or a magic `PGTEST-` id
@@ -168,56 +260,6 @@ fn use_pg_record(
     if used { Ok(()) } else { Err(pg_taken()) }
 }
 
-/// A customer pays the merchant (C2M): `{"transaction_id": 654561373}`.
-pub async fn debitwallet(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> Result<Answer, AggrePayError> {
-    let fields = &auth.fields;
-    let sub_merchant = fields.get("to_sub_merchant_id").map(sub_merchant_number);
-    let description = rules::optional_text(fields, "description");
-    let mpin = rules::required_mpin(fields, "mpin");
-    let amount = rules::required_amount(fields);
-    let merchant_transaction_id = merchant_transaction_id(fields);
-    let recorded = auth
-        .write(&state.db, |tx, merchant, fields| {
-            // Read inside the transaction: entries are listed by time, and a time taken
-            // before the write lock could be older than a move committed before this one.
-            let now = state.clock.now();
-            let sub_merchant = match sub_merchant {
-                None => None,
-                Some(number) => Some(known_sub_merchant(tx, merchant.id, number?)?),
-            };
-            let customer = resolve(tx, merchant, fields, "from_")?;
-            let description = description?;
-            let mpin = mpin?;
-            let amount = amount?;
-            let merchant_transaction_id =
-                fresh_merchant_transaction_id(tx, merchant.id, merchant_transaction_id)?;
-            refuse_magic_move(amount, mpin)?;
-            active(&customer)?;
-            right_mpin(&customer, mpin)?;
-            if customer.balance < amount {
-                return Err(AggrePayError::InvalidInputData(NOT_ENOUGH));
-            }
-            check_debit(tx, &customer, amount, now)?;
-            let recorded = ledger::record(
-                tx,
-                &Movement {
-                    merchant_transaction_id: Some(merchant_transaction_id),
-                    description,
-                    to_sub_merchant_id: sub_merchant,
-                    debit: Some(customer.row),
-                    ..Movement::new(merchant.id, Kind::C2M, amount, now)
-                },
-            )
-            .map_err(|e| ledger_error(e, AggrePayError::InvalidInputData(NOT_ENOUGH)))?;
-            Ok(recorded)
-        })
-        .await?;
-    Ok(answered(auth.salt(), recorded))
-}
-
 fn unknown_sub_merchant() -> AggrePayError {
     AggrePayError::invalid("The selected to sub merchant id is invalid.")
 }
@@ -227,126 +269,60 @@ fn sub_merchant_number(text: &str) -> Result<i64, AggrePayError> {
     text.parse().map_err(|_| unknown_sub_merchant())
 }
 
-/// ... of one of this merchant's sub merchants.
-fn known_sub_merchant(conn: &Connection, merchant: i64, number: i64) -> Result<i64, AggrePayError> {
+/// ... of one of this merchant's sub merchants (when given).
+fn known_sub_merchant(
+    conn: &Connection,
+    merchant: i64,
+    number: Option<Result<i64, AggrePayError>>,
+) -> Result<Option<i64>, AggrePayError> {
+    let Some(number) = number.transpose()? else {
+        return Ok(None);
+    };
     if sub_merchants::exists(conn, merchant, number)? {
-        Ok(number)
+        Ok(Some(number))
     } else {
         Err(unknown_sub_merchant())
     }
 }
 
-/// A customer pays another (C2C): one DEBIT and one CREDIT entry, one transaction id.
-pub async fn wallettowallet(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> Result<Answer, AggrePayError> {
-    let fields = &auth.fields;
-    let from_id = rules::required(fields, "from_customer_id");
-    let to_id = rules::required(fields, "to_customer_id");
-    let description = rules::optional_text(fields, "description");
-    let mpin = rules::required_mpin(fields, "mpin");
-    let merchant_transaction_id = merchant_transaction_id(fields);
-    let amount = rules::required_amount(fields);
-    let recorded = auth
-        .write(&state.db, |tx, merchant, _| {
-            // Read inside the transaction: entries are listed by time, and a time taken
-            // before the write lock could be older than a move committed before this one.
-            let now = state.clock.now();
-            let from_id = from_id?;
-            let from = by_customer_id(tx, merchant, from_id)?.ok_or_else(|| {
-                AggrePayError::invalid("The selected from customer id is invalid.")
-            })?;
-            let to_id = to_id?;
-            if to_id == from_id {
-                return Err(AggrePayError::invalid(
-                    "The to customer id and from customer id must be different.",
-                ));
-            }
-            let to = by_customer_id(tx, merchant, to_id)?
-                .ok_or_else(|| AggrePayError::invalid("The selected to customer id is invalid."))?;
-            let description = description?;
-            let mpin = mpin?;
-            let merchant_transaction_id =
-                fresh_merchant_transaction_id(tx, merchant.id, merchant_transaction_id)?;
-            let amount = amount?;
-            refuse_magic_move(amount, mpin)?;
-            active(&from)?;
-            active(&to)?;
-            right_mpin(&from, mpin)?;
-            if from.balance < amount {
-                return Err(AggrePayError::InsufficientFund);
-            }
-            check_debit(tx, &from, amount, now)?;
-            check_credit(tx, &to, amount, now)?;
-            let recorded = ledger::record(
-                tx,
-                &Movement {
-                    merchant_transaction_id: Some(merchant_transaction_id),
-                    description,
-                    debit: Some(from.row),
-                    credit: Some(to.row),
-                    ..Movement::new(merchant.id, Kind::C2C, amount, now)
-                },
-            )
-            .map_err(|e| ledger_error(e, AggrePayError::InsufficientFund))?;
-            Ok(recorded)
-        })
-        .await?;
-    Ok(answered(auth.salt(), recorded))
+/// The two wallets of a transfer: `from_customer_id`, then `to_customer_id`, which must
+/// differ.
+fn parties(
+    conn: &Connection,
+    merchant: &Merchant,
+    ids: (Result<&str, AggrePayError>, Result<&str, AggrePayError>),
+) -> Result<(Customer, Customer), AggrePayError> {
+    let from_id = ids.0?;
+    let from = by_customer_id(conn, merchant, from_id)?
+        .ok_or_else(|| AggrePayError::invalid("The selected from customer id is invalid."))?;
+    let to_id = ids.1?;
+    if to_id == from_id {
+        return Err(AggrePayError::invalid(
+            "The to customer id and from customer id must be different.",
+        ));
+    }
+    let to = by_customer_id(conn, merchant, to_id)?
+        .ok_or_else(|| AggrePayError::invalid("The selected to customer id is invalid."))?;
+    Ok((from, to))
 }
 
-/// Gives a `debitwallet` back:
-/// `{"merchant_transaction_id":"<original>_REVERSAL","transaction_id":537601231}`.
-pub async fn debitreversal(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> Result<Answer, AggrePayError> {
-    let fields = &auth.fields;
-    let original_id = rules::required(fields, "merchant_transaction_id");
-    let given_transaction_id = fields.get("transaction_id").map(|t| t.parse::<i64>().ok());
-    let description_field = if fields.get("description").is_some() {
-        "description"
-    } else {
-        "Description"
-    };
-    let description = rules::optional_text(fields, description_field);
-    let (reversal_id, recorded) = auth
-        .write(&state.db, |tx, merchant, _| {
-            // Read inside the transaction: entries are listed by time, and a time taken
-            // before the write lock could be older than a move committed before this one.
-            let now = state.clock.now();
-            let original_id = original_id?;
-            let original = ledger::debit_of(tx, merchant.id, original_id)?.ok_or_else(|| {
-                AggrePayError::invalid("The selected merchant transaction id is invalid.")
-            })?;
-            if let Some(given) = given_transaction_id
-                && given != Some(original.transaction_id)
-            {
-                return Err(AggrePayError::invalid(
-                    "The selected transaction id is invalid.",
-                ));
-            }
-            let description = description?;
-            if ledger::is_reversed(tx, original.id)? {
-                return Err(AggrePayError::AlreadyReversed);
-            }
-            let reversal_id = format!("{original_id}_REVERSAL");
-            let recorded = ledger::record(
-                tx,
-                &Movement {
-                    merchant_transaction_id: Some(&reversal_id),
-                    description,
-                    reverses: Some(original.id),
-                    credit: Some(original.customer_row),
-                    ..Movement::new(merchant.id, Kind::Reversal, original.amount, now)
-                },
-            )
-            .map_err(|e| ledger_error(e, AggrePayError::Internal))?;
-            Ok((reversal_id, recorded))
-        })
-        .await?;
-    let data =
-        json!({"merchant_transaction_id": reversal_id, "transaction_id": recorded.transaction_id});
-    Ok(success(auth.salt(), data, Value::Null))
+/// The `debitwallet` a reversal names by `merchant_transaction_id`; a `transaction_id`, when
+/// given, must be its.
+fn original_debit(
+    conn: &Connection,
+    merchant: i64,
+    original_id: Result<&str, AggrePayError>,
+    given: Option<Option<i64>>,
+) -> Result<ledger::Original, AggrePayError> {
+    let original = ledger::debit_of(conn, merchant, original_id?)?.ok_or_else(|| {
+        AggrePayError::invalid("The selected merchant transaction id is invalid.")
+    })?;
+    if let Some(given) = given
+        && given != Some(original.transaction_id)
+    {
+        return Err(AggrePayError::invalid(
+            "The selected transaction id is invalid.",
+        ));
+    }
+    Ok(original)
 }

@@ -39,25 +39,31 @@ pub fn draw(merchant: &Merchant) -> String {
         .unwrap_or_else(|| rand::rng().random_range(100_000..=999_999).to_string())
 }
 
-/// Sends `code` to `mobile` (normalised): supersedes the earlier OTPs of that number and
-/// purpose and writes the new one to the outbox. Runs inside the caller's write transaction.
+/// An OTP to send: `code` to `mobile` (normalised), with the email given with it.
+pub struct Outgoing<'a> {
+    pub mobile: &'a str,
+    pub email: Option<&'a str>,
+    pub purpose: Purpose,
+    pub code: &'a str,
+}
+
+/// Sends an OTP: supersedes the earlier OTPs of that number and purpose and writes the new
+/// one to the outbox. Runs inside the caller's write transaction, with `now` read inside it
+/// so the outbox's times follow commit order.
 pub fn send(
     conn: &Connection,
     merchant: &Merchant,
-    mobile: &str,
-    email: Option<&str>,
-    purpose: Purpose,
-    code: &str,
+    otp: &Outgoing<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    otp_outbox::supersede(conn, merchant.id, mobile, purpose)?;
+    otp_outbox::supersede(conn, merchant.id, otp.mobile, otp.purpose)?;
     otp_outbox::insert(
         conn,
         merchant.id,
-        mobile,
-        email,
-        code,
-        purpose,
+        otp.mobile,
+        otp.email,
+        otp.code,
+        otp.purpose,
         now,
         now + VALID_FOR,
     )
@@ -95,20 +101,16 @@ pub async fn customerotp(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
-    let now = state.clock.now();
     let code = draw(&auth.merchant);
     auth.write(&state.db, |tx, merchant, fields| {
         let customer = resolve(tx, merchant, fields, "")?;
-        let mobile = &customer.mobile_number;
-        Ok(send(
-            tx,
-            merchant,
-            mobile,
-            None,
-            Purpose::Customer,
-            &code,
-            now,
-        )?)
+        let otp = Outgoing {
+            mobile: &customer.mobile_number,
+            email: None,
+            purpose: Purpose::Customer,
+            code: &code,
+        };
+        Ok(send(tx, merchant, &otp, state.clock.now())?)
     })
     .await?;
     let data = json!({"customer_exists": "true", "otp_sent": "true"});
@@ -121,15 +123,18 @@ pub async fn forgotmpin(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
-    let now = state.clock.now();
     // Field rules run before the transaction, answered after the customer lookup.
     let code = rules::required_otp(&auth.fields);
     let new_mpin = rules::required_mpin(&auth.fields, "new_mpin");
+    let magic = new_mpin
+        .as_ref()
+        .map_or(Ok(()), |m| refuse_magic_mpin(&[m]));
     auth.write(&state.db, |tx, merchant, fields| {
+        let now = state.clock.now();
         let customer = resolve(tx, merchant, fields, "")?;
         let code = code?;
         let new_mpin = new_mpin?;
-        refuse_magic_mpin(&[new_mpin])?;
+        magic?;
         let mobile = &customer.mobile_number;
         spend(tx, merchant, mobile, Purpose::Customer, code, now)?;
         Ok(customers::set_mpin(tx, customer.row, new_mpin)?)

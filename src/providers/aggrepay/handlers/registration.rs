@@ -18,10 +18,9 @@
 use crate::app::AppState;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
-use crate::providers::aggrepay::handlers::otp::{self, Purpose};
-use crate::providers::aggrepay::magic::refuse_magic_mpin;
+use crate::providers::aggrepay::handlers::otp::{self, Outgoing, Purpose};
 use crate::providers::aggrepay::rules;
-use crate::providers::aggrepay::store::customers::{self, Inserted, NewCustomer, by_mobile};
+use crate::providers::aggrepay::store::customers::{self, Inserted, by_mobile};
 use crate::providers::aggrepay::wire::{Answer, success};
 use axum::extract::State;
 use serde_json::{Value, json};
@@ -58,35 +57,23 @@ pub async fn registrationotp(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
-    let fields = &auth.fields;
-    let mobile = rules::mobile("mobile_number", rules::required(fields, "mobile_number")?)?;
-    let email = rules::required(fields, "email")?;
-    rules::email("email", email)?;
-    rules::required_text(fields, "email")?;
-    let now = state.clock.now();
+    let (mobile, email) = rules::registration_otp_fields(&auth.fields)?;
     let code = otp::draw(&auth.merchant);
     let sent = auth
         .write(&state.db, |tx, merchant, _| {
             if by_mobile(tx, merchant, &mobile)?.is_some() {
                 return Ok(false);
             }
-            otp::send(
-                tx,
-                merchant,
-                &mobile,
-                Some(email),
-                Purpose::Registration,
-                &code,
-                now,
-            )?;
-            Ok(true)
+            let otp = Outgoing {
+                mobile: &mobile,
+                email: Some(email),
+                purpose: Purpose::Registration,
+                code: &code,
+            };
+            Ok(otp::send(tx, merchant, &otp, state.clock.now()).map(|()| true)?)
         })
         .await?;
-    let data = if sent {
-        json!({"customer_exists": "false", "otp_sent": "true"})
-    } else {
-        json!({"customer_exists": "true", "otp_sent": "false"})
-    };
+    let data = json!({"customer_exists": flag(!sent), "otp_sent": flag(sent)});
     Ok(success(auth.salt(), data, Value::Null))
 }
 
@@ -95,52 +82,35 @@ pub async fn registercustomer(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
-    let fields = &auth.fields;
-    let mobile = rules::mobile("mobile_number", rules::required(fields, "mobile_number")?)?;
-    let code = rules::required_otp(fields)?;
-    let first_name = rules::required_text(fields, "first_name")?;
-    let last_name = rules::required_text(fields, "last_name")?;
-    let date_of_birth = fields
-        .get("date_of_birth")
-        .map(|d| rules::date("date_of_birth", d))
-        .transpose()?;
-    let mpin = rules::required_mpin(fields, "mpin")?;
-    let posted_email = fields.get("email");
-    if let Some(email) = posted_email {
-        rules::email("email", email)?;
-        rules::required_text(fields, "email")?;
-    }
-    refuse_magic_mpin(&[mpin])?;
-    let now = state.clock.now();
+    let new = rules::registration(&auth.fields)?;
     let customer_id = auth
         .write(&state.db, |tx, merchant, _| {
-            if by_mobile(tx, merchant, &mobile)?.is_some() {
+            // Read inside the transaction, so stored times follow commit order.
+            let now = state.clock.now();
+            if by_mobile(tx, merchant, &new.mobile)?.is_some() {
                 return Err(AggrePayError::InvalidInputData("Invalid input Data"));
             }
-            let otp_email = otp::spend(tx, merchant, &mobile, Purpose::Registration, code, now)?;
-            let new = NewCustomer {
-                mobile: &mobile,
-                email: posted_email.or(otp_email.as_deref()),
-                first_name,
-                last_name,
-                date_of_birth: date_of_birth.map(|d| d.format("%Y-%m-%d").to_string()),
-                mpin,
-            };
-            match customers::insert(tx, merchant.id, &new, now)? {
-                Inserted::Id(id) => Ok(id),
-                Inserted::MobileTaken => Err(AggrePayError::InvalidInputData("Invalid input Data")),
-                Inserted::NoFreeId => {
-                    tracing::error!("aggrepay: no free customer id after 20 draws");
-                    Err(AggrePayError::Internal)
-                }
-            }
+            let code = new.otp;
+            let otp_email =
+                otp::spend(tx, merchant, &new.mobile, Purpose::Registration, code, now)?;
+            let customer = new.customer(otp_email.as_deref());
+            inserted(customers::insert(tx, merchant.id, &customer, now)?)
         })
         .await?;
-    Ok(success(
-        auth.salt(),
-        json!({"customer_id": customer_id}),
-        Value::Null,
-    ))
+    let data = json!({"customer_id": customer_id});
+    Ok(success(auth.salt(), data, Value::Null))
+}
+
+/// The new customer's id, or why there is none.
+fn inserted(inserted: Inserted) -> Result<String, AggrePayError> {
+    match inserted {
+        Inserted::Id(id) => Ok(id),
+        Inserted::MobileTaken => Err(AggrePayError::InvalidInputData("Invalid input Data")),
+        Inserted::NoFreeId => {
+            tracing::error!("aggrepay: no free customer id after 20 draws");
+            Err(AggrePayError::Internal)
+        }
+    }
 }
 
 fn flag(value: bool) -> &'static str {

@@ -32,10 +32,14 @@ pub async fn addsubmerchant(
     auth: Authenticated,
 ) -> Result<Answer, AggrePayError> {
     let new = sub_merchant(&auth.fields)?;
-    let now = state.clock.now();
     let id = auth
         .write(&state.db, |tx, merchant, _| {
-            Ok(sub_merchants::add(tx, merchant.id, &new, now)?)
+            Ok(sub_merchants::add(
+                tx,
+                merchant.id,
+                &new,
+                state.clock.now(),
+            )?)
         })
         .await?;
     Ok(success(

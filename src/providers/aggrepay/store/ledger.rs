@@ -102,6 +102,25 @@ impl<'a> Movement<'a> {
             transaction_id: None,
         }
     }
+
+    /// With the merchant's `merchant_transaction_id` and `description`.
+    pub fn named(mut self, id: &'a str, description: Option<&'a str>) -> Movement<'a> {
+        self.merchant_transaction_id = Some(id);
+        self.description = description;
+        self
+    }
+
+    /// Paid from the wallet of this customer row.
+    pub fn paid_by(mut self, customer_row: i64) -> Movement<'a> {
+        self.debit = Some(customer_row);
+        self
+    }
+
+    /// Paid into the wallet of this customer row.
+    pub fn paid_into(mut self, customer_row: i64) -> Movement<'a> {
+        self.credit = Some(customer_row);
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -4,10 +4,9 @@
 
 use crate::app::AppState;
 use crate::providers::chillr::errors::ChillrError;
-use crate::providers::chillr::magic;
-use crate::providers::chillr::rules::{judge_batch, parse_expiry_date};
+use crate::providers::chillr::rules::{judge_batch, names_outage_customer, parse_expiry_date};
 use crate::providers::chillr::store;
-use crate::providers::chillr::wire::{Field, Params};
+use crate::providers::chillr::wire::{Customer, Field, Params};
 use crate::timezone::india;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -62,11 +61,7 @@ async fn read(req: Request, state: &AppState) -> Result<Params, Response> {
 }
 
 async fn collect_input(state: &AppState, params: &Params) -> Result<CollectInput, ChillrError> {
-    let api_key = required(params, "api_key", ChillrError::ApiKeyMissing)?;
-    let secret = required(params, "api_secret_key", ChillrError::ApiSecretKeyMissing)?;
-    let name = required(params, "name", ChillrError::NameMissing)?;
-    let expiry = required(params, "expiry_date", ChillrError::ExpiryDateMissing)?;
-    let customers = params.customers().ok_or(ChillrError::CustomersMissing)?;
+    let (api_key, secret, name, expiry, customers) = collect_params(params)?;
     let expiry_date = expiry
         .text()
         .and_then(parse_expiry_date)
@@ -79,11 +74,7 @@ async fn collect_input(state: &AppState, params: &Params) -> Result<CollectInput
     if !judged.reasons.is_empty() {
         return Err(ChillrError::InvalidParameters(judged.reasons));
     }
-    if judged
-        .customers
-        .iter()
-        .any(|(msisdn, _)| msisdn == magic::OUTAGE_MSISDN)
-    {
+    if names_outage_customer(&judged.customers) {
         return Err(ChillrError::Internal);
     }
     Ok(CollectInput {
@@ -93,6 +84,20 @@ async fn collect_input(state: &AppState, params: &Params) -> Result<CollectInput
         customers: judged.customers,
         now,
     })
+}
+
+/// The parameters of "Create batch" (50–55 when one is missing): `api_key`,
+/// `api_secret_key`, `name`, `expiry_date` and `customers`.
+fn collect_params(
+    params: &Params,
+) -> Result<(Field, Field, Field, Field, Vec<Customer>), ChillrError> {
+    Ok((
+        required(params, "api_key", ChillrError::ApiKeyMissing)?,
+        required(params, "api_secret_key", ChillrError::ApiSecretKeyMissing)?,
+        required(params, "name", ChillrError::NameMissing)?,
+        required(params, "expiry_date", ChillrError::ExpiryDateMissing)?,
+        params.customers().ok_or(ChillrError::CustomersMissing)?,
+    ))
 }
 
 async fn status_input(state: &AppState, params: &Params) -> Result<StatusInput, ChillrError> {

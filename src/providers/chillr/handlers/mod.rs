@@ -7,4 +7,4 @@ mod extract;
 mod status;
 
 pub use collect::collect;
-pub use status::{check_collect_status, status_view, timeline};
+pub use status::check_collect_status;

@@ -1,7 +1,6 @@
 //! S1–S4: payment ids and payment details.
 
 use super::super::errors::JazeError;
-use super::super::records::Method;
 use super::super::rules::{self, Dates, Range};
 use super::super::store::{self, StoredPayment, User};
 use super::super::wire::{self, PaymentIds, UserDetails};
@@ -84,6 +83,7 @@ async fn user_payments(
     found.ok_or(JazeError::NotFound("User not found"))
 }
 
+/// S2/S4's answer: the customer, then per payment its record, its invoices and its cheque.
 fn user_details(user: User, payments: Vec<StoredPayment>) -> Result<UserDetails, JazeError> {
     let mut records = Vec::with_capacity(payments.len());
     let mut invoices = Vec::with_capacity(payments.len());
@@ -96,24 +96,8 @@ fn user_details(user: User, payments: Vec<StoredPayment>) -> Result<UserDetails,
                 create_datetime: rules::india_time(&p.created_at)?,
             },
         });
-        invoices.push(
-            p.invoice_ids
-                .iter()
-                .map(|&invoice_id| wire::PaymentInvoiceEntry {
-                    payment_invoice: wire::PaymentInvoice {
-                        payment_id: p.payment_id,
-                        invoice_id,
-                    },
-                })
-                .collect(),
-        );
-        let cheque = p.bank.map(|bank| wire::ChequeEntry {
-            payment_info_cheque: wire::PaymentInfoCheque {
-                payment_id: p.payment_id,
-                bank,
-            },
-        });
-        cheques.push((cheque.into_iter().collect(),));
+        invoices.push(invoice_entries(&p));
+        cheques.push((cheque_entry(p).into_iter().collect(),));
     }
     let customer = wire::Customer {
         customer_number: user.customer_number,
@@ -121,10 +105,31 @@ fn user_details(user: User, payments: Vec<StoredPayment>) -> Result<UserDetails,
     Ok(UserDetails(customer, records, invoices, cheques))
 }
 
+/// The invoices a payment pays.
+fn invoice_entries(p: &StoredPayment) -> Vec<wire::PaymentInvoiceEntry> {
+    let entry = |invoice_id| wire::PaymentInvoiceEntry {
+        payment_invoice: wire::PaymentInvoice {
+            payment_id: p.payment_id,
+            invoice_id,
+        },
+    };
+    p.invoice_ids.iter().copied().map(entry).collect()
+}
+
+/// The cheque record of a payment by cheque.
+fn cheque_entry(p: StoredPayment) -> Option<wire::ChequeEntry> {
+    p.bank.map(|bank| wire::ChequeEntry {
+        payment_info_cheque: wire::PaymentInfoCheque {
+            payment_id: p.payment_id,
+            bank,
+        },
+    })
+}
+
 fn by_user(payments: Vec<StoredPayment>) -> Result<wire::DetailsByDate, JazeError> {
     let mut users: BTreeMap<i64, Vec<wire::UserPayment>> = BTreeMap::new();
     for p in payments {
-        let method = Method::parse(&p.method).ok_or_else(|| {
+        let method = wire::Method::parse(&p.method).ok_or_else(|| {
             tracing::error!(method = p.method, "jaze: a stored payment cannot be shown");
             JazeError::Internal
         })?;

@@ -6,8 +6,8 @@ mod fonts;
 pub mod pdf;
 
 use super::errors::{self, JazeError};
-use super::records::Method;
 use super::store::{self, StoredReceipt};
+use super::wire::Method;
 use crate::app::AppState;
 use crate::db::DbError;
 use axum::extract::rejection::PathRejection;

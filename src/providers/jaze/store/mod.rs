@@ -8,7 +8,10 @@ mod records;
 
 pub use read::{GatewayLog, StoredPayment, User, logs, payment_ids, payments, user};
 pub use receipt::{StoredReceipt, TokenLookup, receipt, receipt_token};
-pub use records::{export, insert_invoice, insert_payment, insert_user, payment};
+pub use records::{
+    NewGatewayLog, NewInvoice, NewPayment, NewUser, export, insert_invoice, insert_payment,
+    insert_user, payment,
+};
 
 use crate::db::DbError;
 use rusqlite::{Connection, OptionalExtension};

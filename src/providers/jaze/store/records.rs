@@ -2,9 +2,9 @@
 //! payments (with the invoices they pay and, for gateway payments, the external payment log).
 //! `api_token` names the ISP account, and may be left out when there is only one account.
 
-use super::super::records::{
-    GatewayRecord, InvoiceRecord, Method, NewInvoice, NewPayment, NewUser, PaymentRecord,
-    RecordError, Records, UserRecord, invalid,
+use super::super::rules::{RecordError, invalid};
+use super::super::wire::{
+    GatewayRecord, InvoiceRecord, Method, PaymentRecord, Records, UserRecord,
 };
 use crate::db::{self, DbError};
 use crate::money::Amount;
@@ -293,4 +293,48 @@ fn payment_records(conn: &Connection, only: Option<i64>) -> Result<Vec<PaymentRe
             })
         })?
         .collect()
+}
+
+/// A user as it is stored, judged outside the database.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub user_id: i64,
+    pub customer_number: String,
+    pub name: Option<String>,
+}
+
+/// An invoice as it is stored, judged outside the database; the next id when `None`.
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    pub invoice_id: Option<i64>,
+    /// Two decimals.
+    pub amount: String,
+    /// `yyyy-mm-dd`.
+    pub date: String,
+}
+
+/// A payment as it is stored, judged and generated outside the database; the next id when
+/// `payment_id` is `None`.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub payment_id: Option<i64>,
+    /// Two decimals.
+    pub amount: String,
+    pub method: Method,
+    pub bank: Option<String>,
+    /// RFC 3339 UTC with milliseconds.
+    pub created_at: String,
+    pub receipt_token: String,
+    pub invoice_ids: Vec<i64>,
+    pub gateway: Option<NewGatewayLog>,
+}
+
+/// The external payment log of a gateway payment, as stored.
+#[derive(Debug, Clone)]
+pub struct NewGatewayLog {
+    pub merchant_txn_id: String,
+    pub gateway_txn_id: String,
+    pub details: String,
+    pub currency: String,
+    pub operator: String,
 }
