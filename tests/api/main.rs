@@ -17,6 +17,7 @@ mod connections;
 mod connections_flood;
 mod control_errors;
 mod diagnosis_front;
+mod diagnosis_secrets;
 mod faults;
 mod fixture_bounds;
 mod fixtures;
