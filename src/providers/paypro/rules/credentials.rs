@@ -1,43 +1,54 @@
-//! PayPro credentials and enabled services, checked in the spec's order.
+//! PayPro credentials and enabled services, checked in the spec's order: the given
+//! username and password first, then (once the merchant is read) the password and service.
 
-use super::errors::{Code, Failure};
-use super::store::merchants;
-use rusqlite::Connection;
+use crate::providers::paypro::errors::{Code, Failure};
+use crate::providers::paypro::store::merchants::Merchant;
 
-pub use merchants::Merchant;
-
-/// Checks the username and password, then that `service` is enabled. Failures are `01`,
-/// except on `co` and `cmo`, where they are `04`.
-pub fn authenticate(
-    conn: &Connection,
-    username: Option<&str>,
-    password: Option<&str>,
-    service: &str,
-) -> Result<Merchant, Failure> {
-    let code = if matches!(service, "co" | "cmo") {
+/// Credential failures are `01`, except on `co` and `cmo`, where they are `04`.
+fn failure_code(service: &str) -> Code {
+    if matches!(service, "co" | "cmo") {
         Code::NotAuthorized
     } else {
         Code::Rejected
-    };
-    let fail = |description: &str| Failure::new(code, format!("Invalid Data. {description}"));
+    }
+}
+
+fn fail(service: &str, description: &str) -> Failure {
+    Failure::new(
+        failure_code(service),
+        format!("Invalid Data. {description}"),
+    )
+}
+
+/// The username and password, trimmed, present and at most 60 characters each.
+pub fn given<'a>(
+    username: Option<&'a str>,
+    password: Option<&'a str>,
+    service: &str,
+) -> Result<(&'a str, &'a str), Failure> {
     let username = username.map(str::trim).filter(|u| !u.is_empty());
     let password = password.map(str::trim).filter(|p| !p.is_empty());
-    let username = username.ok_or_else(|| fail("Username cannot be empty"))?;
+    let username = username.ok_or_else(|| fail(service, "Username cannot be empty"))?;
     if username.chars().count() > 60 {
-        return Err(fail("Username length is invalid"));
+        return Err(fail(service, "Username length is invalid"));
     }
-    let password = password.ok_or_else(|| fail("Password cannot be empty"))?;
+    let password = password.ok_or_else(|| fail(service, "Password cannot be empty"))?;
     if password.chars().count() > 60 {
-        return Err(fail("Password length is invalid"));
+        return Err(fail(service, "Password length is invalid"));
     }
-    let merchant = merchants::by_username(conn, username)?
+    Ok((username, password))
+}
+
+/// The merchant found by the username, when the password is its own and `service` is
+/// enabled for it.
+pub fn admit(found: Option<Merchant>, password: &str, service: &str) -> Result<Merchant, Failure> {
+    let merchant = found
         .filter(|m| m.password == password)
-        .ok_or_else(|| fail("Username or password is invalid"))?;
+        .ok_or_else(|| fail(service, "Username or password is invalid"))?;
     if !merchant.serves(service) {
-        let status = if code == Code::NotAuthorized {
-            Code::NotAuthorized
-        } else {
-            Code::ServiceFail
+        let status = match failure_code(service) {
+            Code::NotAuthorized => Code::NotAuthorized,
+            _ => Code::ServiceFail,
         };
         return Err(Failure::new(
             status,
