@@ -56,18 +56,7 @@ async fn change(
     } else {
         Code::Rejected
     };
-    let items = refused.into_iter().map(|refused| match refused {
-        Refused::NotFound(number) => RefusedOrder {
-            order_number: number,
-            order_status: "Not Found".to_string(),
-            connectpay_id: None,
-        },
-        Refused::Order(order, reason) => RefusedOrder {
-            order_status: reason.label(&merchant),
-            order_number: order.order_number,
-            connectpay_id: Some(order.connectpay_id),
-        },
-    });
+    let items = refused.into_iter().map(|refused| refused.item(&merchant));
     Ok(answer(status, items))
 }
 
@@ -76,6 +65,24 @@ enum Refused {
     /// No order of the merchant has this number.
     NotFound(String),
     Order(Box<Order>, Refusal),
+}
+
+impl Refused {
+    /// The refusal as the answer lists it.
+    fn item(self, merchant: &Merchant) -> RefusedOrder {
+        match self {
+            Refused::NotFound(number) => RefusedOrder {
+                order_number: number,
+                order_status: "Not Found".to_string(),
+                connectpay_id: None,
+            },
+            Refused::Order(order, reason) => RefusedOrder {
+                order_status: reason.label(merchant),
+                order_number: order.order_number,
+                connectpay_id: Some(order.connectpay_id),
+            },
+        }
+    }
 }
 
 /// The wanted changes: all made, or none and the refusals, in one transaction.

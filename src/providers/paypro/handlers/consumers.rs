@@ -117,8 +117,7 @@ pub async fn gcd(
     State(state): State<AppState>,
     request: Authenticated<ConsumerQuery>,
 ) -> Result<Response, Failure> {
-    let merchant = request.merchant;
-    let code = request.input.full_consumer_code;
+    let (merchant, code) = (request.merchant, request.input.full_consumer_code);
     let code = code.ok_or_else(Failure::invalid_format)?;
     let consumer_id = consumer_code(&code, &merchant.company_code).ok_or_else(Failure::no_data)?;
     let consumer = state
@@ -128,7 +127,7 @@ pub async fn gcd(
         .ok_or_else(Failure::no_data)?;
     let company = merchant.company_code.clone();
     let created_on = consumer.created()?.with_timezone(&merchant.offset());
-    let status = FetchedStatus {
+    let fetched = FetchedStatus {
         description: "Record fetched successfully",
         status: Code::Success.as_str(),
     };
@@ -142,7 +141,7 @@ pub async fn gcd(
         company_code: company,
         name: consumer.name,
     };
-    Ok(Json((status, data)).into_response())
+    Ok(Json((fetched, data)).into_response())
 }
 
 fn already_exists() -> Failure {
@@ -220,16 +219,18 @@ fn create_in(
         return Ok(Err(failures));
     }
     for (id, fields) in &checked {
-        if let Err(error) = store::insert(conn, merchant.id, id, fields, now) {
-            let unique = db::is_unique_violation(&error);
-            return Err(if unique {
-                already_exists()
-            } else {
-                error.into()
-            });
-        }
+        store::insert(conn, merchant.id, id, fields, now).map_err(insert_failure)?;
     }
     Ok(Ok(checked.into_iter().map(|(id, _)| id).collect()))
+}
+
+/// A consumer created meanwhile is `Consumer Already Exist` too.
+fn insert_failure(error: DbError) -> Failure {
+    if db::is_unique_violation(&error) {
+        already_exists()
+    } else {
+        error.into()
+    }
 }
 
 /// `uc` and `umc`: all updated or none, in one write.
