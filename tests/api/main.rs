@@ -37,6 +37,7 @@ mod nesting_actions;
 mod nesting_control;
 mod openapi;
 mod paypro;
+mod paypro_commit_order;
 mod paypro_consumers;
 mod paypro_large_listing;
 mod paypro_lifecycle;

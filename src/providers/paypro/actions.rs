@@ -1,8 +1,8 @@
 //! PayPro's control-plane actions under `/__sandbox/paypro`: pay an order as the customer.
 
-use super::auth::Merchant;
 use super::handlers::queries::local;
 use super::payment::{self, Outcome};
+use super::store::merchants::Merchant;
 use super::store::{Order, shown};
 use crate::app::AppState;
 use crate::control::ApiError;

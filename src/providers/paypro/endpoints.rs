@@ -5,6 +5,7 @@
 use super::handlers::{changes, consumers, orders, queries};
 use crate::app::AppState;
 use crate::providers::endpoint;
+use axum::Extension;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get};
 use std::sync::LazyLock;
@@ -98,7 +99,8 @@ impl endpoint::Endpoint for Endpoint {
             Endpoint::Umc => ("/cpay/umc", get_and_post(consumers::umc)),
             Endpoint::Gcd => ("/cpay/gcd", get_and_post(consumers::gcd)),
         };
-        vec![(path, method)]
+        // The extractors read the endpoint (its service name) from the request.
+        vec![(path, method.layer(Extension(self)))]
     }
 }
 

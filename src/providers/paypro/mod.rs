@@ -4,7 +4,6 @@
 //! under `/paypro` and at the root (`/cpay/...`). Every endpoint answers GET and POST.
 
 mod actions;
-mod auth;
 mod click2pay;
 mod endpoints;
 mod errors;

@@ -1,8 +1,8 @@
 //! The customer pays an order: from the hosted payment page or the control plane.
 
-use super::auth::Merchant;
 use super::rules::{OrderStatus, amount_due, effective};
 use super::store::merchants;
+use super::store::merchants::Merchant;
 use super::store::{self, Order};
 use crate::app::AppState;
 use crate::db::DbError;

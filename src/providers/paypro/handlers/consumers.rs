@@ -42,225 +42,175 @@
 
 use crate::app::AppState;
 use crate::db::{self, DbError};
-use crate::providers::paypro::auth::{Merchant, authenticate};
 use crate::providers::paypro::errors::{Code, Failure};
-use crate::providers::paypro::handlers::extract::Payload;
-use crate::providers::paypro::payload::{Inputs, Props, parse_lenient};
-use crate::providers::paypro::rules::dotnet;
-use crate::providers::paypro::rules::{MAX_CONSUMERS, invalid_consumer as invalid, read_consumer};
-use crate::providers::paypro::store::consumers::{self as store, Fields};
-use crate::providers::paypro::wire::answer;
+use crate::providers::paypro::handlers::extract::{Authenticated, Consumers};
+use crate::providers::paypro::rules::{ConsumerElement, consumer_code, dotnet};
+use crate::providers::paypro::store::consumers::{self as store, Consumer};
+use crate::providers::paypro::store::merchants::Merchant;
+use crate::providers::paypro::wire::{ConsumerData, ConsumerFailure, ConsumerQuery, answer};
+use crate::providers::paypro::wire::{CreatedConsumer, FetchedStatus, UpdatedConsumer};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde_json::{Value, json};
 use std::collections::HashSet;
 
 /// `POST|GET /cpay/cc?oJson=[{credentials},{consumer}]`.
 pub async fn cc(
     State(state): State<AppState>,
-    Payload(inputs): Payload,
+    request: Authenticated<Consumers>,
 ) -> Result<Response, Failure> {
-    create(&state, &inputs, "cc").await
+    let company = request.merchant.company_code.clone();
+    let created = create(&state, request).await?.map_err(first)?;
+    let created = created.into_iter().map(|id| CreatedConsumer {
+        full_consumer_code: format!("{company}{id}"),
+        description: "Consumer number created successfully".to_string(),
+        // A JSON number, as documented; 16 digits fit a u64 exactly.
+        consumer_number: id.parse::<u64>().expect("1 to 16 digits"),
+    });
+    Ok(answer(Code::Success, created))
 }
 
 /// `POST /cpay/cmc` with a JSON file of `[{credentials},{consumer},...]`.
 pub async fn cmc(
     State(state): State<AppState>,
-    Payload(inputs): Payload,
+    request: Authenticated<Consumers>,
 ) -> Result<Response, Failure> {
-    create(&state, &inputs, "cmc").await
+    let company = request.merchant.company_code.clone();
+    let created = match create(&state, request).await? {
+        Ok(created) => created,
+        Err(failures) => return Ok(failed(failures)),
+    };
+    let created = created.into_iter().map(|id| CreatedConsumer {
+        full_consumer_code: format!("{company}{id}"),
+        description: format!("Consumer number {id} created successfully"),
+        consumer_number: id,
+    });
+    Ok(answer(Code::Success, created))
 }
 
 /// `POST|GET /cpay/uc?oJson=[{credentials},{consumer}]`.
 pub async fn uc(
     State(state): State<AppState>,
-    Payload(inputs): Payload,
+    request: Authenticated<Consumers>,
 ) -> Result<Response, Failure> {
-    update(&state, &inputs, "uc").await
+    let company = request.merchant.company_code.clone();
+    let updated = update(&state, request).await?.map_err(first)?;
+    Ok(updated_answer(&company, updated))
 }
 
 /// `POST /cpay/umc` with a JSON file of `[{credentials},{consumer},...]`.
 pub async fn umc(
     State(state): State<AppState>,
-    Payload(inputs): Payload,
+    request: Authenticated<Consumers>,
 ) -> Result<Response, Failure> {
-    update(&state, &inputs, "umc").await
+    let company = request.merchant.company_code.clone();
+    match update(&state, request).await? {
+        Ok(updated) => Ok(updated_answer(&company, updated)),
+        Err(failures) => Ok(failed(failures)),
+    }
 }
 
 /// `GET /cpay/gcd?userName=...&password=...&fullConsumerCode=...`.
 pub async fn gcd(
     State(state): State<AppState>,
-    Payload(inputs): Payload,
+    request: Authenticated<ConsumerQuery>,
 ) -> Result<Response, Failure> {
-    get_consumer(&state, &inputs).await
+    let (merchant, code) = (request.merchant, request.input.full_consumer_code);
+    let code = code.ok_or_else(Failure::invalid_format)?;
+    let consumer_id = consumer_code(&code, &merchant.company_code).ok_or_else(Failure::no_data)?;
+    let consumer = state
+        .db
+        .read(|conn| store::find(conn, merchant.id, consumer_id))
+        .await?
+        .ok_or_else(Failure::no_data)?;
+    let company = merchant.company_code.clone();
+    let created_on = consumer.created()?.with_timezone(&merchant.offset());
+    let fetched = FetchedStatus {
+        description: "Record fetched successfully",
+        status: Code::Success.as_str(),
+    };
+    let data = ConsumerData {
+        full_consumer_code: format!("{company}{}", consumer.consumer_id),
+        created_on: dotnet(created_on.naive_local()),
+        email: consumer.email,
+        consumer_code: consumer.consumer_id,
+        address: consumer.address,
+        mobile: consumer.mobile,
+        company_code: company,
+        name: consumer.name,
+    };
+    Ok(Json((fetched, data)).into_response())
 }
 
 fn already_exists() -> Failure {
     Failure::new(Code::Rejected, "Consumer Already Exist")
 }
 
-/// A payload read up to its credentials, which are not checked yet.
-struct Request {
-    username: Option<String>,
-    password: Option<String>,
-    consumers: Vec<Value>,
-}
-
-/// The payload's credentials and its consumer elements, as far as they can be judged without
-/// the database.
-fn read_request(inputs: &Inputs) -> Result<Request, Failure> {
-    let text = inputs
-        .payload("oJson")
-        .ok_or_else(Failure::invalid_format)?;
-    let Some(Value::Array(mut items)) = parse_lenient(&text) else {
-        return Err(Failure::invalid_format());
-    };
-    let head = items
-        .first()
-        .and_then(Value::as_object)
-        .ok_or_else(Failure::invalid_format)?;
-    let head = Props(head);
-    if !head.has("MerchantId") && !head.has("MerchantPassword") {
-        return Err(Failure::invalid_format());
-    }
-    let username = head.text("MerchantId");
-    let password = head.text("MerchantPassword");
-    let consumers = items.split_off(1);
-    Ok(Request {
-        username,
-        password,
-        consumers,
-    })
-}
-
-/// The request's credentials checked for `service` (a read), then the shape of its consumer
-/// elements, each read with [`read_consumer`] (outside any database hold).
-async fn admit(
-    state: &AppState,
-    request: &Request,
-    service: &str,
-    creating: bool,
-) -> Result<(Merchant, Vec<Element>), Failure> {
-    let merchant = state
-        .db
-        .read(|conn| {
-            authenticate(
-                conn,
-                request.username.as_deref(),
-                request.password.as_deref(),
-                service,
-            )
-        })
-        .await?;
-    let consumers = &request.consumers;
-    let single = matches!(service, "cc" | "uc");
-    if !single && consumers.len() > MAX_CONSUMERS {
-        return Err(invalid(&format!(
-            "Maximum {MAX_CONSUMERS} consumers are allowed in one request"
-        )));
-    }
-    if consumers.is_empty()
-        || (single && consumers.len() != 1)
-        || !consumers.iter().all(Value::is_object)
-    {
-        return Err(Failure::invalid_format());
-    }
-    let elements = consumers
-        .iter()
-        .map(|item| {
-            let props = Props(item.as_object().expect("checked to be an object"));
-            (as_sent(&props), read_consumer(&props, creating))
-        })
-        .collect();
-    Ok((merchant, elements))
-}
-
-/// One consumer element: its ConsumerID as sent, and its ConsumerID and fields as read.
-type Element = (String, Result<(String, Fields), Failure>);
-
-/// The `ConsumerID` of an element as the client sent it, for a failure list.
-fn as_sent(props: &Props) -> String {
-    props.text("ConsumerID").unwrap_or_default()
-}
-
-/// A per-element failure list, or the single failure of `cc`/`uc`.
-fn failed(single: bool, failures: Vec<(String, Failure)>) -> Result<Response, Failure> {
-    let status = failures[0].1.code;
-    if single {
-        return Err(failures.into_iter().next().expect("one failure").1);
-    }
-    let items = failures
-        .into_iter()
-        .map(|(id, f)| json!({"ConsumerID": id, "Description": f.description}));
-    Ok(answer(status, items))
-}
-
-/// `cc` and `cmc`: all or nothing.
-async fn create(state: &AppState, inputs: &Inputs, service: &str) -> Result<Response, Failure> {
-    let request = read_request(inputs)?;
-    let (merchant, elements) = admit(state, &request, service, true).await?;
-    let now = state.clock.now();
-    let created = state
-        .db
-        .write(|conn| create_in(conn, &merchant, elements, now))
-        .await?;
-    let single = service == "cc";
-    let ids = match created {
-        Ok(ids) => ids,
-        Err(failures) => return failed(single, failures),
-    };
-    let created = ids.into_iter().map(|id| {
-        let full = format!("{}{id}", merchant.company_code);
-        if single {
-            // A JSON number, as documented; 16 digits fit a u64 exactly.
-            let number: u64 = id.parse().expect("1 to 16 digits");
-            json!({
-                "FullConsumerCode": full,
-                "Description": "Consumer number created successfully",
-                "ConsumerNumber": number,
-            })
-        } else {
-            json!({
-                "FullConsumerCode": full,
-                "Description": format!("Consumer number {id} created successfully"),
-                "ConsumerNumber": id,
-            })
-        }
-    });
-    Ok(answer(Code::Success, created))
-}
-
 /// Every failing element's ConsumerID as sent and its failure, in the request's order.
 type Failures = Vec<(String, Failure)>;
+
+/// The first failure: `cc` and `uc` answer only it.
+fn first(failures: Failures) -> Failure {
+    failures.into_iter().next().expect("one failure").1
+}
+
+/// `cmc`'s and `umc`'s failure list, under the first failure's code.
+fn failed(failures: Failures) -> Response {
+    let status = failures[0].1.code;
+    let items = failures.into_iter().map(|(id, f)| ConsumerFailure {
+        consumer_id: id,
+        description: f.description,
+    });
+    answer(status, items)
+}
+
+/// `00` and every updated consumer's full code.
+fn updated_answer(company: &str, updated: Vec<String>) -> Response {
+    let updated = updated.into_iter().map(|consumer_id| {
+        let full = format!("{company}{consumer_id}");
+        UpdatedConsumer {
+            description: format!("ConsumerID {full} updated successfully"),
+            consumer_id: full,
+        }
+    });
+    answer(Code::Success, updated)
+}
+
+/// `cc` and `cmc`: all created or none, in one write.
+async fn create(
+    state: &AppState,
+    request: Authenticated<Consumers>,
+) -> Result<Result<Vec<String>, Failures>, Failure> {
+    let (merchant, Consumers(elements)) = (request.merchant, request.input);
+    let elements = elements?;
+    state
+        .db
+        .write(|conn| {
+            // Read inside the transaction, so that creation times follow commit order.
+            let now = state.clock.now();
+            create_in(conn, &merchant, elements, now)
+        })
+        .await
+}
 
 /// Creates every element unless one failed its checks or exists already: then nothing is
 /// created and every failure is returned.
 fn create_in(
     conn: &Connection,
     merchant: &Merchant,
-    elements: Vec<Element>,
+    elements: Vec<ConsumerElement>,
     now: DateTime<Utc>,
 ) -> Result<Result<Vec<String>, Failures>, Failure> {
     let mut seen = HashSet::new();
-    let mut checked = Vec::new();
-    let mut failures = Vec::new();
+    let (mut checked, mut failures) = (Vec::new(), Failures::new());
     for (sent, read) in elements {
-        let result = match read {
-            Ok((id, fields)) => {
-                let exists =
-                    !seen.insert(id.clone()) || store::find(conn, merchant.id, &id)?.is_some();
-                if exists {
-                    Err(already_exists())
-                } else {
-                    Ok((id, fields))
-                }
+        match read {
+            Ok((id, _)) if !seen.insert(id.clone()) => failures.push((sent, already_exists())),
+            Ok((id, _)) if store::find(conn, merchant.id, &id)?.is_some() => {
+                failures.push((sent, already_exists()))
             }
-            Err(failure) => Err(failure),
-        };
-        match result {
             Ok(consumer) => checked.push(consumer),
             Err(failure) => failures.push((sent, failure)),
         }
@@ -268,18 +218,61 @@ fn create_in(
     if !failures.is_empty() {
         return Ok(Err(failures));
     }
-    let mut created = Vec::new();
-    for (id, fields) in checked {
-        if let Err(error) = store::insert(conn, merchant.id, &id, &fields, now) {
-            return Err(if db::is_unique_violation(&error) {
-                already_exists()
-            } else {
-                error.into()
-            });
-        }
-        created.push(id);
+    for (id, fields) in &checked {
+        store::insert(conn, merchant.id, id, fields, now).map_err(insert_failure)?;
     }
-    Ok(Ok(created))
+    Ok(Ok(checked.into_iter().map(|(id, _)| id).collect()))
+}
+
+/// A consumer created meanwhile is `Consumer Already Exist` too.
+fn insert_failure(error: DbError) -> Failure {
+    if db::is_unique_violation(&error) {
+        already_exists()
+    } else {
+        error.into()
+    }
+}
+
+/// `uc` and `umc`: all updated or none, in one write.
+async fn update(
+    state: &AppState,
+    request: Authenticated<Consumers>,
+) -> Result<Result<Vec<String>, Failures>, Failure> {
+    let (merchant, Consumers(elements)) = (request.merchant, request.input);
+    let elements = elements?;
+    state
+        .db
+        .write(|conn| update_in(conn, &merchant, elements))
+        .await
+}
+
+/// Updates every element unless one failed its checks or names no consumer of the
+/// merchant: then nothing changes and every failure is returned.
+fn update_in(
+    conn: &Connection,
+    merchant: &Merchant,
+    elements: Vec<ConsumerElement>,
+) -> Result<Result<Vec<String>, Failures>, Failure> {
+    let (mut checked, mut failures) = (Vec::new(), Failures::new());
+    for (sent, read) in elements {
+        match read {
+            Ok((code, fields)) => match resolve(conn, merchant, &code)? {
+                Some(consumer) => checked.push((consumer, fields)),
+                None => failures.push((sent, Failure::no_data())),
+            },
+            Err(failure) => failures.push((sent, failure)),
+        }
+    }
+    if !failures.is_empty() {
+        return Ok(Err(failures));
+    }
+    for (consumer, fields) in &checked {
+        store::update(conn, consumer.id, fields)?;
+    }
+    Ok(Ok(checked
+        .into_iter()
+        .map(|(c, _)| c.consumer_id)
+        .collect()))
 }
 
 /// The merchant's consumer named by a full code or, failing that, a bare ConsumerID.
@@ -287,7 +280,7 @@ fn resolve(
     conn: &Connection,
     merchant: &Merchant,
     code: &str,
-) -> Result<Option<store::Consumer>, DbError> {
+) -> Result<Option<Consumer>, DbError> {
     let company = merchant.company_code.as_str();
     if let Some(rest) = code.strip_prefix(company).filter(|rest| !rest.is_empty())
         && let Some(consumer) = store::find(conn, merchant.id, rest)?
@@ -298,101 +291,4 @@ fn resolve(
         return store::find(conn, merchant.id, code);
     }
     Ok(None)
-}
-
-/// `uc` and `umc`: all or nothing.
-async fn update(state: &AppState, inputs: &Inputs, service: &str) -> Result<Response, Failure> {
-    let request = read_request(inputs)?;
-    let (merchant, elements) = admit(state, &request, service, false).await?;
-    let updated = state
-        .db
-        .write(|conn| update_in(conn, &merchant, elements))
-        .await?;
-    let ids = match updated {
-        Ok(ids) => ids,
-        Err(failures) => return failed(service == "uc", failures),
-    };
-    let updated = ids.into_iter().map(|consumer_id| {
-        let full = format!("{}{consumer_id}", merchant.company_code);
-        json!({
-            "Description": format!("ConsumerID {full} updated successfully"),
-            "ConsumerID": full,
-        })
-    });
-    Ok(answer(Code::Success, updated))
-}
-
-/// Updates every element unless one failed its checks or names no consumer of the
-/// merchant: then nothing changes and every failure is returned.
-fn update_in(
-    conn: &Connection,
-    merchant: &Merchant,
-    elements: Vec<Element>,
-) -> Result<Result<Vec<String>, Failures>, Failure> {
-    let mut checked = Vec::new();
-    let mut failures = Vec::new();
-    for (sent, read) in elements {
-        let result = match read {
-            Ok((code, fields)) => match resolve(conn, merchant, &code)? {
-                Some(consumer) => Ok((consumer, fields)),
-                None => Err(Failure::no_data()),
-            },
-            Err(failure) => Err(failure),
-        };
-        match result {
-            Ok(change) => checked.push(change),
-            Err(failure) => failures.push((sent, failure)),
-        }
-    }
-    if !failures.is_empty() {
-        return Ok(Err(failures));
-    }
-    let mut updated = Vec::new();
-    for (consumer, fields) in checked {
-        store::update(conn, consumer.id, &fields)?;
-        updated.push(consumer.consumer_id);
-    }
-    Ok(Ok(updated))
-}
-
-/// `gcd`: one consumer of the merchant by its full code.
-async fn get_consumer(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
-    let username = inputs.param("userName");
-    let password = inputs.param("password");
-    let code = inputs.param("fullConsumerCode");
-    let (merchant, consumer) = state
-        .db
-        .read(|conn| {
-            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gcd")?;
-            let code = code.ok_or_else(Failure::invalid_format)?;
-            let consumer_id = code
-                .strip_prefix(merchant.company_code.as_str())
-                .filter(|rest| {
-                    (1..=16).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit())
-                })
-                .ok_or_else(Failure::no_data)?;
-            let consumer =
-                store::find(conn, merchant.id, consumer_id)?.ok_or_else(Failure::no_data)?;
-            Ok::<_, Failure>((merchant, consumer))
-        })
-        .await?;
-    let company = merchant.company_code.as_str();
-    let created_on = consumer
-        .created()?
-        .with_timezone(&merchant.offset())
-        .naive_local();
-    let body = json!([
-        {"Description": "Record fetched successfully", "Status": Code::Success.as_str()},
-        {
-            "FullConsumerCode": format!("{company}{}", consumer.consumer_id),
-            "CreatedOn": dotnet(created_on),
-            "Email": consumer.email,
-            "ConsumerCode": consumer.consumer_id,
-            "Address": consumer.address,
-            "Mobile": consumer.mobile,
-            "CompanyCode": company,
-            "Name": consumer.name,
-        }
-    ]);
-    Ok(Json(body).into_response())
 }

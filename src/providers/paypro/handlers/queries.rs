@@ -1,49 +1,30 @@
 //! 3.0 Get Paid Orders (`gpojson`) and 7.0 Get Order Status (`gos`).
 
 use crate::app::AppState;
-use crate::providers::paypro::auth::authenticate;
 use crate::providers::paypro::errors::{Code, Failure};
-use crate::providers::paypro::handlers::extract::Payload;
-use crate::providers::paypro::payload::Inputs;
+use crate::providers::paypro::handlers::extract::Authenticated;
 use crate::providers::paypro::rules::effective;
-use crate::providers::paypro::rules::{dotnet, parse_query_date};
+use crate::providers::paypro::rules::{dotnet, paid_range};
 use crate::providers::paypro::store::{self, Order, shown};
-use crate::providers::paypro::wire::{PaidOrder, StatusItem, answer_raw, number};
+use crate::providers::paypro::wire::{PaidOrder, PaidOrdersQuery, StatusItem, StatusQuery};
+use crate::providers::paypro::wire::{answer, number};
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde_json::value::RawValue;
 
-/// `GET /cpay/gos?userName=&password=&cpayId=`.
+/// `GET /cpay/gos?userName=&password=&cpayId=`: the merchant's order and its status now.
 pub async fn gos(
     State(state): State<AppState>,
-    Payload(inputs): Payload,
+    request: Authenticated<StatusQuery>,
 ) -> Result<Response, Failure> {
-    order_status(&state, &inputs).await
-}
-
-/// `GET /cpay/gpojson?username=&password=&startDate=&endDate=`.
-pub async fn gpojson(
-    State(state): State<AppState>,
-    Payload(inputs): Payload,
-) -> Result<Response, Failure> {
-    paid_orders(&state, &inputs).await
-}
-
-async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
-    let username = inputs.param("userName");
-    let password = inputs.param("password");
-    let cpay_id = inputs.param("cpayId");
-    let (merchant, order) = state
+    let merchant = request.merchant;
+    let cpay_id = request.input.cpay_id.ok_or_else(Failure::invalid_format)?;
+    let order = state
         .db
-        .read(|conn| {
-            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gos")?;
-            let cpay_id = cpay_id.ok_or_else(Failure::invalid_format)?;
-            let order = store::by_connectpay_id(conn, Some(merchant.id), &cpay_id)?
-                .ok_or_else(Failure::no_data)?;
-            Ok::<_, Failure>((merchant, order))
-        })
-        .await?;
+        .read(|conn| store::by_connectpay_id(conn, Some(merchant.id), &cpay_id))
+        .await?
+        .ok_or_else(Failure::no_data)?;
     let now = state.clock.now();
     let offset = merchant.offset();
     let item = StatusItem {
@@ -55,47 +36,32 @@ async fn order_status(state: &AppState, inputs: &Inputs) -> Result<Response, Fai
             .bill_detail
             .and_then(|text| RawValue::from_string(text).ok()),
     };
-    Ok(answer_raw(Code::Success, [item]))
+    Ok(answer(Code::Success, [item]))
 }
 
-async fn paid_orders(state: &AppState, inputs: &Inputs) -> Result<Response, Failure> {
-    let username = inputs.param("username");
-    let password = inputs.param("password");
-    let date = |name: &str| {
-        inputs
-            .param(name)
-            .and_then(|d| parse_query_date(&d))
-            .ok_or_else(|| Failure::new(Code::Rejected, "Invalid Data. Date format is invalid"))
-    };
-    // Checked after the credentials: their failures answer first.
-    let range = date("startDate").and_then(|start| Ok((start, date("endDate")?)));
-    let (merchant, orders) = state
+/// `GET /cpay/gpojson?username=&password=&startDate=&endDate=`: the merchant's orders paid
+/// from the start day to the end day, in its time zone.
+pub async fn gpojson(
+    State(state): State<AppState>,
+    request: Authenticated<PaidOrdersQuery>,
+) -> Result<Response, Failure> {
+    let (merchant, query) = (request.merchant, request.input);
+    let offset = merchant.offset();
+    let (start, end) = paid_range(query.start_date.as_deref(), query.end_date.as_deref())?;
+    let from = day_start(start, offset);
+    let to = end
+        .succ_opt()
+        .map_or(DateTime::<Utc>::MAX_UTC, |d| day_start(d, offset));
+    let orders = state
         .db
-        .read(|conn| {
-            let merchant = authenticate(conn, username.as_deref(), password.as_deref(), "gpojson")?;
-            let (start, end) = range?;
-            if start > end {
-                return Err(Failure::new(
-                    Code::Rejected,
-                    "Invalid Data. Start Date should be less then to End Date",
-                ));
-            }
-            let offset = merchant.offset();
-            let from = day_start(start, offset);
-            let to = end
-                .succ_opt()
-                .map_or(DateTime::<Utc>::MAX_UTC, |d| day_start(d, offset));
-            let orders = store::paid_between(conn, merchant.id, from, to)?;
-            Ok((merchant, orders))
-        })
+        .read(|conn| store::paid_between(conn, merchant.id, from, to))
         .await?;
     if orders.is_empty() {
         return Err(Failure::no_data());
     }
-    let orders_len = orders.len();
-    let offset = merchant.offset();
-    let encode = move || answer_raw(Code::Success, orders.iter().map(|o| paid_order(o, offset)));
-    if orders_len < LARGE_LISTING {
+    let large = orders.len() >= LARGE_LISTING;
+    let encode = move || answer(Code::Success, orders.iter().map(|o| paid_order(o, offset)));
+    if !large {
         return Ok(encode());
     }
     // 100,000 orders encode to ~30 MB in about a third of a second: on the blocking pool, so

@@ -1,5 +1,6 @@
 //! The date formats PayPro clients send, and the .NET formats it answers with.
 
+use crate::providers::paypro::errors::{Code, Failure};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// Order dates: `yyyy-MM-dd`, `dd/MM/yyyy`, `d/M/yyyy`, `dd-MM-yyyy`.
@@ -26,6 +27,25 @@ pub fn parse_order_date(text: &str) -> Option<NaiveDate> {
 /// Query dates of `gpojson`: `yyyy-MM-dd` or `yyyy/MM/dd`.
 pub fn parse_query_date(text: &str) -> Option<NaiveDate> {
     ymd(text.trim(), '-').or_else(|| ymd(text.trim(), '/'))
+}
+
+/// `gpojson`'s `startDate` and `endDate`: both query dates, the start not after the end.
+pub fn paid_range(
+    start: Option<&str>,
+    end: Option<&str>,
+) -> Result<(NaiveDate, NaiveDate), Failure> {
+    let date = |text: Option<&str>| {
+        text.and_then(parse_query_date)
+            .ok_or_else(|| Failure::new(Code::Rejected, "Invalid Data. Date format is invalid"))
+    };
+    let (start, end) = (date(start)?, date(end)?);
+    if start > end {
+        return Err(Failure::new(
+            Code::Rejected,
+            "Invalid Data. Start Date should be less then to End Date",
+        ));
+    }
+    Ok((start, end))
 }
 
 fn ymd(text: &str, separator: char) -> Option<NaiveDate> {

@@ -1,14 +1,20 @@
 //! The document's validation and business rules, pure functions: request limits, the
 //! amount, mobile and email formats ([`dates`] for the date formats, [`lifecycle`] for the
-//! order states, [`consumers`] for the consumer fields).
+//! order states, [`credentials`] for the credentials, [`orders`] for new orders, [`changes`]
+//! for the merchant's changes, [`consumers`] for the consumer fields).
 
+mod changes;
 mod consumers;
+pub mod credentials;
 mod dates;
 mod lifecycle;
+mod orders;
 
+pub use changes::*;
 pub use consumers::*;
 pub use dates::*;
 pub use lifecycle::*;
+pub use orders::*;
 
 use rust_decimal::Decimal;
 use std::str::FromStr;

@@ -129,36 +129,14 @@ pub fn merchant_id(conn: &Connection, username: &str) -> Result<Option<i64>, DbE
 }
 
 /// Every consumer with its merchant's username, in id order.
-#[derive(Debug)]
-pub struct Exported {
-    pub username: String,
-    pub consumer_id: String,
-    pub name: String,
-    pub mobile: String,
-    pub email: String,
-    pub address: String,
-    pub created_at: String,
-}
-
-impl Exported {
-    fn from_row(row: &Row) -> rusqlite::Result<Self> {
-        Ok(Exported {
-            username: row.get("username")?,
-            consumer_id: row.get("consumer_id")?,
-            name: row.get("name")?,
-            mobile: row.get("mobile")?,
-            email: row.get("email")?,
-            address: row.get("address")?,
-            created_at: row.get("created_at")?,
-        })
-    }
-}
-
-pub fn all(conn: &Connection) -> Result<Vec<Exported>, DbError> {
+pub fn all(conn: &Connection) -> Result<Vec<(String, Consumer)>, DbError> {
     conn.prepare_cached(
-        "select m.username, c.consumer_id, c.name, c.mobile, c.email, c.address, c.created_at \
-         from paypro_consumers c join paypro_merchants m on m.id = c.merchant_id order by c.id",
+        "select m.username, c.id, c.consumer_id, c.name, c.mobile, c.email, c.address, \
+         c.created_at from paypro_consumers c join paypro_merchants m on m.id = c.merchant_id \
+         order by c.id",
     )?
-    .query_map([], Exported::from_row)?
+    .query_map([], |row| {
+        Ok((row.get("username")?, Consumer::from_row(row)?))
+    })?
     .collect()
 }
