@@ -52,7 +52,7 @@ impl AggrePayError {
     pub fn diagnosis(&self) -> Diagnosis {
         match self {
             AggrePayError::Diagnosed(_, diagnosis) => (**diagnosis).clone(),
-            AggrePayError::Unauthorized => diagnoses::API_KEY_UNKNOWN.diagnose(),
+            AggrePayError::Unauthorized => diagnoses::API_KEY_UNKNOWN.diagnose().field("api_key"),
             AggrePayError::HashMismatch => diagnoses::HASH_MISMATCH.diagnose().field("hash"),
             AggrePayError::InvalidParams(m) => diagnoses::invalid_params(m),
             AggrePayError::InvalidOtp => diagnoses::OTP_INVALID.diagnose().field("otp"),
