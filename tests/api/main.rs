@@ -15,6 +15,7 @@ mod concurrency;
 mod connections;
 mod connections_flood;
 mod control_errors;
+mod diagnosis_aggrepay;
 mod faults;
 mod fixture_bounds;
 mod fixtures;
