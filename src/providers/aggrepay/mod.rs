@@ -6,6 +6,7 @@
 
 mod actions;
 mod amount;
+mod diagnoses;
 mod endpoints;
 mod errors;
 mod fixtures;
@@ -20,6 +21,7 @@ mod wire;
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::db::Migration;
+use crate::diagnosis::{DocumentedOutcome, Rule};
 use crate::fixtures::SectionError;
 use crate::providers::endpoint;
 use crate::providers::{MagicValue, Provider};
@@ -39,6 +41,10 @@ struct ActionsDoc;
 
 static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(endpoint::names::<endpoints::Endpoint>);
 
+type Outcomes = Vec<(&'static str, &'static [DocumentedOutcome])>;
+
+static OUTCOMES: LazyLock<Outcomes> = LazyLock::new(endpoint::outcomes::<endpoints::Endpoint>);
+
 impl Provider for AggrePay {
     fn name(&self) -> &'static str {
         "aggrepay"
@@ -46,6 +52,14 @@ impl Provider for AggrePay {
 
     fn endpoints(&self) -> &'static [&'static str] {
         &NAMES
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        diagnoses::RULES
+    }
+
+    fn outcomes(&self) -> &'static [(&'static str, &'static [DocumentedOutcome])] {
+        &OUTCOMES
     }
 
     fn migrations(&self) -> &'static [Migration] {

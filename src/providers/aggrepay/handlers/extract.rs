@@ -8,11 +8,14 @@
 
 use crate::app::AppState;
 use crate::db::Db;
+use crate::providers::aggrepay::diagnoses;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::request::Fields;
+use crate::providers::aggrepay::hash::near_miss::{self, Signing};
 use crate::providers::aggrepay::hash::request_hash;
 use crate::providers::aggrepay::rules::label;
 use crate::providers::aggrepay::store::merchants::{self, Merchant};
+use crate::providers::aggrepay::store::salts;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
@@ -71,15 +74,14 @@ async fn authenticate(db: &Db, fields: Fields) -> Result<Authenticated, AggrePay
             crate::depth::MAX_DEPTH
         )));
     }
-    let api_key = fields.get("api_key").ok_or(AggrePayError::Unauthorized)?;
+    let api_key = fields
+        .get("api_key")
+        .ok_or_else(|| AggrePayError::Unauthorized.with(diagnoses::api_key_missing()))?;
     let merchant = db
         .read(|conn| merchants::by_api_key(conn, api_key))
         .await?
         .ok_or(AggrePayError::Unauthorized)?;
-    let given = fields.get("hash").ok_or(AggrePayError::HashMismatch)?;
-    if !given.eq_ignore_ascii_case(&request_hash(&merchant.salt, fields.pairs())) {
-        return Err(AggrePayError::HashMismatch);
-    }
+    check_hash(db, &merchant, &fields).await?;
     // Free-text fields have Laravel's `string` rule; the others fail their own format
     // rule (`The mpin must be 4 digits.`) when a JSON array or object is posted.
     if let Some(name) = fields.first_not_text().filter(|n| FREE_TEXT.contains(n)) {
@@ -89,6 +91,34 @@ async fn authenticate(db: &Db, fields: Fields) -> Result<Authenticated, AggrePay
         )));
     }
     Ok(Authenticated { merchant, fields })
+}
+
+/// 17.1's request hash; a refusal says which string was hashed and which common mistake,
+/// if any, the client's hash comes from (the other merchants' salts are read for that in a
+/// read of its own, only when the hash is wrong).
+async fn check_hash(db: &Db, merchant: &Merchant, fields: &Fields) -> Result<(), AggrePayError> {
+    let given = fields.get("hash");
+    if given.is_some_and(|given| {
+        given.eq_ignore_ascii_case(&request_hash(&merchant.salt, fields.pairs()))
+    }) {
+        return Ok(());
+    }
+    let other_salts = match given {
+        Some(_) => db.read(|conn| salts::of_others(conn, merchant.id)).await?,
+        None => Vec::new(),
+    };
+    let as_posted = fields.as_posted();
+    let signing = Signing {
+        salt: &merchant.salt,
+        fields: fields.pairs(),
+        as_posted: &as_posted,
+        other_salts: &other_salts,
+    };
+    let diagnosis = match given {
+        Some(given) => near_miss::mismatch(given, &signing),
+        None => near_miss::missing(&signing),
+    };
+    Err(AggrePayError::HashMismatch.with(diagnosis))
 }
 
 impl Authenticated {

@@ -9,6 +9,8 @@ use serde_json::Value;
 /// The posted fields, in the order they came, names as sent (`Hash` is `hash`).
 pub struct Fields {
     pairs: Vec<(String, String)>,
+    /// The value as posted of each field that had spaces around it (for the hash diagnosis).
+    spaced: Vec<(String, String)>,
     /// Names whose JSON value was an array or an object: no rule takes those as text.
     not_text: Vec<String>,
     /// A JSON body nested more than [`depth::MAX_DEPTH`] levels: not read at all.
@@ -45,19 +47,25 @@ impl Fields {
             serde_urlencoded::from_bytes(body).unwrap_or_default()
         };
         let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut spaced: Vec<(String, String)> = Vec::new();
         for (name, value) in raw {
             let name = if name.eq_ignore_ascii_case("hash") {
                 "hash".to_string()
             } else {
                 name
             };
-            let value = value.trim().to_string();
+            let trimmed = value.trim().to_string();
             // A repeated name keeps its last value, as PHP's $_POST does.
             pairs.retain(|(n, _)| *n != name);
-            pairs.push((name, value));
+            spaced.retain(|(n, _)| *n != name);
+            if trimmed.len() != value.len() {
+                spaced.push((name.clone(), value));
+            }
+            pairs.push((name, trimmed));
         }
         Fields {
             pairs,
+            spaced,
             not_text,
             too_deep,
         }
@@ -84,6 +92,17 @@ impl Fields {
 
     pub fn pairs(&self) -> &[(String, String)] {
         &self.pairs
+    }
+
+    /// The fields with their values exactly as posted, spaces kept.
+    pub fn as_posted(&self) -> Vec<(String, String)> {
+        self.pairs
+            .iter()
+            .map(|(name, value)| {
+                let posted = self.spaced.iter().find(|(n, _)| n == name);
+                (name.clone(), posted.map_or(value, |(_, v)| v).clone())
+            })
+            .collect()
     }
 }
 

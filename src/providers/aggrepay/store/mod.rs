@@ -9,4 +9,5 @@ pub mod limits;
 pub mod merchants;
 pub mod otp_outbox;
 pub mod pg_records;
+pub mod salts;
 pub mod sub_merchants;

@@ -1,22 +1,42 @@
 //! The two hashes of Appendix 17: the request hash a client sends (17.1) and the response
-//! hash the sandbox answers with (17.2).
+//! hash the sandbox answers with (17.2); [`near_miss`] explains a request hash that does
+//! not match.
+
+pub mod near_miss;
 
 use sha2::{Digest, Sha512};
 
 /// 17.1: `strtoupper(sha512(salt|v1|v2...))` over the trimmed, non-empty values of every
 /// field but the hash itself, in the byte order of the field names (PHP `ksort`).
 pub fn request_hash(salt: &str, fields: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = fields
+    sha512_upper(&join(salt, hashed_fields(fields)))
+}
+
+/// The fields 17.1 hashes, in the order it hashes them: every field but the hash with a
+/// non-empty trimmed value, sorted by the bytes of the name; values trimmed.
+pub fn hashed_fields(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    let mut sorted: Vec<(&str, &str)> = fields
         .iter()
-        .filter(|(name, value)| !is_hash_field(name) && !value.trim().is_empty())
+        .map(|(name, value)| (name.as_str(), value.trim()))
+        .filter(|(name, value)| !is_hash_field(name) && !value.is_empty())
         .collect();
-    sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    sort_by_name(&mut sorted);
+    sorted
+}
+
+/// PHP `ksort` of string keys: the byte order of the names.
+pub fn sort_by_name(fields: &mut [(&str, &str)]) {
+    fields.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+}
+
+/// `salt|v1|v2...`
+pub fn join<'a>(salt: &str, fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut data = salt.to_string();
-    for (_, value) in sorted {
+    for (_, value) in fields {
         data.push('|');
-        data.push_str(value.trim());
+        data.push_str(value);
     }
-    sha512_upper(&data)
+    data
 }
 
 /// 17.2: `strtoupper(sha512(salt . json))` where `json` is the response without its hash, as
@@ -29,9 +49,17 @@ pub fn is_hash_field(name: &str) -> bool {
     name.eq_ignore_ascii_case("hash")
 }
 
-fn sha512_upper(data: &str) -> String {
-    let digest = Sha512::digest(data.as_bytes());
+pub fn sha512_upper(data: &str) -> String {
+    upper_hex(&Sha512::digest(data.as_bytes()))
+}
+
+fn upper_hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// What a client that took SHA-256 for SHA-512 sends.
+pub fn sha256_upper(data: &str) -> String {
+    upper_hex(&sha2::Sha256::digest(data.as_bytes()))
 }
 
 #[cfg(test)]
