@@ -1,5 +1,6 @@
 //! PayPro credentials and enabled services, checked in the spec's order.
 
+use super::diagnoses;
 use super::errors::{Code, Failure};
 use super::store::merchants;
 use rusqlite::Connection;
@@ -30,9 +31,12 @@ pub fn authenticate(
     if password.chars().count() > 60 {
         return Err(fail("Password length is invalid"));
     }
+    let invalid = || fail("Username or password is invalid");
     let merchant = merchants::by_username(conn, username)?
-        .filter(|m| m.password == password)
-        .ok_or_else(|| fail("Username or password is invalid"))?;
+        .ok_or_else(|| invalid().with(diagnoses::unknown_user(service, username)))?;
+    if merchant.password != password {
+        return Err(invalid().with(diagnoses::wrong_password(service)));
+    }
     if !merchant.serves(service) {
         let status = if code == Code::NotAuthorized {
             Code::NotAuthorized
