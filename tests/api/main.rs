@@ -10,6 +10,7 @@ mod chillr_actions;
 mod chillr_input;
 mod chillr_lifecycle;
 mod cli;
+mod diagnosis_outcomes;
 mod clock;
 mod concurrency;
 mod connections;
