@@ -3,6 +3,7 @@
 
 use super::handlers;
 use crate::app::AppState;
+use crate::diagnosis::DocumentedOutcome;
 use axum::routing::{MethodRouter, post};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +14,39 @@ pub enum Endpoint {
     CheckCollectStatus,
 }
 
+const fn outcome(code: &'static str, meaning: &'static str) -> DocumentedOutcome {
+    DocumentedOutcome { code, meaning }
+}
+
+/// The document's "Failure codes", by `status_code`; the success is `status_code` 0.
+const COLLECT: &[DocumentedOutcome] = &[
+    outcome("0", "Collect batch creation accepted"),
+    outcome("50", "api_key param is missing"),
+    outcome("51", "api_secret_key param is missing"),
+    outcome("52", "name param is missing"),
+    outcome("53", "expiry_date param is missing"),
+    outcome("54", "customer param is missing"),
+    outcome("55", "expiry_date format errro (dd-mm-yyyy)"),
+    outcome("56", "api_secret_key mismatch error"),
+    outcome("57", "Merchant not found error"),
+    outcome(
+        "58",
+        "error due invalid parameters (Failed to create batch, data.reason)",
+    ),
+    outcome("59", "Internal server error"),
+];
+
+const CHECK_COLLECT_STATUS: &[DocumentedOutcome] = &[
+    outcome("0", "Success: the batch's status"),
+    outcome("50", "api_key param is missing"),
+    outcome("51", "api_secret_key param is missing"),
+    outcome("56", "api_secret_key mismatch error"),
+    outcome("57", "Merchant not found error"),
+    outcome("59", "Internal server error"),
+    outcome("60", "batch_id param is missing"),
+    outcome("61", "Batch not found (the sample says 62)"),
+];
+
 impl crate::providers::endpoint::Endpoint for Endpoint {
     const ALL: &'static [Self] = &[Endpoint::Collect, Endpoint::CheckCollectStatus];
 
@@ -20,6 +54,13 @@ impl crate::providers::endpoint::Endpoint for Endpoint {
         match self {
             Endpoint::Collect => "collect",
             Endpoint::CheckCollectStatus => "check_collect_status",
+        }
+    }
+
+    fn outcomes(self) -> &'static [DocumentedOutcome] {
+        match self {
+            Endpoint::Collect => COLLECT,
+            Endpoint::CheckCollectStatus => CHECK_COLLECT_STATUS,
         }
     }
 

@@ -4,6 +4,7 @@
 //! under `/chillr` and at the root (`/api/v5/...`).
 
 mod actions;
+mod diagnoses;
 mod endpoints;
 mod errors;
 mod fixtures;
@@ -18,6 +19,7 @@ mod wire;
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::db::Migration;
+use crate::diagnosis::{DocumentedOutcome, Rule};
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
@@ -32,6 +34,9 @@ use utoipa::OpenApi;
 pub struct Chillr;
 
 static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(endpoint::names::<endpoints::Endpoint>);
+
+static OUTCOMES: LazyLock<Vec<(&'static str, &'static [DocumentedOutcome])>> =
+    LazyLock::new(endpoint::outcomes::<endpoints::Endpoint>);
 
 #[derive(OpenApi)]
 #[openapi(paths(actions::act, actions::register_users))]
@@ -90,6 +95,14 @@ impl Provider for Chillr {
 
     fn http_error_body(&self, status: StatusCode, message: &str) -> Value {
         errors::http_error_body(status.as_u16(), message)
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        diagnoses::RULES
+    }
+
+    fn outcomes(&self) -> &'static [(&'static str, &'static [DocumentedOutcome])] {
+        &OUTCOMES
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -5,6 +5,7 @@
 
 use super::handlers::{logs, payments, receipt};
 use crate::app::AppState;
+use crate::diagnosis::DocumentedOutcome;
 use crate::providers::endpoint;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get};
@@ -95,6 +96,45 @@ impl Endpoint {
     }
 }
 
+/// The document lists no error codes: the success is HTTP 200 (S8's `errorCode` 200), the
+/// failures are the project spec's (`jaze.md`, "Requests"), by `errorCode`.
+const OK: DocumentedOutcome = DocumentedOutcome {
+    code: "200",
+    meaning: "Success (HTTP 200; S8's errorCode 200)",
+};
+const UNAUTHORIZED: DocumentedOutcome = DocumentedOutcome {
+    code: "401",
+    meaning: "Unauthorized: API Token / API Key missing or wrong (HTTP 401)",
+};
+const BAD_DATE: DocumentedOutcome = DocumentedOutcome {
+    code: "400",
+    meaning: "Bad request: a date not yyyy-mm-dd, a missing date, fromDate after toDate",
+};
+const BAD_USER_OR_DATE: DocumentedOutcome = DocumentedOutcome {
+    code: "400",
+    meaning: "Bad request: userId missing or not numeric, a bad or missing date",
+};
+const BAD_USER: DocumentedOutcome = DocumentedOutcome {
+    code: "400",
+    meaning: "Bad request: userId missing or not numeric",
+};
+const BAD_IDS: DocumentedOutcome = DocumentedOutcome {
+    code: "400",
+    meaning: "Bad request: userId or paymentId missing or not numeric",
+};
+const NO_USER: DocumentedOutcome = DocumentedOutcome {
+    code: "404",
+    meaning: "User not found",
+};
+const NO_USER_OR_PAYMENT: DocumentedOutcome = DocumentedOutcome {
+    code: "404",
+    meaning: "User not found / Payment not found",
+};
+const INTERNAL: DocumentedOutcome = DocumentedOutcome {
+    code: "500",
+    meaning: "Internal Server Error (userId 500 always)",
+};
+
 impl endpoint::Endpoint for Endpoint {
     const ALL: &'static [Self] = &[
         Endpoint::PaymentIds,
@@ -117,6 +157,19 @@ impl endpoint::Endpoint for Endpoint {
             Endpoint::LogsByDate => "get_payment_logs_by_date",
             Endpoint::LogsByUserAndDate => "get_payment_logs_by_userid_and_date",
             Endpoint::Receipt => "get_payment_receipt",
+        }
+    }
+
+    fn outcomes(self) -> &'static [DocumentedOutcome] {
+        match self {
+            Endpoint::PaymentIds | Endpoint::DetailsByDate | Endpoint::LogsByDate => {
+                &[OK, UNAUTHORIZED, BAD_DATE, INTERNAL]
+            }
+            Endpoint::Details | Endpoint::Logs => &[OK, UNAUTHORIZED, BAD_USER, NO_USER, INTERNAL],
+            Endpoint::DetailsByUserAndDate | Endpoint::LogsByUserAndDate => {
+                &[OK, UNAUTHORIZED, BAD_USER_OR_DATE, NO_USER, INTERNAL]
+            }
+            Endpoint::Receipt => &[OK, UNAUTHORIZED, BAD_IDS, NO_USER_OR_PAYMENT, INTERNAL],
         }
     }
 

@@ -1,7 +1,10 @@
 //! Jaze's failures: `{"status":"failure","errorCode":N,"message":"..."}`, HTTP 200 but for
-//! the 401 of a missing or wrong API Token / API Key.
+//! the 401 of a missing or wrong API Token / API Key. Each answer carries its diagnosis (the
+//! error code as the outcome's code) beside it, never in it.
 
+use super::diagnoses;
 use crate::db::DbError;
+use crate::diagnosis::{Diagnosis, Outcome};
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,17 +19,59 @@ pub enum JazeError {
     NotFound(&'static str),
     /// errorCode 500.
     Internal,
+    /// One of the above, with a diagnosis more precise than its message tells (which header
+    /// was wrong, which date was bad); the answer is the inner error's.
+    #[allow(dead_code)] // built by `with`, for the handlers
+    Diagnosed(Box<JazeError>, Box<Diagnosis>),
 }
 
 impl JazeError {
+    /// The same answer, diagnosed as `diagnosis` says.
+    #[allow(dead_code)] // for the handlers
+    pub fn with(self, diagnosis: Diagnosis) -> JazeError {
+        JazeError::Diagnosed(Box::new(self.plain()), Box::new(diagnosis))
+    }
+
+    /// The error without any diagnosis attached.
+    #[allow(dead_code)]
+    fn plain(self) -> JazeError {
+        match self {
+            JazeError::Diagnosed(inner, _) => inner.plain(),
+            other => other,
+        }
+    }
+
+    fn code(&self) -> u16 {
+        match self {
+            JazeError::Unauthorized => 401,
+            JazeError::BadRequest(_) => 400,
+            JazeError::NotFound(_) => 404,
+            JazeError::Internal => 500,
+            JazeError::Diagnosed(inner, _) => inner.code(),
+        }
+    }
+
     pub fn body(&self) -> Value {
-        let (code, message) = match self {
-            JazeError::Unauthorized => (401, "Unauthorized".to_string()),
-            JazeError::BadRequest(m) => (400, m.clone()),
-            JazeError::NotFound(m) => (404, m.to_string()),
-            JazeError::Internal => (500, "Internal Server Error".to_string()),
+        let message = match self {
+            JazeError::Unauthorized => "Unauthorized".to_string(),
+            JazeError::BadRequest(m) => m.clone(),
+            JazeError::NotFound(m) => m.to_string(),
+            JazeError::Internal => "Internal Server Error".to_string(),
+            JazeError::Diagnosed(inner, _) => return inner.body(),
         };
-        envelope(code, &message)
+        envelope(self.code(), &message)
+    }
+
+    /// Its diagnosis: the attached one, else the rule its variant and message name.
+    pub fn diagnosis(&self) -> Diagnosis {
+        match self {
+            JazeError::Unauthorized => diagnoses::AUTH_UNAUTHORIZED.diagnose(),
+            JazeError::BadRequest(m) => diagnoses::of_bad_request(m),
+            JazeError::NotFound(m) => diagnoses::of_not_found(m),
+            JazeError::Internal => diagnoses::INTERNAL.diagnose(),
+            JazeError::Diagnosed(_, diagnosis) => (**diagnosis).clone(),
+        }
+        .code(self.code().to_string())
     }
 }
 
@@ -44,14 +89,17 @@ impl From<DbError> for JazeError {
 
 impl IntoResponse for JazeError {
     fn into_response(self) -> Response {
-        if self == JazeError::Unauthorized {
-            return (
+        let outcome = Outcome::refused(self.diagnosis());
+        let response = if self.code() == 401 {
+            (
                 StatusCode::UNAUTHORIZED,
                 [(header::WWW_AUTHENTICATE, "Basic realm=\"Jaze\"")],
                 Json(self.body()),
             )
-                .into_response();
-        }
-        Json(self.body()).into_response()
+                .into_response()
+        } else {
+            Json(self.body()).into_response()
+        };
+        outcome.on(response)
     }
 }

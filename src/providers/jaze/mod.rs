@@ -4,6 +4,7 @@
 //! `/jaze` and at the root (`/api/v1/get_...`, beside AggrePay's `/api/v1/<name>`).
 
 mod actions;
+mod diagnoses;
 mod endpoints;
 mod errors;
 mod fixtures;
@@ -16,6 +17,7 @@ mod wire;
 
 use crate::app::AppState;
 use crate::db::Migration;
+use crate::diagnosis::{DocumentedOutcome, Rule};
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
@@ -33,6 +35,9 @@ pub struct Jaze;
 struct ActionsDoc;
 
 static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(endpoint::names::<endpoints::Endpoint>);
+
+static OUTCOMES: LazyLock<Vec<(&'static str, &'static [DocumentedOutcome])>> =
+    LazyLock::new(endpoint::outcomes::<endpoints::Endpoint>);
 
 impl Provider for Jaze {
     fn name(&self) -> &'static str {
@@ -82,6 +87,14 @@ impl Provider for Jaze {
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
         use utoipa::OpenApi;
         Some(ActionsDoc::openapi())
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        diagnoses::RULES
+    }
+
+    fn outcomes(&self) -> &'static [(&'static str, &'static [DocumentedOutcome])] {
+        &OUTCOMES
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -4,6 +4,7 @@
 
 use super::handlers::{changes, consumers, orders, queries};
 use crate::app::AppState;
+use crate::diagnosis::DocumentedOutcome;
 use crate::providers::endpoint;
 use axum::Extension;
 use axum::handler::Handler;
@@ -41,6 +42,96 @@ pub enum Endpoint {
     /// 12.0 Get Consumer Data.
     Gcd,
 }
+
+const fn outcome(code: &'static str, meaning: &'static str) -> DocumentedOutcome {
+    DocumentedOutcome { code, meaning }
+}
+
+// Per section, the `Status` codes of its "Response codes" table, each meaning followed by the
+// descriptions its "All Possible error description" table gives that code.
+const ORDERS: &[DocumentedOutcome] = &[
+    outcome("00", "Success"),
+    outcome(
+        "01",
+        "Order Already Exist: when order number already exists",
+    ),
+    outcome("02", "Service Fail: if error occurs in order creation"),
+    outcome(
+        "03",
+        "Invalid Data: object sent from client has error; column name/count doesn't match; \
+         order amount out of limits; mobile no. and email not in valid format; order number \
+         not provided; main table details not provided",
+    ),
+    outcome(
+        "04",
+        "User not Authorized: when user is not authorized for service",
+    ),
+];
+
+const GPOJSON: &[DocumentedOutcome] = &[
+    outcome("00", "Success"),
+    outcome(
+        "01",
+        "Invalid Data: Username cannot be empty; Username length is invalid; Password cannot \
+         be empty; Password length is invalid; Username or password is invalid; Start Date \
+         should be less then to End Date; Date format is invalid",
+    ),
+    outcome(
+        "02",
+        "User not Authorized: Service Failed. User is not Authorized for this service",
+    ),
+    outcome("03", "No Records Found: No data available"),
+];
+
+const fn change(refused: &'static str) -> [DocumentedOutcome; 4] {
+    [
+        outcome("00", "Success"),
+        outcome("01", refused),
+        outcome(
+            "02",
+            "User not Authorized: Service Failed. User is not Authorized for this service",
+        ),
+        outcome("03", "No Records Found: No data available"),
+    ]
+}
+
+const MOAP: &[DocumentedOutcome] = &change(
+    "Invalid Data: Invalid Format; Username cannot be empty; Username length is invalid; \
+     Password cannot be empty; Password length is invalid; Username or password is invalid; \
+     Error in updating record; You can update only unpaid orders to mark Paid",
+);
+const MOAB: &[DocumentedOutcome] = &change(
+    "Invalid Data: Invalid Format; Username cannot be empty; Username length is invalid; \
+     Password cannot be empty; Password length is invalid; Username or password is invalid; \
+     Error in updating record; You can update only unpaid orders to mark Blocked",
+);
+const MOFR: &[DocumentedOutcome] = &change(
+    "Invalid Data: Invalid Format; Username cannot be empty; Username length is invalid; \
+     Password cannot be empty; Password length is invalid; Username or password is invalid; \
+     Error in updating record; You can update only unpaid orders to mark Refund",
+);
+const GOS: &[DocumentedOutcome] = &change(
+    "Invalid Data: Invalid Format; Username cannot be empty; Username length is invalid; \
+     Password cannot be empty; Password length is invalid; Username or password is invalid",
+);
+const CONSUMERS: &[DocumentedOutcome] = &change(
+    "Consumer Already Exist; Invalid Format; Username cannot be empty; Username length is \
+     invalid; Password cannot be empty; Password length is invalid; Username or password is \
+     invalid",
+);
+const GCD: &[DocumentedOutcome] = &[
+    outcome("00", "Success: Record fetched successfully"),
+    outcome(
+        "01",
+        "Invalid Info: Invalid Format; Username cannot be empty; Username length is invalid; \
+         Password cannot be empty; Password length is invalid; Username or password is invalid",
+    ),
+    outcome(
+        "02",
+        "User not Authorized: Service Failed. User is not Authorized for this service",
+    ),
+    outcome("03", "No Data Found: No data available"),
+];
 
 /// GET and POST, both to `handler`.
 fn get_and_post<H, T>(handler: H) -> MethodRouter<AppState>
@@ -81,6 +172,19 @@ impl endpoint::Endpoint for Endpoint {
             Endpoint::Uc => "uc",
             Endpoint::Umc => "umc",
             Endpoint::Gcd => "gcd",
+        }
+    }
+
+    fn outcomes(self) -> &'static [DocumentedOutcome] {
+        match self {
+            Endpoint::Co | Endpoint::Cmo => ORDERS,
+            Endpoint::Gpojson => GPOJSON,
+            Endpoint::Moap => MOAP,
+            Endpoint::Moab => MOAB,
+            Endpoint::Mofr => MOFR,
+            Endpoint::Gos => GOS,
+            Endpoint::Cc | Endpoint::Cmc | Endpoint::Uc | Endpoint::Umc => CONSUMERS,
+            Endpoint::Gcd => GCD,
         }
     }
 

@@ -1,7 +1,10 @@
 //! PayPro's response codes (the document's table "Response codes with description") and the
-//! failure envelope: `[{"Status":"NN"},{"Description":"..."}]`.
+//! failure envelope: `[{"Status":"NN"},{"Description":"..."}]`. Each failure carries its
+//! diagnosis (the `Status` as the outcome's code) beside the answer, never in it.
 
+use super::diagnoses;
 use crate::db::DbError;
+use crate::diagnosis::{Diagnosis, Outcome};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -40,6 +43,9 @@ impl Code {
 pub struct Failure {
     pub code: Code,
     pub description: String,
+    /// A diagnosis more precise than the description tells (set by whoever knows the
+    /// field and value); without it, the rule the description names.
+    pub diagnosis: Option<Box<Diagnosis>>,
 }
 
 impl Failure {
@@ -47,7 +53,23 @@ impl Failure {
         Failure {
             code,
             description: description.into(),
+            diagnosis: None,
         }
+    }
+
+    /// The same answer, diagnosed as `diagnosis` says.
+    pub fn with(mut self, diagnosis: Diagnosis) -> Self {
+        self.diagnosis = Some(Box::new(diagnosis));
+        self
+    }
+
+    /// Its diagnosis, with the code it answers.
+    pub fn diagnosis(&self) -> Diagnosis {
+        self.diagnosis
+            .as_deref()
+            .cloned()
+            .unwrap_or_else(|| diagnoses::of_description(&self.description))
+            .code(self.code.as_str())
     }
 
     /// `03`, for invalid data.
@@ -82,6 +104,6 @@ impl From<DbError> for Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        Json(self.body()).into_response()
+        Outcome::refused(self.diagnosis()).on(Json(self.body()).into_response())
     }
 }

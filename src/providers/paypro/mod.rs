@@ -5,6 +5,7 @@
 
 mod actions;
 mod click2pay;
+mod diagnoses;
 mod endpoints;
 mod errors;
 mod fixtures;
@@ -19,6 +20,7 @@ mod wire;
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::db::Migration;
+use crate::diagnosis::{DocumentedOutcome, Rule};
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
@@ -27,9 +29,13 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::{Value, json};
+use std::sync::LazyLock;
 use utoipa::OpenApi;
 
 pub struct PayPro;
+
+static OUTCOMES: LazyLock<Vec<(&'static str, &'static [DocumentedOutcome])>> =
+    LazyLock::new(endpoint::outcomes::<endpoints::Endpoint>);
 
 #[derive(OpenApi)]
 #[openapi(paths(actions::pay))]
@@ -96,6 +102,14 @@ impl Provider for PayPro {
     /// PayPro's failure array; `03` ("Invalid Data") since the request itself is at fault.
     fn http_error_body(&self, _status: StatusCode, message: &str) -> Value {
         json!([{"Status": "03"}, {"Description": message}])
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        diagnoses::RULES
+    }
+
+    fn outcomes(&self) -> &'static [(&'static str, &'static [DocumentedOutcome])] {
+        &OUTCOMES
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -81,7 +81,7 @@ async fn authenticate<T: Input>(
         .read(|conn| merchants::by_username(conn, username))
         .await?;
     Ok(Authenticated {
-        merchant: credentials::admit(found, password, service)?,
+        merchant: credentials::admit(found, username, password, service)?,
         input: given.input,
     })
 }

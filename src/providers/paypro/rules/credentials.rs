@@ -1,6 +1,7 @@
 //! PayPro credentials and enabled services, checked in the spec's order: the given
 //! username and password first, then (once the merchant is read) the password and service.
 
+use crate::providers::paypro::diagnoses;
 use crate::providers::paypro::errors::{Code, Failure};
 use crate::providers::paypro::store::merchants::Merchant;
 
@@ -41,10 +42,18 @@ pub fn given<'a>(
 
 /// The merchant found by the username, when the password is its own and `service` is
 /// enabled for it.
-pub fn admit(found: Option<Merchant>, password: &str, service: &str) -> Result<Merchant, Failure> {
-    let merchant = found
-        .filter(|m| m.password == password)
-        .ok_or_else(|| fail(service, "Username or password is invalid"))?;
+pub fn admit(
+    found: Option<Merchant>,
+    username: &str,
+    password: &str,
+    service: &str,
+) -> Result<Merchant, Failure> {
+    let invalid = || fail(service, "Username or password is invalid");
+    let merchant =
+        found.ok_or_else(|| invalid().with(diagnoses::unknown_user(service, username)))?;
+    if merchant.password != password {
+        return Err(invalid().with(diagnoses::wrong_password(service)));
+    }
     if !merchant.serves(service) {
         let status = match failure_code(service) {
             Code::NotAuthorized => Code::NotAuthorized,
