@@ -37,10 +37,35 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
 }
 
 /// Test-only routes mounted into Chillr (so under `/chillr` and at the root `/api/v5/...`):
-/// `POST /api/v5/echo` answers the body it got; `POST /api/v5/panic` panics.
+/// `POST /api/v5/echo` answers the body it got; `POST /api/v5/panic` panics;
+/// `POST /api/v5/hold-writer` (body: milliseconds) takes the database's writer, answers once
+/// it holds it, and lets it go after that long.
 fn test_routes() -> ExtraRoutes {
     let routes: Router<AppState> = Router::new()
         .route("/api/v5/echo", post(|body: String| async move { body }))
+        .route(
+            "/api/v5/hold-writer",
+            post(
+                |axum::extract::State(state): axum::extract::State<AppState>, body: String| async move {
+                    let ms: u64 = body.trim().parse().expect("milliseconds");
+                    let (held, holding) = tokio::sync::oneshot::channel();
+                    // On a thread of its own: held on one of the server's workers, the sleep
+                    // could delay this very answer until the hold is over.
+                    std::thread::spawn(move || {
+                        let runtime = tokio::runtime::Builder::new_current_thread()
+                            .build()
+                            .expect("a runtime");
+                        runtime.block_on(state.db.write(move |_| {
+                            let _ = held.send(());
+                            std::thread::sleep(std::time::Duration::from_millis(ms));
+                            Ok::<(), paysandbox::db::DbError>(())
+                        }))
+                    });
+                    holding.await.expect("the writer is held");
+                    "held"
+                },
+            ),
+        )
         .route(
             "/api/v5/panic",
             post(|| async {

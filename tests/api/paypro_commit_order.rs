@@ -10,8 +10,9 @@ use reqwest::{RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-/// Enough Chillr users that loading them holds the writer for a while.
-const USERS: u64 = 200_000;
+/// How long the writer is held: long enough that a request sent after the hold began is
+/// still waiting for it when the clock moves on, however slow the machine.
+const HOLD_MS: u64 = 5_000;
 
 /// The frozen day's successor at the frozen hour, as PayPro shows it (Pakistan time).
 const NEXT_DAY: &str = "2026-03-11T10:00:00";
@@ -22,38 +23,29 @@ async fn app() -> TestApp {
     app
 }
 
-/// Sends `request(attempt)` while a long fixture load holds the writer, until one is held
-/// behind it (unanswered after a pause: no assertion, only the time an unheld request needs
-/// to be answered); then moves the clock a day on and returns that attempt and its answer.
+/// Holds the writer (a test-only route), sends `request(0)`, which has to wait for it, moves
+/// the clock a day on while it waits, and returns the attempt and the answer.
 async fn held_across_a_day(
     app: &TestApp,
     request: impl Fn(usize) -> RequestBuilder,
 ) -> (usize, Value) {
-    let users: Vec<String> = (0..USERS)
-        .map(|n| (9_100_000_000 + n).to_string())
-        .collect();
-    let load = {
-        let (client, url) = (app.client.clone(), app.url("/__sandbox/fixtures"));
-        let document = json!({"chillr": {"users": users}});
-        tokio::spawn(async move { client.post(url).json(&document).send().await.unwrap() })
-    };
-    for attempt in 0.. {
-        if load.is_finished() {
-            let status = load.await.unwrap().status();
-            panic!("the load ({status}) ended before a request waited for it: make it longer");
-        }
-        let sent = request(attempt);
-        let sent = tokio::spawn(async move { sent.send().await.unwrap() });
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        if sent.is_finished() {
-            continue;
-        }
-        clock(app, json!({"advance": "P1D"})).await;
-        let answer = ok_json(sent.await.unwrap()).await;
-        assert_eq!(load.await.unwrap().status(), StatusCode::CREATED);
-        return (attempt, answer);
+    let held = app
+        .post_text("/chillr/api/v5/hold-writer", HOLD_MS.to_string())
+        .await;
+    assert_eq!(held.status(), StatusCode::OK);
+    let sent = request(0);
+    let sent = tokio::spawn(async move { sent.send().await.unwrap() });
+    // Time for the request to reach the writer's queue (a request still on its way when the
+    // clock moves would pass even with the clock read early: this can only make the test
+    // weaker, never fail it).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    if sent.is_finished() {
+        let answer = sent.await.unwrap().text().await.unwrap();
+        panic!("the request did not wait for the held writer: {answer}");
     }
-    unreachable!("the attempts never end")
+    clock(app, json!({"advance": "P1D"})).await;
+    let answer = ok_json(sent.await.unwrap()).await;
+    (0, answer)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
