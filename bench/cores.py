@@ -93,14 +93,35 @@ def sandbox(r, binary, cpus, fixtures):
     return r.Server("paysandbox", cmd, port, env)
 
 
+def cpu_seconds(pid) -> float:
+    """User + system CPU time the process has used (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured_with_cpu(r, s, sc, cfg) -> dict:
+    """`run_scenario`, plus the server's CPU time per good answer over the measured run: on a
+    machine shared with other work, req/s falls with the CPU the server is left, while CPU per
+    request stays the cost of a request."""
+    fresh = sc[1] != "read"
+    if fresh:
+        r.next_day(s.port)
+    w = r.wrk(s.port, sc, cfg["warm"], marker=sc[4], count=40000 if fresh else 2000)
+    count = int(w["rps"] * cfg["measure"] * 1.6) + 5000 if fresh else 2000
+    before = cpu_seconds(s.pid)
+    x = r.wrk(s.port, sc, cfg["measure"], marker=sc[4], count=count)
+    x["cpu_us_per_req"] = (cpu_seconds(s.pid) - before) * 1e6 / max(1, x["ok"])
+    return x
+
+
 def measure(r, label, binary, server_cpus, wrk_cpus, cfg, bench_fx, hol_fx, seconds) -> dict:
     out = {}
     s = sandbox(r, binary, server_cpus, bench_fx).wait_ready()
     for name in SCENARIOS:
         sc = r.SCENARIO[name]
-        out[name] = r.run_scenario(s, sc, cfg, marker=sc[4], fresh_ids=sc[1] != "read")
+        out[name] = measured_with_cpu(r, s, sc, cfg)
         r.log(f"CPUs {server_cpus} {label} {name}: {out[name]['rps']:.0f} req/s, "
-              f"p99 {out[name]['p99_us'] / 1000:.2f} ms")
+              f"p99 {out[name]['p99_us'] / 1000:.2f} ms, {out[name]['cpu_us_per_req']:.1f} µs CPU a request")
     s.stop()
     # Head-of-line: gos at half its rate, alone and beside a gpojson loop.
     s = sandbox(r, binary, server_cpus, hol_fx).wait_ready(timeout=1800, poll=0.01)
@@ -135,28 +156,35 @@ def section(res) -> str:
     L = [START, "## Scaling with cores (`bench/run --cores`)", "",
          f"Written on **{res['date']}** — {m.get('cores')} CPUs, {m.get('cpu', '')}. The server is pinned "
          "(taskset) to the first N CPUs, wrk and the gpojson loop to the others; in-memory database, "
-         f"32 connections, 1 s warm-up then {res['seconds']} s per figure. "
+         f"32 connections, 1 s warm-up then {res['seconds']} s per figure. *CPU µs/req* is the server's "
+         "user + system CPU time over the measured run divided by its good answers: the cost of a "
+         "request, which other work on the machine changes far less than req/s. "
          + (f"Load average before the run: {', '.join(map(str, res['load_before']))} (other work on "
             "the machine takes CPU from both sides; compare old and new within one run only). "
             if res.get("load_before") else "")
          + (f"Core counts skipped (not enough CPUs): {', '.join(map(str, res['skipped']))}. "
             if res["skipped"] else "") + "Plot: [scaling.svg](scaling.svg) (dashed: the first binary).", ""]
-    head = "| cores | scenario | " + " | ".join(f"{b} req/s | {b} p99 ms" for b in labels)
-    head += (f" | {labels[-1]} / {labels[0]} |" if len(labels) > 1 else " |")
-    L += [head, "|---|---|" + "---:|" * (2 * len(labels) + (1 if len(labels) > 1 else 0))]
+    cpu = lambda x: f"{x['cpu_us_per_req']:.1f}" if "cpu_us_per_req" in x else "–"
+    two = len(labels) > 1
+    head = "| cores | scenario | " + " | ".join(f"{b} req/s | {b} p99 ms | {b} CPU µs/req" for b in labels)
+    head += (f" | {labels[-1]} / {labels[0]} req/s | {labels[-1]} / {labels[0]} CPU per request |" if two else " |")
+    L += [head, "|---|---|" + "---:|" * (3 * len(labels) + (2 if two else 0))]
     for n, runs in res["runs"].items():
         for name in SCENARIOS:
             row = [n, name]
             for b in labels:
                 x = runs[b][name]
-                row += [f"{x['rps']:.0f}", ms(x["p99_us"])]
-            if len(labels) > 1:
-                row.append(f"{runs[labels[-1]][name]['rps'] / runs[labels[0]][name]['rps']:.2f}×")
+                row += [f"{x['rps']:.0f}", ms(x["p99_us"]), cpu(x)]
+            if two:
+                new, old = runs[labels[-1]][name], runs[labels[0]][name]
+                row.append(f"{new['rps'] / old['rps']:.2f}×")
+                row.append(f"{new['cpu_us_per_req'] / old['cpu_us_per_req']:.2f}×"
+                           if "cpu_us_per_req" in new and "cpu_us_per_req" in old else "–")
             L.append("| " + " | ".join(row) + " |")
         if "bare axum" in runs:
             x = runs["bare axum"]["paypro gos"]
             L.append(f"| {n} | bare axum (same gos request) | {x['rps']:.0f} | {ms(x['p99_us'])} |"
-                     + " |" * (2 * len(labels) - 2 + (1 if len(labels) > 1 else 0)))
+                     + " |" * (3 * len(labels) - 2 + (2 if two else 0)))
     L += ["", f"**Head-of-line**: PayPro `gos` at a constant half of its maximum rate, alone and while a "
           f"loop of `gpojson` over {res['hol_orders']:,} paid orders runs beside it (one request at a time). "
           "*late max* says how late wrk sent a request after its slot (when it is large, the p99 is optimistic).", "",

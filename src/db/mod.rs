@@ -27,7 +27,7 @@ use anyhow::Context;
 use blocking::Place;
 use memory::MemoryDir;
 use open::Role;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 use std::panic::Location;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -126,10 +126,10 @@ impl Db {
     {
         let place = Place::ByHistory(Location::caller());
         async move {
-            let mut conn = self.0.writer.lock().await;
+            let conn = self.0.writer.lock().await;
             blocking::run(place, || {
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let out = f(&tx)?;
+                let tx = WriteTransaction::begin(&conn)?;
+                let out = f(&conn)?;
                 tx.commit()?;
                 Ok(out)
             })
@@ -167,6 +167,41 @@ impl Db {
             self.0.readers.schema_replaced();
             Ok(())
         })
+    }
+}
+
+/// The writer's `BEGIN IMMEDIATE` transaction, rolled back on drop unless committed. Its three
+/// statements stay prepared (rusqlite's `Transaction` parses them again on every write).
+struct WriteTransaction<'c> {
+    conn: &'c Connection,
+    committed: bool,
+}
+
+impl<'c> WriteTransaction<'c> {
+    fn begin(conn: &'c Connection) -> Result<Self, DbError> {
+        conn.prepare_cached("begin immediate")?.execute([])?;
+        Ok(WriteTransaction {
+            conn,
+            committed: false,
+        })
+    }
+
+    fn commit(mut self) -> Result<(), DbError> {
+        self.conn.prepare_cached("commit")?.execute([])?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for WriteTransaction<'_> {
+    fn drop(&mut self) {
+        // An `Err` from the closure, a failed commit (a deferred foreign key) or a panic.
+        if !self.committed && !self.conn.is_autocommit() {
+            let _ = self
+                .conn
+                .prepare_cached("rollback")
+                .and_then(|mut s| s.execute([]));
+        }
     }
 }
 

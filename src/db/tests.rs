@@ -126,7 +126,7 @@ async fn a_file_database_is_migrated_once_and_keeps_its_rows() {
 }
 
 #[tokio::test]
-async fn an_in_memory_database_grows_while_it_is_read_in_place() {
+async fn an_in_memory_database_grows_while_it_is_read() {
     let db = connect("sqlite::memory:");
     db.write(|c| c.execute_batch("create table t (x blob)"))
         .await
@@ -134,7 +134,7 @@ async fn an_in_memory_database_grows_while_it_is_read_in_place() {
     let blob = vec![7u8; 4096];
     for round in 0..10i64 {
         db.write(|c| -> Result<(), DbError> {
-            // Reads the pages written so far (mapped), then grows the database by ~2 MB.
+            // Reads the pages written so far, then grows the database by ~2 MB.
             let before: i64 =
                 c.query_row("select count(*) from t where length(x) = 4096", [], |r| {
                     r.get(0)
