@@ -196,7 +196,7 @@ rule!(
     "chillr.status.batch_not_found",
     "61",
     CODES,
-    "No batch of this merchant has this batch_id.",
+    "No batch of this merchant has this batch_id (the general rule: a diagnosis names batch_unknown or batch_other_merchant).",
     "Send a batch_id your merchant created (a batch of another merchant is not found either)."
 );
 rule!(

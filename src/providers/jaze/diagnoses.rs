@@ -15,7 +15,7 @@ pub const AUTH_UNAUTHORIZED: Rule = Rule {
     id: "jaze.auth.unauthorized",
     code: "401",
     doc: AUTH_DOC,
-    summary: "The HTTP Basic credentials are missing or name no account with that API Key.",
+    summary: "The HTTP Basic credentials are missing or wrong (the general rule: a diagnosis names one of the four below).",
     hint: "Send `Authorization: Basic base64(<API Token>:<API Key>)` with the account's token and key.",
 };
 

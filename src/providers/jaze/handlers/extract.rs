@@ -30,8 +30,7 @@ impl FromRequestParts<AppState> for Account {
     type Rejection = JazeError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, JazeError> {
-        let (token, key) = credentials(&parts.headers)
-            .map_err(|diagnosis| JazeError::Unauthorized.with(diagnosis))?;
+        let (token, key) = credentials(&parts.headers)?;
         let lookup = token.clone();
         let found = state
             .db
@@ -50,27 +49,34 @@ impl FromRequestParts<AppState> for Account {
     }
 }
 
-/// The Basic credentials (API Token, API Key), or why there are none: no header, or one
-/// that is not Basic base64 of `token:key`.
-fn credentials(headers: &HeaderMap) -> Result<(String, String), Diagnosis> {
+/// The Basic credentials (API Token, API Key), or a 401 saying why there are none: no
+/// header, or one that is not Basic base64 of `token:key`.
+fn credentials(headers: &HeaderMap) -> Result<(String, String), JazeError> {
+    basic(headers).map_err(|diagnosis| JazeError::Unauthorized.with(*diagnosis))
+}
+
+fn basic(headers: &HeaderMap) -> Result<(String, String), Box<Diagnosis>> {
     let value = headers
         .get(header::AUTHORIZATION)
-        .ok_or_else(diagnoses::no_header)?;
+        .ok_or_else(|| Box::new(diagnoses::no_header()))?;
     // Only the scheme is ever shown: the rest is the credentials.
     let text = value.to_str().unwrap_or("").trim();
     let scheme = text.split(' ').next().unwrap_or("");
-    let not_basic = || diagnoses::not_basic(shown_scheme(scheme));
+    let not_basic = || Box::new(diagnoses::not_basic(shown_scheme(scheme)));
     let (scheme, encoded) = text.split_once(' ').ok_or_else(not_basic)?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return Err(not_basic());
     }
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
-        .map_err(|_| diagnoses::not_basic("Basic (not base64)"))?;
-    let text = String::from_utf8(decoded).map_err(|_| diagnoses::not_basic("Basic (not UTF-8)"))?;
-    let (token, key) = text
-        .split_once(':')
-        .ok_or_else(|| diagnoses::not_basic("Basic (no colon between token and key)"))?;
+        .map_err(|_| Box::new(diagnoses::not_basic("Basic (not base64)")))?;
+    let text = String::from_utf8(decoded)
+        .map_err(|_| Box::new(diagnoses::not_basic("Basic (not UTF-8)")))?;
+    let (token, key) = text.split_once(':').ok_or_else(|| {
+        Box::new(diagnoses::not_basic(
+            "Basic (no colon between token and key)",
+        ))
+    })?;
     Ok((token.to_string(), key.to_string()))
 }
 

@@ -4,11 +4,11 @@
 use super::super::errors::JazeError;
 use super::super::store::{self, TokenLookup};
 use super::super::wire::ReceiptUrl;
-use super::{Answer, Noted, noting_user};
 use super::extract::{Account, ReceiptIds};
+use super::{Answer, Noted, noting_user};
 use crate::app::AppState;
-use axum::Json;
 use axum::Extension;
+use axum::Json;
 use axum::extract::State;
 use axum::http::uri::Authority;
 use axum::http::{HeaderMap, header};
@@ -44,7 +44,10 @@ pub async fn receipt_url(
         "http://{host}/jaze/receipts/{token}.pdf"
     )));
     let (Extension(noted), url) = noting_user(Some(ids.user_id), url);
-    Ok((Extension(noted.fact("payment", ids.payment_id.to_string())), url))
+    Ok((
+        Extension(noted.fact("payment", ids.payment_id.to_string())),
+        url,
+    ))
 }
 
 /// The sandbox as the client reached it: the `Host` header when it is a plain host[:port],
