@@ -286,7 +286,7 @@ async fn no_secret_key_or_basic_credential_appears_in_a_diagnosis_or_finding() {
         assert_eq!(answer["errorCode"], 401, "{answer}");
         let text = diagnosis(&app, id).await.to_string();
         let encoded = header.split_once(' ').unwrap().1;
-        for shown in [JAZE_AUTH.1, wrong, encoded] {
+        for shown in [JAZE_AUTH.0, JAZE_AUTH.1, wrong, encoded] {
             assert!(!text.contains(shown), "{shown} in {text}");
         }
     }

@@ -161,12 +161,13 @@ pub fn not_basic(scheme: &str) -> Diagnosis {
         .got(scheme.to_string())
 }
 
-/// A token no account has; the token is shown (it names, the key authenticates).
+/// A token no account has. The token is not shown (it is half of the Basic credentials,
+/// which the journal masks whole), only its length, to tell a stray space or a cut one.
 pub fn unknown_token(token: &str) -> Diagnosis {
     AUTH_UNKNOWN_TOKEN
         .diagnose()
         .field("Authorization")
-        .got(token.to_string())
+        .got(format!("*** ({} characters)", token.chars().count()))
 }
 
 /// A user name that is no account's token but an account's API Key: shown masked, never.
