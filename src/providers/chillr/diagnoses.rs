@@ -196,7 +196,7 @@ rule!(
     "chillr.status.batch_not_found",
     "61",
     CODES,
-    "No batch of this merchant has this batch_id.",
+    "No batch of this merchant has this batch_id (the general rule: a diagnosis names batch_unknown or batch_other_merchant).",
     "Send a batch_id your merchant created (a batch of another merchant is not found either)."
 );
 rule!(
@@ -305,7 +305,6 @@ pub fn of_reason(reason: &str) -> Diagnosis {
 }
 
 /// 61 for a batch id no batch has (for the status handler, which knows).
-#[allow(dead_code)]
 pub fn batch_unknown(batch_id: &str) -> Diagnosis {
     BATCH_UNKNOWN
         .diagnose()
@@ -313,17 +312,23 @@ pub fn batch_unknown(batch_id: &str) -> Diagnosis {
         .got(batch_id.to_string())
 }
 
+/// 61 for a batch_id that is not text (a number or an object): no batch has such an id.
+pub fn batch_unknown_not_text() -> Diagnosis {
+    BATCH_UNKNOWN
+        .diagnose()
+        .field("batch_id")
+        .expected("a JSON string of 24 lower-case hex characters")
+}
+
 /// 61 for another merchant's batch; the owner is not named (it is not the caller's).
-#[allow(dead_code)]
 pub fn batch_other_merchant(batch_id: &str) -> Diagnosis {
     BATCH_OTHER_MERCHANT
         .diagnose()
         .field("batch_id")
-        .got(batch_id.to_string())
+        .got(format!("{batch_id} (belongs to another merchant)"))
 }
 
 /// 55 with the date that was sent.
-#[allow(dead_code)]
 pub fn expiry_format(got: &str) -> Diagnosis {
     EXPIRY_FORMAT
         .diagnose()
@@ -333,7 +338,6 @@ pub fn expiry_format(got: &str) -> Diagnosis {
 }
 
 /// 57 with the api_key that named nobody (an api_key only names the merchant).
-#[allow(dead_code)]
 pub fn merchant_not_found(api_key: &str) -> Diagnosis {
     MERCHANT_NOT_FOUND
         .diagnose()

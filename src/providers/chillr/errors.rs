@@ -37,7 +37,6 @@ pub enum ChillrError {
     BatchNotFound,
     /// One of the above with a diagnosis more precise than its code tells (why a batch is not
     /// found, which date was sent); the answer is the inner error's.
-    #[allow(dead_code)] // built by `with`, for the handlers
     Diagnosed(Box<ChillrError>, Box<Diagnosis>),
 }
 
@@ -79,7 +78,6 @@ impl ChillrError {
     }
 
     /// The same answer, diagnosed as `diagnosis` says.
-    #[allow(dead_code)] // for the handlers
     pub fn with(self, diagnosis: Diagnosis) -> ChillrError {
         match self {
             ChillrError::Diagnosed(inner, _) => inner.with(diagnosis),

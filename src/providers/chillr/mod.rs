@@ -11,6 +11,7 @@ mod fixtures;
 mod handlers;
 mod ids;
 mod lifecycle;
+mod lint;
 mod magic;
 mod rules;
 mod store;
@@ -19,7 +20,7 @@ mod wire;
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::db::Migration;
-use crate::diagnosis::{DocumentedOutcome, Rule};
+use crate::diagnosis::{DocumentedOutcome, Finding, Rule, Traffic};
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
@@ -103,6 +104,10 @@ impl Provider for Chillr {
 
     fn outcomes(&self) -> &'static [(&'static str, &'static [DocumentedOutcome])] {
         &OUTCOMES
+    }
+
+    fn lint(&self, traffic: &[Traffic]) -> Vec<Finding> {
+        lint::lint(traffic)
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -170,6 +170,16 @@ pub fn insert_batch(conn: &Connection, batch: &NewBatch) -> Result<(), DbError> 
     Ok(())
 }
 
+/// Whether any merchant has a batch with this id (to tell an unknown id from another
+/// merchant's batch, once the caller's own lookup found nothing).
+pub fn batch_exists(conn: &Connection, batch_id: &str) -> Result<bool, DbError> {
+    Ok(conn
+        .prepare_cached("select 1 from chillr_batches where batch_id = ?")?
+        .query_row([batch_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// A batch by its id; with `merchant_id`, only when it is that merchant's.
 pub fn find_batch(
     conn: &Connection,

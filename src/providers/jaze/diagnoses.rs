@@ -15,7 +15,7 @@ pub const AUTH_UNAUTHORIZED: Rule = Rule {
     id: "jaze.auth.unauthorized",
     code: "401",
     doc: AUTH_DOC,
-    summary: "The HTTP Basic credentials are missing or name no account with that API Key.",
+    summary: "The HTTP Basic credentials are missing or wrong (the general rule: a diagnosis names one of the four below).",
     hint: "Send `Authorization: Basic base64(<API Token>:<API Key>)` with the account's token and key.",
 };
 
@@ -141,11 +141,10 @@ pub static RULES: &[Rule] = &[
     INTERNAL,
 ];
 
-// The builders below are for the handlers to attach the detail only they know (the
-// authentication extractor, the date parser); until they do, the error's own rule applies.
+// The builders below attach the detail only a handler knows (the authentication extractor,
+// the date parser); an error without one has its own rule's diagnosis.
 
 /// No `Authorization` header at all.
-#[allow(dead_code)]
 pub fn no_header() -> Diagnosis {
     AUTH_NO_HEADER
         .diagnose()
@@ -154,7 +153,6 @@ pub fn no_header() -> Diagnosis {
 }
 
 /// An `Authorization` header that is not Basic `token:key`; `scheme` is what it started with.
-#[allow(dead_code)]
 pub fn not_basic(scheme: &str) -> Diagnosis {
     AUTH_NOT_BASIC
         .diagnose()
@@ -163,17 +161,28 @@ pub fn not_basic(scheme: &str) -> Diagnosis {
         .got(scheme.to_string())
 }
 
-/// A token no account has; the token is shown (it names, the key authenticates).
-#[allow(dead_code)]
+/// A token no account has. The token is not shown (it is half of the Basic credentials,
+/// which the journal masks whole), only its length, to tell a stray space or a cut one.
 pub fn unknown_token(token: &str) -> Diagnosis {
     AUTH_UNKNOWN_TOKEN
         .diagnose()
         .field("Authorization")
-        .got(token.to_string())
+        .got(format!("*** ({} characters)", token.chars().count()))
+}
+
+/// A user name that is no account's token but an account's API Key: shown masked, never.
+pub fn token_is_a_key() -> Diagnosis {
+    AUTH_UNKNOWN_TOKEN
+        .diagnose()
+        .field("Authorization")
+        .got("***")
+        .hint(
+            "The Basic user name is an API Key: put the API Token first and the API Key \
+             second (`<API Token>:<API Key>`).",
+        )
 }
 
 /// The right token with a wrong key; the key is never shown.
-#[allow(dead_code)]
 pub fn wrong_key() -> Diagnosis {
     AUTH_WRONG_KEY
         .diagnose()
@@ -182,14 +191,18 @@ pub fn wrong_key() -> Diagnosis {
         .got("***")
 }
 
-/// A date that is not yyyy-mm-dd; `field` is fromDate or toDate.
-#[allow(dead_code)]
+/// A date that is not yyyy-mm-dd; `field` is fromDate or toDate; a long value is cut.
 pub fn bad_date(field: &str, got: &str) -> Diagnosis {
+    const SHOWN: usize = 40;
+    let shown = match got.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &got[..cut]),
+        None => got.to_string(),
+    };
     DATE_FORMAT_INVALID
         .diagnose()
         .field(field)
         .expected(DATE_FORMAT)
-        .got(got.to_string())
+        .got(shown)
 }
 
 /// The diagnosis a Jaze 400 message implies, when the message names the rule.

@@ -21,19 +21,16 @@ pub enum JazeError {
     Internal,
     /// One of the above, with a diagnosis more precise than its message tells (which header
     /// was wrong, which date was bad); the answer is the inner error's.
-    #[allow(dead_code)] // built by `with`, for the handlers
     Diagnosed(Box<JazeError>, Box<Diagnosis>),
 }
 
 impl JazeError {
     /// The same answer, diagnosed as `diagnosis` says.
-    #[allow(dead_code)] // for the handlers
     pub fn with(self, diagnosis: Diagnosis) -> JazeError {
         JazeError::Diagnosed(Box::new(self.plain()), Box::new(diagnosis))
     }
 
     /// The error without any diagnosis attached.
-    #[allow(dead_code)]
     fn plain(self) -> JazeError {
         match self {
             JazeError::Diagnosed(inner, _) => inner.plain(),

@@ -9,6 +9,7 @@ mod endpoints;
 mod errors;
 mod fixtures;
 mod handlers;
+mod lint;
 mod magic;
 mod receipt;
 mod rules;
@@ -17,7 +18,7 @@ mod wire;
 
 use crate::app::AppState;
 use crate::db::Migration;
-use crate::diagnosis::{DocumentedOutcome, Rule};
+use crate::diagnosis::{DocumentedOutcome, Finding, Rule, Traffic};
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
 use axum::Router;
@@ -95,6 +96,10 @@ impl Provider for Jaze {
 
     fn outcomes(&self) -> &'static [(&'static str, &'static [DocumentedOutcome])] {
         &OUTCOMES
+    }
+
+    fn lint(&self, traffic: &[Traffic]) -> Vec<Finding> {
+        lint::lint(traffic)
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

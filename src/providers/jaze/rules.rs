@@ -13,6 +13,7 @@
 //! time is in that day, one at 00:00:00.000 the next day is not. Amounts show ten decimals
 //! (`"50.0000000000"`), times India time (`2016-03-23 12:06:03.156+05:30`).
 
+use super::diagnoses;
 use super::errors::JazeError;
 use super::magic::INTERNAL_ERROR_USER;
 use super::store::{NewGatewayLog, NewInvoice, NewPayment, NewUser};
@@ -68,8 +69,8 @@ pub fn range(
     }
     let required =
         |name: &str| JazeError::BadRequest(format!("{name} is required, expected yyyy-mm-dd"));
-    let from = from.map(parse_date).transpose()?;
-    let to = to.map(parse_date).transpose()?;
+    let from = from.map(|t| parse_date("fromDate", t)).transpose()?;
+    let to = to.map(|t| parse_date("toDate", t)).transpose()?;
     if dates == Dates::Required {
         from.ok_or_else(|| required("fromDate"))?;
         to.ok_or_else(|| required("toDate"))?;
@@ -91,8 +92,9 @@ pub fn range(
     })
 }
 
-/// A `yyyy-mm-dd` date: four, two and two digits, and a day of the calendar.
-pub fn parse_date(text: &str) -> Result<NaiveDate, JazeError> {
+/// A `yyyy-mm-dd` date: four, two and two digits, and a day of the calendar; `field` (fromDate
+/// or toDate) names it in the diagnosis of a bad one.
+pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, JazeError> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| {
@@ -105,7 +107,10 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, JazeError> {
     shaped
         .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
         .flatten()
-        .ok_or_else(|| JazeError::BadRequest("Invalid date format, expected yyyy-mm-dd".into()))
+        .ok_or_else(|| {
+            JazeError::BadRequest("Invalid date format, expected yyyy-mm-dd".into())
+                .with(diagnoses::bad_date(field, text))
+        })
 }
 
 /// Midnight opening the day in India.
@@ -301,7 +306,7 @@ mod tests {
     #[test]
     fn dates_are_strictly_yyyy_mm_dd() {
         assert_eq!(
-            parse_date("2016-06-01"),
+            parse_date("fromDate", "2016-06-01"),
             Ok(NaiveDate::from_ymd_opt(2016, 6, 1).unwrap())
         );
         for bad in [
@@ -316,7 +321,7 @@ mod tests {
             "+016-06-01",
             "２016-06-01",
         ] {
-            assert!(parse_date(bad).is_err(), "{bad}");
+            assert!(parse_date("toDate", bad).is_err(), "{bad}");
         }
     }
 

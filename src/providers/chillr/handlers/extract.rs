@@ -3,6 +3,7 @@
 //! outside any hold of the database (one read fetches the merchant).
 
 use crate::app::AppState;
+use crate::providers::chillr::diagnoses;
 use crate::providers::chillr::errors::ChillrError;
 use crate::providers::chillr::rules::{judge_batch, names_outage_customer, parse_expiry_date};
 use crate::providers::chillr::store;
@@ -62,10 +63,10 @@ async fn read(req: Request, state: &AppState) -> Result<Params, Response> {
 
 async fn collect_input(state: &AppState, params: &Params) -> Result<CollectInput, ChillrError> {
     let (api_key, secret, name, expiry, customers) = collect_params(params)?;
-    let expiry_date = expiry
-        .text()
-        .and_then(parse_expiry_date)
-        .ok_or(ChillrError::ExpiryDateFormat)?;
+    let expiry_date = expiry.text().and_then(parse_expiry_date).ok_or_else(|| {
+        let got = expiry.text().unwrap_or("(not a string)");
+        ChillrError::ExpiryDateFormat.with(diagnoses::expiry_format(got))
+    })?;
     // Judged before authentication, answered after it (57 and 56 come before 58 and 59).
     let now = state.clock.now();
     let today = now.with_timezone(&india()).date_naive();
@@ -133,7 +134,10 @@ async fn authenticate(
         }
         None => None,
     };
-    let merchant = merchant.ok_or(ChillrError::MerchantNotFound)?;
+    let merchant = merchant.ok_or_else(|| match api_key.text() {
+        Some(key) => ChillrError::MerchantNotFound.with(diagnoses::merchant_not_found(key)),
+        None => ChillrError::MerchantNotFound,
+    })?;
     if secret.text() != Some(merchant.api_secret_key.as_str()) {
         return Err(ChillrError::SecretMismatch);
     }

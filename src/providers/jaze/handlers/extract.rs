@@ -6,11 +6,13 @@
 //! query parameters `userId`, `fromDate` and `toDate` (an empty query value counts as absent;
 //! the last of repeated ones, as PHP reads them).
 
+use super::super::diagnoses;
 use super::super::endpoints::Endpoint;
 use super::super::errors::JazeError;
 use super::super::rules::{self, Dates, Range};
 use super::super::store;
 use crate::app::AppState;
+use crate::diagnosis::Diagnosis;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri, header};
@@ -28,30 +30,65 @@ impl FromRequestParts<AppState> for Account {
     type Rejection = JazeError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, JazeError> {
-        let (token, key) = credentials(&parts.headers).ok_or(JazeError::Unauthorized)?;
+        let (token, key) = credentials(&parts.headers)?;
+        let lookup = token.clone();
         let found = state
             .db
-            .read(move |conn| store::account_key(conn, &token))
+            .read(move |conn| match store::account_key(conn, &lookup)? {
+                Some(account) => Ok(Ok(account)),
+                // Told apart so that a key sent as the user name is never shown.
+                None => store::is_api_key(conn, &lookup).map(Err),
+            })
             .await?;
         match found {
-            Some((id, api_key)) if api_key == key => Ok(Account { id }),
-            _ => Err(JazeError::Unauthorized),
+            Ok((id, api_key)) if api_key == key => Ok(Account { id }),
+            Ok(_) => Err(JazeError::Unauthorized.with(diagnoses::wrong_key())),
+            Err(true) => Err(JazeError::Unauthorized.with(diagnoses::token_is_a_key())),
+            Err(false) => Err(JazeError::Unauthorized.with(diagnoses::unknown_token(&token))),
         }
     }
 }
 
-fn credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = value.trim().split_once(' ')?;
+/// The Basic credentials (API Token, API Key), or a 401 saying why there are none: no
+/// header, or one that is not Basic base64 of `token:key`.
+fn credentials(headers: &HeaderMap) -> Result<(String, String), JazeError> {
+    basic(headers).map_err(|diagnosis| JazeError::Unauthorized.with(*diagnosis))
+}
+
+fn basic(headers: &HeaderMap) -> Result<(String, String), Box<Diagnosis>> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| Box::new(diagnoses::no_header()))?;
+    // Only the scheme is ever shown: the rest is the credentials.
+    let text = value.to_str().unwrap_or("").trim();
+    let scheme = text.split(' ').next().unwrap_or("");
+    let not_basic = || Box::new(diagnoses::not_basic(shown_scheme(scheme)));
+    let (scheme, encoded) = text.split_once(' ').ok_or_else(not_basic)?;
     if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
+        return Err(not_basic());
     }
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
-        .ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (token, key) = text.split_once(':')?;
-    Some((token.to_string(), key.to_string()))
+        .map_err(|_| Box::new(diagnoses::not_basic("Basic (not base64)")))?;
+    let text = String::from_utf8(decoded)
+        .map_err(|_| Box::new(diagnoses::not_basic("Basic (not UTF-8)")))?;
+    let (token, key) = text.split_once(':').ok_or_else(|| {
+        Box::new(diagnoses::not_basic(
+            "Basic (no colon between token and key)",
+        ))
+    })?;
+    Ok((token.to_string(), key.to_string()))
+}
+
+/// The scheme as shown in a diagnosis: a known word, else a note that it is something else
+/// (a bare token or a value without a scheme could be the credentials themselves).
+fn shown_scheme(scheme: &str) -> &'static str {
+    const KNOWN: &[&str] = &["Bearer", "Digest", "Token", "Negotiate", "Basic", "ApiKey"];
+    KNOWN
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(scheme))
+        .copied()
+        .unwrap_or("(no scheme word the sandbox knows)")
 }
 
 /// The request's inputs by name, as sent: path segments first, then query parameters.

@@ -4,8 +4,8 @@ use super::super::errors::JazeError;
 use super::super::rules::{Dates, Range};
 use super::super::store::{self, GatewayLog};
 use super::super::wire::{self, ExternalPayment, ExternalPaymentEntry};
-use super::Answer;
 use super::extract::{Account, Inputs};
+use super::{Answer, Noted, noting_user};
 use crate::app::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -15,9 +15,10 @@ pub async fn logs(
     State(state): State<AppState>,
     account: Account,
     inputs: Inputs,
-) -> Result<Answer<wire::Logs>, JazeError> {
+) -> Result<Noted<wire::Logs>, JazeError> {
     let user_id = inputs.user_id()?;
-    answer(&state, account, Some(user_id), Range::default()).await
+    let logs = answer(&state, account, Some(user_id), Range::default()).await?;
+    Ok(noting_user(user_id, logs))
 }
 
 /// S6 `get_payment_logs_by_date/{fromDate}/{toDate}`.
@@ -35,10 +36,11 @@ pub async fn logs_by_user_and_date(
     State(state): State<AppState>,
     account: Account,
     inputs: Inputs,
-) -> Result<Answer<wire::Logs>, JazeError> {
+) -> Result<Noted<wire::Logs>, JazeError> {
     let user_id = inputs.user_id()?;
     let range = inputs.range(Dates::Required, state.clock.now())?;
-    answer(&state, account, Some(user_id), range).await
+    let logs = answer(&state, account, Some(user_id), range).await?;
+    Ok(noting_user(user_id, logs))
 }
 
 /// The logs within the range, of one user when `user_id` is given (404 `User not found` for

@@ -4,8 +4,8 @@ use super::super::errors::JazeError;
 use super::super::rules::{self, Dates, Range};
 use super::super::store::{self, StoredPayment, User};
 use super::super::wire::{self, PaymentIds, UserDetails};
-use super::Answer;
 use super::extract::{Account, Inputs};
+use super::{Answer, Noted, noting_user};
 use crate::app::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -30,10 +30,10 @@ pub async fn details(
     State(state): State<AppState>,
     account: Account,
     inputs: Inputs,
-) -> Result<Answer<UserDetails>, JazeError> {
+) -> Result<Noted<UserDetails>, JazeError> {
     let user_id = inputs.user_id()?;
     let (user, payments) = user_payments(&state, account, user_id, Range::default()).await?;
-    Ok(Json(user_details(user, payments)?))
+    Ok(noting_user(user_id, Json(user_details(user, payments)?)))
 }
 
 /// S3 `get_payment_details_by_date/{fromDate}/{toDate}`: one array per user.
@@ -55,11 +55,11 @@ pub async fn details_by_user_and_date(
     State(state): State<AppState>,
     account: Account,
     inputs: Inputs,
-) -> Result<Answer<UserDetails>, JazeError> {
+) -> Result<Noted<UserDetails>, JazeError> {
     let user_id = inputs.user_id()?;
     let range = inputs.range(Dates::Required, state.clock.now())?;
     let (user, payments) = user_payments(&state, account, user_id, range).await?;
-    Ok(Json(user_details(user, payments)?))
+    Ok(noting_user(user_id, Json(user_details(user, payments)?)))
 }
 
 /// The account's user and their payments within the range, in one snapshot; 404 `User not

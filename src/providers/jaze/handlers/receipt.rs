@@ -4,9 +4,10 @@
 use super::super::errors::JazeError;
 use super::super::store::{self, TokenLookup};
 use super::super::wire::ReceiptUrl;
-use super::Answer;
 use super::extract::{Account, ReceiptIds};
+use super::{Answer, Noted, noting_user};
 use crate::app::AppState;
+use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 use axum::http::uri::Authority;
@@ -28,7 +29,7 @@ pub async fn receipt_url(
     account: Account,
     ids: ReceiptIds,
     headers: HeaderMap,
-) -> Result<Answer<ReceiptUrl>, JazeError> {
+) -> Result<Noted<ReceiptUrl>, JazeError> {
     let found = state
         .db
         .read(move |conn| store::receipt_token(conn, account.id, ids.user_id, ids.payment_id))
@@ -39,9 +40,14 @@ pub async fn receipt_url(
         TokenLookup::Token(token) => token,
     };
     let host = host(&headers, state.port);
-    Ok(Json(ReceiptUrl::new(format!(
+    let url = Json(ReceiptUrl::new(format!(
         "http://{host}/jaze/receipts/{token}.pdf"
-    ))))
+    )));
+    let (Extension(noted), url) = noting_user(Some(ids.user_id), url);
+    Ok((
+        Extension(noted.fact("payment", ids.payment_id.to_string())),
+        url,
+    ))
 }
 
 /// The sandbox as the client reached it: the `Host` header when it is a plain host[:port],

@@ -16,6 +16,15 @@ pub use records::{
 use crate::db::DbError;
 use rusqlite::{Connection, OptionalExtension};
 
+/// Whether some account has this text as its API Key (a token and key sent swapped).
+pub fn is_api_key(conn: &Connection, text: &str) -> Result<bool, DbError> {
+    Ok(conn
+        .prepare_cached("select 1 from jaze_accounts where api_key = ?")?
+        .query_row([text], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// The id and API Key of the account with this API Token.
 pub fn account_key(conn: &Connection, api_token: &str) -> Result<Option<(i64, String)>, DbError> {
     conn.prepare_cached("select id, api_key from jaze_accounts where api_token = ?")?
