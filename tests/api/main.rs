@@ -19,6 +19,7 @@ mod control_errors;
 mod diagnosis_aggrepay;
 mod diagnosis_front;
 mod diagnosis_outcomes;
+mod diagnosis_paypro;
 mod diagnosis_secrets;
 mod faults;
 mod fixture_bounds;
