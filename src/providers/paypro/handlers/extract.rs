@@ -146,16 +146,14 @@ impl FromRequestParts<AppState> for Click2PayBase {
 /// `oJson`: element 0 (the credentials) and the elements after it, when the payload is a
 /// JSON array (read leniently) whose element 0 is an object; else why not: not found (and
 /// what each place held), or found but not that array.
-fn o_json(inputs: &Inputs) -> Result<(MerchantHead, Vec<Value>), Diagnosis> {
+fn o_json(inputs: &Inputs) -> Result<(MerchantHead, Vec<Value>), Box<Diagnosis>> {
     let Some((text, place)) = inputs.payload_at("oJson") else {
-        return Err(diagnoses::payload_not_found(
-            "oJson",
-            &inputs.searched("oJson"),
-        ));
+        let found = inputs.searched("oJson");
+        return Err(Box::new(diagnoses::payload_not_found("oJson", &found)));
     };
     let unreadable = || {
         let wanted = "a JSON array: element 0 {MerchantId, MerchantPassword}, then the elements";
-        diagnoses::payload_unreadable("oJson", &place, wanted)
+        Box::new(diagnoses::payload_unreadable("oJson", &place, wanted))
     };
     let Some(Value::Array(mut items)) = parse_lenient(&text) else {
         return Err(unreadable());
@@ -173,7 +171,7 @@ pub struct Orders(pub Result<Vec<OrderRequest>, Failure>);
 
 impl Input for Orders {
     fn read(inputs: &Inputs, endpoint: Endpoint) -> Result<Given<Self>, Failure> {
-        let (head, elements) = o_json(inputs).map_err(|d| object_error().with(d))?;
+        let (head, elements) = o_json(inputs).map_err(|d| object_error().with(*d))?;
         if !head.given {
             return Err(no_main_table());
         }
@@ -191,7 +189,7 @@ pub struct Consumers(pub Result<Vec<ConsumerElement>, Failure>);
 
 impl Input for Consumers {
     fn read(inputs: &Inputs, endpoint: Endpoint) -> Result<Given<Self>, Failure> {
-        let (head, elements) = o_json(inputs).map_err(|d| Failure::invalid_format().with(d))?;
+        let (head, elements) = o_json(inputs).map_err(|d| Failure::invalid_format().with(*d))?;
         if !head.given {
             return Err(Failure::invalid_format());
         }
