@@ -105,6 +105,27 @@ async fn an_order_number_sent_again_after_01_is_found_with_both_requests() {
 }
 
 #[tokio::test]
+async fn an_order_number_cmo_refused_and_co_sent_again_is_found() {
+    let app = spawn_app().await;
+    set_clock(&app, json!({"set": CLOCK})).await;
+    let payload = json!([
+        {"MerchantId": "PayPro", "MerchantPassword": PASSWORD},
+        order("DX-NEW", "14/03/2020"),
+        order("HR-100017", "14/03/2020")
+    ]);
+    let (refused, body) = answered(app.post_json("/paypro/cpay/cmo", &payload).await).await;
+    assert_eq!(body[0]["Status"], "01", "{body}");
+    // DX-NEW was not created (all or nothing) and was not refused as existing: sending it
+    // again is fine; HR-100017 is not.
+    co(&app, order("DX-NEW", "14/03/2020")).await;
+    let (again, _) = co(&app, order("hr-100017", "14/03/2020")).await;
+
+    let found = findings(&app, "paypro.lint.order_number_reused").await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(requests(&found[0]), [refused, again]);
+}
+
+#[tokio::test]
 async fn gos_polled_twice_within_a_second_is_found_and_once_a_second_is_not() {
     let app = spawn_app().await;
     // A frozen clock: both requests arrive at the same instant.

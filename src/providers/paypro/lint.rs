@@ -86,7 +86,9 @@ fn order_numbers_reused(traffic: &[Traffic]) -> Vec<Finding> {
                 ids.push(t.id);
             }
         }
-        let now_refused: Vec<String> = if t.rule() == Some("paypro.order.exists") {
+        // co answers its one order's `01`; cmo notes each order refused as existing.
+        let now_refused: Vec<String> = if is(t, &["co"]) && t.rule() == Some("paypro.order.exists")
+        {
             order_numbers(t)
         } else {
             let facts = t.facts().iter().filter(|(name, _)| *name == "refused");
