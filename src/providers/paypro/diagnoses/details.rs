@@ -40,6 +40,9 @@ pub fn payload_not_found(field: &str, found: &str) -> Diagnosis {
             "JSON in the query parameter {field}, a form field {field}, the raw body or a multipart file part"
         ))
         .got(found.to_string())
+        .hint(format!(
+            "Put the JSON in `{field}` (query or form), as the raw body, or as a multipart file part."
+        ))
 }
 
 /// The payload named `field` was found (`place`) but is not the JSON the endpoint reads.
