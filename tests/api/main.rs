@@ -20,6 +20,7 @@ mod diagnosis_aggrepay;
 mod diagnosis_chillr_jaze;
 mod diagnosis_front;
 mod diagnosis_outcomes;
+mod diagnosis_paypro;
 mod diagnosis_secrets;
 mod faults;
 mod fixture_bounds;

@@ -3,6 +3,10 @@
 //! that names the rule), and builders for the detail only a handler knows (where the payload
 //! was looked for, which order's state refused a change).
 
+mod details;
+
+pub use details::*;
+
 use crate::diagnosis::{Diagnosis, Rule};
 
 const CODES: &str = "Response codes with description (Ref 1.1)";
@@ -201,6 +205,14 @@ rule!(
     "The user name is unknown: check its spelling against your merchant's (the fixtures' `paypro.merchants`)."
 );
 rule!(
+    MISSPELLED_USER,
+    "paypro.auth.misspelled_user",
+    "01",
+    AUTH,
+    "No merchant has this user name, but one has a name within two edits of it (04 on co/cmo).",
+    "The user name looks misspelled: `expected` names the merchant's user name it is closest to."
+);
+rule!(
     WRONG_PASSWORD,
     "paypro.auth.wrong_password",
     "01",
@@ -273,6 +285,7 @@ pub static RULES: &[Rule] = &[
     PASSWORD_LENGTH,
     CREDENTIALS_INVALID,
     UNKNOWN_USER,
+    MISSPELLED_USER,
     WRONG_PASSWORD,
     SERVICE_NOT_ENABLED,
     NO_DATA,
@@ -357,79 +370,6 @@ fn field_of(label: &str) -> String {
 
 fn order_date(field: &str) -> Diagnosis {
     DATE_FORMAT.diagnose().field(field).expected(ORDER_DATES)
-}
-
-/// The names an endpoint reads the credentials by.
-pub fn credential_fields(service: &str) -> (&'static str, &'static str) {
-    match service {
-        "co" | "cmo" | "cc" | "cmc" | "uc" | "umc" => ("MerchantId", "MerchantPassword"),
-        "moap" | "moab" | "mofr" => ("Username", "Password"),
-        "gpojson" => ("username", "password"),
-        _ => ("userName", "password"),
-    }
-}
-
-/// No merchant has `username` (shown: a user name is no secret).
-pub fn unknown_user(service: &str, username: &str) -> Diagnosis {
-    UNKNOWN_USER
-        .diagnose()
-        .field(credential_fields(service).0)
-        .got(username.to_string())
-}
-
-/// The merchant exists; its password is not the one sent (neither is shown).
-pub fn wrong_password(service: &str) -> Diagnosis {
-    WRONG_PASSWORD
-        .diagnose()
-        .field(credential_fields(service).1)
-        .expected("***")
-        .got("***")
-}
-
-/// No payload in any of the places looked (`query`, `form`, `body`, `multipart`).
-#[allow(dead_code)] // for the payload extractor
-pub fn payload_not_found(field: &str, looked: &[&str]) -> Diagnosis {
-    PAYLOAD_NOT_FOUND
-        .diagnose()
-        .field(field.to_string())
-        .expected(format!("JSON in {field} (query, form, body or multipart)"))
-        .got(format!("nothing in: {}", looked.join(", ")))
-}
-
-/// A date refused: the field, its accepted formats, what was sent.
-#[allow(dead_code)] // for the handlers, which know the value
-pub fn bad_date(field: &str, got: &str) -> Diagnosis {
-    let accepted = if matches!(field, "startDate" | "endDate") {
-        QUERY_DATES
-    } else {
-        ORDER_DATES
-    };
-    DATE_FORMAT
-        .diagnose()
-        .field(field.to_string())
-        .expected(accepted)
-        .got(got.to_string())
-}
-
-/// An amount refused: the field, its accepted form and the merchant's limits.
-#[allow(dead_code)] // for the handlers, which know the limits
-pub fn bad_amount(field: &str, got: &str, min: &str, max: &str) -> Diagnosis {
-    AMOUNT_OUT_OF_LIMITS
-        .diagnose()
-        .field(field.to_string())
-        .expected(format!("decimal(18,2) from {min} to {max}"))
-        .got(got.to_string())
-}
-
-/// moap/moab/mofr refused order `number` in `state` (`Paid`, `Blocked`, `Already Refunded`).
-#[allow(dead_code)] // for the change handlers
-pub fn state_refused(endpoint: &str, number: &str, state: &str) -> Diagnosis {
-    let allowed = if endpoint == "mofr" { "Paid" } else { "Unpaid" };
-    STATE_REFUSED
-        .diagnose()
-        .field(format!("OrderNumber {number}"))
-        .expected(format!("an order in state {allowed}"))
-        .got(state.to_string())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod endpoints;
 mod errors;
 mod fixtures;
 mod handlers;
+mod lint;
 mod magic;
 mod payload;
 mod payment;
@@ -106,6 +107,10 @@ impl Provider for PayPro {
 
     fn rules(&self) -> &'static [Rule] {
         diagnoses::RULES
+    }
+
+    fn lint(&self, traffic: &[crate::diagnosis::Traffic]) -> Vec<crate::diagnosis::Finding> {
+        lint::lint(traffic)
     }
 
     fn outcomes(&self) -> &'static [(&'static str, &'static [DocumentedOutcome])] {

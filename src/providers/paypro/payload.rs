@@ -17,6 +17,7 @@ pub struct Inputs {
     form: Vec<(String, String)>,
     file: Option<String>,
     raw_body: String,
+    multipart: bool,
 }
 
 impl Inputs {
@@ -41,6 +42,37 @@ impl Inputs {
             form,
             file,
             raw_body,
+            multipart: media_type.starts_with("multipart/form-data"),
+        }
+    }
+
+    /// A kept request's inputs, read without awaiting (for the lint rules): as [`Inputs::read`]
+    /// does, except that a multipart body's file is taken to be its JSON array, whatever
+    /// surrounds it.
+    pub fn read_kept(query: Option<&str>, content_type: Option<&str>, body: &str) -> Inputs {
+        let media_type = content_type.unwrap_or_default().to_ascii_lowercase();
+        let multipart = media_type.starts_with("multipart/form-data");
+        let file = multipart
+            .then(|| Some(&body[body.find('[')?..=body.rfind(']')?]))
+            .flatten()
+            .map(str::to_string);
+        let form = if media_type.starts_with("application/x-www-form-urlencoded")
+            && !looks_like_json(body)
+        {
+            parse_pairs(body)
+        } else {
+            Vec::new()
+        };
+        Inputs {
+            query: query.map(parse_pairs).unwrap_or_default(),
+            form,
+            file,
+            raw_body: if multipart {
+                String::new()
+            } else {
+                body.to_string()
+            },
+            multipart,
         }
     }
 
@@ -53,16 +85,78 @@ impl Inputs {
     }
 
     /// The JSON payload named `name`, from the first place that has it.
+    #[cfg(test)]
     pub fn payload(&self, name: &str) -> Option<String> {
+        self.payload_at(name).map(|(value, _)| value)
+    }
+
+    /// The payload named `name` and where it was found (`the query parameter oJson`, ...).
+    pub fn payload_at(&self, name: &str) -> Option<(String, String)> {
         if let Some(value) = find(&self.query, name) {
-            return Some(value);
+            return Some((value, format!("the query parameter {name}")));
         }
         if let Some(value) = find(&self.form, name) {
-            return Some(value);
+            let place = if self.multipart {
+                "multipart field"
+            } else {
+                "form field"
+            };
+            return Some((value, format!("the {place} {name}")));
         }
         if let Some(file) = self.file.as_deref().filter(|f| !f.trim().is_empty()) {
-            return Some(file.to_string());
+            return Some((file.to_string(), "the multipart file part".to_string()));
         }
+        self.body_payload()
+            .map(|body| (body, "the raw body".to_string()))
+    }
+
+    /// What each place held when no payload named `name` was found, values left out (they
+    /// may hold a password): `no query; a form without oJson (fields: a, b); ...`.
+    pub fn searched(&self, name: &str) -> String {
+        let names = |pairs: &[(String, String)]| {
+            let names: Vec<String> = pairs
+                .iter()
+                .map(|(n, v)| match v.trim().is_empty() {
+                    true => format!("{} (empty)", n.trim()),
+                    false => n.trim().to_string(),
+                })
+                .collect();
+            names.join(", ")
+        };
+        let query = if self.query.is_empty() {
+            "no query".to_string()
+        } else {
+            format!(
+                "a query without {name} (parameters: {})",
+                names(&self.query)
+            )
+        };
+        let body = if self.multipart {
+            format!(
+                "a multipart body without a file part or a field {name} (fields: {})",
+                names(&self.form)
+            )
+        } else if !self.form.is_empty() {
+            format!("a form without {name} (fields: {})", names(&self.form))
+        } else {
+            let body = self.raw_body.trim_start_matches('\u{feff}').trim();
+            if body.is_empty() {
+                "an empty body".to_string()
+            } else if body.to_ascii_lowercase().contains("password") {
+                format!(
+                    "a body that is not JSON ({} characters)",
+                    body.chars().count()
+                )
+            } else {
+                let start: String = body.chars().take(20).collect();
+                format!("a body that is not JSON: {start:?}")
+            }
+        };
+        format!("{query}; {body}")
+    }
+
+    /// The raw body as the payload, when it is (or decodes to) JSON.
+    fn body_payload(&self) -> Option<String> {
         // Windows tools often save the JSON with a byte-order mark in front.
         let body = self.raw_body.trim_start_matches('\u{feff}').trim();
         if body.is_empty() {

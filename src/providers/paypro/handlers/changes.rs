@@ -2,11 +2,13 @@
 //! Refund (`mofr`): the merchant changes its orders, all or nothing.
 
 use crate::app::AppState;
+use crate::diagnosis::{Diagnosis, Outcome};
+use crate::providers::paypro::diagnoses;
 use crate::providers::paypro::errors::{Code, Failure};
 use crate::providers::paypro::handlers::extract::{Authenticated, Changes};
 use crate::providers::paypro::rules::{Change, Refusal, Wanted, amount_due, why_not};
 use crate::providers::paypro::store::merchants::Merchant;
-use crate::providers::paypro::store::{self, Order};
+use crate::providers::paypro::store::{self, Order, order_key};
 use crate::providers::paypro::wire::{RefusedOrder, answer};
 use axum::extract::State;
 use axum::response::Response;
@@ -51,13 +53,22 @@ async fn change(
             apply(conn, &merchant, &wanted, change, now)
         })
         .await?;
-    let status = if refused.is_empty() {
-        Code::Success
-    } else {
-        Code::Rejected
+    let Some(first) = refused.first() else {
+        return Ok(answer(Code::Success, Vec::<RefusedOrder>::new()));
     };
+    // The answer lists every refused order; the diagnosis names the first one's state.
+    let diagnosis = first.diagnosis(&merchant, change, &wanted);
     let items = refused.into_iter().map(|refused| refused.item(&merchant));
-    Ok(answer(status, items))
+    Ok(Outcome::refused(diagnosis.code(Code::Rejected.as_str())).on(answer(Code::Rejected, items)))
+}
+
+/// The endpoint that makes a change.
+fn endpoint(change: Change) -> &'static str {
+    match change {
+        Change::Pay => "moap",
+        Change::Block => "moab",
+        Change::Refund => "mofr",
+    }
 }
 
 /// An order the change was refused for.
@@ -68,6 +79,34 @@ enum Refused {
 }
 
 impl Refused {
+    /// Why this order was refused: its state, or for a refund its amount.
+    fn diagnosis(&self, merchant: &Merchant, change: Change, wanted: &[Wanted]) -> Diagnosis {
+        let endpoint = endpoint(change);
+        match self {
+            Refused::NotFound(number) => diagnoses::state_refused(endpoint, number, "Not Found"),
+            Refused::Order(order, Refusal::Text("Invalid Amount")) => {
+                let number = &order.order_number;
+                let amount = wanted
+                    .iter()
+                    .find(|w| order_key(&w.number) == order_key(number))
+                    .and_then(|w| w.amount);
+                let got = amount.map_or_else(
+                    || "not a positive decimal(18,2)".to_string(),
+                    |a| {
+                        format!(
+                            "{a} (the order's amount paid is {})",
+                            order.amount_paid.unwrap_or_default()
+                        )
+                    },
+                );
+                diagnoses::refund_amount_invalid(number, &got)
+            }
+            Refused::Order(order, reason) => {
+                diagnoses::state_refused(endpoint, &order.order_number, &reason.label(merchant))
+            }
+        }
+    }
+
     /// The refusal as the answer lists it.
     fn item(self, merchant: &Merchant) -> RefusedOrder {
         match self {

@@ -42,6 +42,7 @@
 
 use crate::app::AppState;
 use crate::db::{self, DbError};
+use crate::diagnosis::Outcome;
 use crate::providers::paypro::errors::{Code, Failure};
 use crate::providers::paypro::handlers::extract::{Authenticated, Consumers};
 use crate::providers::paypro::rules::{ConsumerElement, consumer_code, dotnet};
@@ -156,14 +157,15 @@ fn first(failures: Failures) -> Failure {
     failures.into_iter().next().expect("one failure").1
 }
 
-/// `cmc`'s and `umc`'s failure list, under the first failure's code.
+/// `cmc`'s and `umc`'s failure list, under the first failure's code (and diagnosed as it).
 fn failed(failures: Failures) -> Response {
     let status = failures[0].1.code;
+    let outcome = Outcome::refused(failures[0].1.diagnosis());
     let items = failures.into_iter().map(|(id, f)| ConsumerFailure {
         consumer_id: id,
         description: f.description,
     });
-    answer(status, items)
+    outcome.on(answer(status, items))
 }
 
 /// `00` and every updated consumer's full code.

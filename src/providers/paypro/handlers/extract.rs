@@ -5,7 +5,9 @@
 //! address as the client reached the sandbox.
 
 use crate::app::AppState;
+use crate::diagnosis::Diagnosis;
 use crate::providers::endpoint::Endpoint as _;
+use crate::providers::paypro::diagnoses;
 use crate::providers::paypro::endpoints::Endpoint;
 use crate::providers::paypro::errors::Failure;
 use crate::providers::paypro::payload::Inputs;
@@ -80,8 +82,20 @@ async fn authenticate<T: Input>(
         .db
         .read(|conn| merchants::by_username(conn, username))
         .await?;
+    let near = match found {
+        Some(_) => None,
+        None => {
+            let known = state.db.read(merchants::all).await?;
+            credentials::closest(username, known.iter().map(|m| m.username.as_str()))
+        }
+    };
+    let admitted = credentials::admit(found, username, password, service);
+    let merchant = admitted.map_err(|failure| match near {
+        Some(known) => failure.with(diagnoses::misspelled_user(service, username, &known)),
+        None => failure,
+    })?;
     Ok(Authenticated {
-        merchant: credentials::admit(found, username, password, service)?,
+        merchant,
         input: given.input,
     })
 }
@@ -130,18 +144,26 @@ impl FromRequestParts<AppState> for Click2PayBase {
 }
 
 /// `oJson`: element 0 (the credentials) and the elements after it, when the payload is a
-/// JSON array (read leniently) whose element 0 is an object.
-fn o_json(inputs: &Inputs) -> Option<(MerchantHead, Vec<Value>)> {
-    let text = inputs.payload("oJson")?;
-    let Value::Array(mut items) = parse_lenient(&text)? else {
-        return None;
+/// JSON array (read leniently) whose element 0 is an object; else why not: not found (and
+/// what each place held), or found but not that array.
+fn o_json(inputs: &Inputs) -> Result<(MerchantHead, Vec<Value>), Box<Diagnosis>> {
+    let Some((text, place)) = inputs.payload_at("oJson") else {
+        let found = inputs.searched("oJson");
+        return Err(Box::new(diagnoses::payload_not_found("oJson", &found)));
+    };
+    let unreadable = || {
+        let wanted = "a JSON array: element 0 {MerchantId, MerchantPassword}, then the elements";
+        Box::new(diagnoses::payload_unreadable("oJson", &place, wanted))
+    };
+    let Some(Value::Array(mut items)) = parse_lenient(&text) else {
+        return Err(unreadable());
     };
     if !items.first().is_some_and(Value::is_object) {
-        return None;
+        return Err(unreadable());
     }
     let elements = items.split_off(1);
-    let head = serde_json::from_value(items.pop()?).ok()?;
-    Some((head, elements))
+    let head = items.pop().and_then(|h| serde_json::from_value(h).ok());
+    Ok((head.ok_or_else(unreadable)?, elements))
 }
 
 /// The orders of `co`/`cmo`; their shape's failure answers after the credentials'.
@@ -149,7 +171,7 @@ pub struct Orders(pub Result<Vec<OrderRequest>, Failure>);
 
 impl Input for Orders {
     fn read(inputs: &Inputs, endpoint: Endpoint) -> Result<Given<Self>, Failure> {
-        let (head, elements) = o_json(inputs).ok_or_else(object_error)?;
+        let (head, elements) = o_json(inputs).map_err(|d| object_error().with(*d))?;
         if !head.given {
             return Err(no_main_table());
         }
@@ -167,7 +189,7 @@ pub struct Consumers(pub Result<Vec<ConsumerElement>, Failure>);
 
 impl Input for Consumers {
     fn read(inputs: &Inputs, endpoint: Endpoint) -> Result<Given<Self>, Failure> {
-        let (head, elements) = o_json(inputs).ok_or_else(Failure::invalid_format)?;
+        let (head, elements) = o_json(inputs).map_err(|d| Failure::invalid_format().with(*d))?;
         if !head.given {
             return Err(Failure::invalid_format());
         }
@@ -187,14 +209,24 @@ pub struct Changes(pub Result<Vec<Wanted>, Failure>);
 
 impl Input for Changes {
     fn read(inputs: &Inputs, endpoint: Endpoint) -> Result<Given<Self>, Failure> {
-        let text = inputs
-            .payload("csvOrders")
-            .ok_or_else(Failure::invalid_format)?;
+        let (text, place) = inputs.payload_at("csvOrders").ok_or_else(|| {
+            let found = inputs.searched("csvOrders");
+            Failure::invalid_format().with(diagnoses::payload_not_found("csvOrders", &found))
+        })?;
+        let unreadable = |wanted: &str| {
+            Failure::invalid_format().with(diagnoses::payload_unreadable(
+                "csvOrders",
+                &place,
+                wanted,
+            ))
+        };
         if text.chars().count() > MAX_CSV_ORDERS {
-            return Err(Failure::invalid_format());
+            return Err(unreadable("a JSON object of at most 4000 characters"));
         }
         let Some(Value::Object(object)) = parse_lenient(&text) else {
-            return Err(Failure::invalid_format());
+            return Err(unreadable(
+                "a JSON object {Username, Password, CsvOrderNumbers}",
+            ));
         };
         let csv = CsvOrders::from(object);
         let refunds = endpoint == Endpoint::Mofr;

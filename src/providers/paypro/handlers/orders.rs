@@ -2,6 +2,7 @@
 //! nothing, each order checked in the spec's order, ConnectPayIds from the sandbox clock.
 
 use crate::app::AppState;
+use crate::diagnosis::Outcome;
 use crate::providers::paypro::errors::{Code, Failure};
 use crate::providers::paypro::handlers::extract::{Authenticated, Click2PayBase, Orders};
 use crate::providers::paypro::rules::{check_order, created_at};
@@ -40,11 +41,19 @@ pub async fn cmo(
         Ok(created) => Ok(created_answer(&created, &base)),
         Err(failures) => {
             let status = failures[0].1.code;
+            // Diagnosed as the first failure; each order refused as existing is noted for
+            // the lint that finds it sent again.
+            let mut outcome = Outcome::refused(failures[0].1.diagnosis());
+            for (number, failure) in &failures {
+                if failure.code == Code::Rejected {
+                    outcome = outcome.fact("refused", number.clone());
+                }
+            }
             let items = failures.into_iter().map(|(number, f)| OrderFailure {
                 order_number: number,
                 description: f.description,
             });
-            Ok(answer(status, items))
+            Ok(outcome.on(answer(status, items)))
         }
     }
 }

@@ -66,3 +66,28 @@ pub fn admit(
     }
     Ok(merchant)
 }
+
+/// The known user name closest to an unknown `username`, when within two edits (case
+/// ignored): the one it is most likely a misspelling of.
+pub fn closest<'a>(username: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    let wanted = username.to_lowercase();
+    known
+        .map(|k| (strsim::levenshtein(&wanted, &k.to_lowercase()), k))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn a_misspelled_name_finds_its_merchant() {
+        let known = ["PayProUser", "ConnectPay"];
+        let near = |name| closest(name, known.iter().copied());
+        assert_eq!(near("PayProUsr").as_deref(), Some("PayProUser"));
+        assert_eq!(near("payprouser1").as_deref(), Some("PayProUser"));
+        assert_eq!(near("Someone"), None);
+    }
+}

@@ -1,5 +1,6 @@
 //! The date formats PayPro clients send, and the .NET formats it answers with.
 
+use crate::providers::paypro::diagnoses;
 use crate::providers::paypro::errors::{Code, Failure};
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -34,11 +35,13 @@ pub fn paid_range(
     start: Option<&str>,
     end: Option<&str>,
 ) -> Result<(NaiveDate, NaiveDate), Failure> {
-    let date = |text: Option<&str>| {
-        text.and_then(parse_query_date)
-            .ok_or_else(|| Failure::new(Code::Rejected, "Invalid Data. Date format is invalid"))
+    let date = |text: Option<&str>, field: &str| {
+        text.and_then(parse_query_date).ok_or_else(|| {
+            Failure::new(Code::Rejected, "Invalid Data. Date format is invalid")
+                .with(diagnoses::bad_date(field, text.unwrap_or_default()))
+        })
     };
-    let (start, end) = (date(start)?, date(end)?);
+    let (start, end) = (date(start, "startDate")?, date(end, "endDate")?);
     if start > end {
         return Err(Failure::new(
             Code::Rejected,

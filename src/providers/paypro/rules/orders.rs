@@ -4,6 +4,7 @@
 
 use super::{MAX_ORDERS, OrderStatus, amount_due, parse_decimal_18_2, parse_order_date};
 use super::{valid_email, valid_mobile};
+use crate::providers::paypro::diagnoses;
 use crate::providers::paypro::errors::Failure;
 use crate::providers::paypro::magic::{self, Magic};
 use crate::providers::paypro::store::Order;
@@ -81,17 +82,24 @@ fn limited(label: &str, max: usize, value: &Option<String>) -> Result<String, Fa
 pub fn check_order(order: &OrderRequest, merchant: &Merchant) -> Result<Order, Failure> {
     let order_number = required(&order.order_number, "Order number")?;
     limited("Order number", 256, &order.order_number)?;
-    let amount = parse_decimal_18_2(&required(&order.order_amount, "Order amount")?)
-        .ok_or_else(out_of_limits)?;
     let min = Decimal::from_str(&merchant.min_amount).unwrap_or(Decimal::ONE);
     let max = Decimal::from_str(&merchant.max_amount).unwrap_or(Decimal::MAX);
-    if amount < min || amount > max {
-        return Err(out_of_limits());
-    }
-    let due_date = parse_order_date(&required(&order.order_due_date, "Order due date")?)
-        .ok_or_else(|| invalid("Order due date format is invalid"))?;
-    let issue_date = parse_order_date(&required(&order.issue_date, "Issue date")?)
-        .ok_or_else(|| invalid("Issue date format is invalid"))?;
+    let refused = |field: &str, got: &str| {
+        let (min, max) = (merchant.min_amount.as_str(), merchant.max_amount.as_str());
+        out_of_limits().with(diagnoses::bad_amount(field, got, min, max))
+    };
+    let amount_text = required(&order.order_amount, "Order amount")?;
+    let amount = parse_decimal_18_2(&amount_text)
+        .filter(|a| (min..=max).contains(a))
+        .ok_or_else(|| refused("OrderAmount", &amount_text))?;
+    let date = |value: &Option<String>, label: &str, field: &str| {
+        let text = required(value, label)?;
+        parse_order_date(&text).ok_or_else(|| {
+            invalid(&format!("{label} format is invalid")).with(diagnoses::bad_date(field, &text))
+        })
+    };
+    let due_date = date(&order.order_due_date, "Order due date", "OrderDueDate")?;
+    let issue_date = date(&order.issue_date, "Issue date", "IssueDate")?;
     let order_type = required(&order.order_type, "Order type")?;
     let customer_name = required(&order.customer_name, "Customer name")?;
     limited("Customer name", 32, &order.customer_name)?;
@@ -103,14 +111,20 @@ pub fn check_order(order: &OrderRequest, merchant: &Merchant) -> Result<Order, F
     {
         return Err(invalid("Mobile no. and email is not in valid format"));
     }
-    let optional_amount = |value: &Option<String>| match value {
+    let optional_amount = |value: &Option<String>, field: &str| match value {
         None => Ok(amount),
         Some(text) => parse_decimal_18_2(text)
             .filter(|a| (min..=max).contains(a))
-            .ok_or_else(out_of_limits),
+            .ok_or_else(|| refused(field, text)),
     };
-    let amount_within_due = optional_amount(&order.order_amount_within_due_date)?;
-    let amount_after_due = optional_amount(&order.order_amount_after_due_date)?;
+    let amount_within_due = optional_amount(
+        &order.order_amount_within_due_date,
+        "OrderAmountWithinDueDate",
+    )?;
+    let amount_after_due = optional_amount(
+        &order.order_amount_after_due_date,
+        "OrderAmountAfterDueDate",
+    )?;
     let expire_after_seconds = match &order.order_expire_after_seconds {
         None => 0,
         Some(text) => text
