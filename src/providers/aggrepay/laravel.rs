@@ -55,6 +55,12 @@ fn read(message: &str) -> Option<Reading> {
         let todo = format!("send `{}` with a value", field_name(label));
         return Some(reading(label, "required".into(), todo));
     }
+    if let Some((label, other)) = body.split_once(" field is required when ") {
+        let other = field_name(other.strip_suffix(" is not present")?);
+        let rule = format!("required_without:{other}");
+        let todo = format!("send `{}` or `{other}`", field_name(label));
+        return Some(reading(label, rule, todo));
+    }
     if let Some(label) = body.strip_suffix(" field contains an invalid number") {
         let todo = "send a 10-digit Indian mobile number starting 6-9".into();
         return Some(reading(label, "phone:IN".into(), todo));
@@ -73,6 +79,11 @@ fn read(message: &str) -> Option<Reading> {
     {
         let rule = format!("different:{}", field_name(other));
         return Some(reading(label, rule, "send two different values".into()));
+    }
+    if let Some(label) = body.strip_suffix(" format is invalid") {
+        let todo =
+            "send the format the document gives (an IFSC: 4 letters, 0, 6 letters or digits)";
+        return Some(reading(label, "regex".into(), todo.into()));
     }
     if let Some(label) = body.strip_suffix(" does not match the format Y-m-d") {
         let todo = "send the date as YYYY-MM-DD".into();
@@ -110,6 +121,14 @@ fn must(what: &str) -> Option<(String, String)> {
         "be an integer" => fixed("integer", "send a whole number"),
         "be a string" => fixed("string", "send text, not a JSON array or object"),
         _ => {
+            if let Some((low, high)) = what
+                .strip_prefix("be between ")
+                .and_then(|w| w.strip_suffix(" digits"))
+                .and_then(|w| w.split_once(" and "))
+            {
+                let todo = format!("send {low} to {high} digits");
+                return Some((format!("digits_between:{low},{high}"), todo));
+            }
             if let Some(count) = what
                 .strip_prefix("be ")
                 .and_then(|w| w.strip_suffix(" digits"))
@@ -188,6 +207,11 @@ mod tests {
                 "The new mpin and old mpin must be different.",
                 "new_mpin",
                 "different:old_mpin",
+            ),
+            (
+                "The mobile number field is required when customer id is not present.",
+                "mobile_number",
+                "required_without:customer_id",
             ),
             (
                 "The date of birth does not match the format Y-m-d.",

@@ -21,7 +21,7 @@ pub fn label(name: &str) -> String {
 }
 
 /// A refusal of the value posted as `name` (None: absent), explained with that value.
-fn refused(name: &str, value: Option<&str>, message: String) -> AggrePayError {
+pub fn refused(name: &str, value: Option<&str>, message: String) -> AggrePayError {
     let diagnosis = laravel::explain_value(&message, name, value);
     AggrePayError::InvalidParams(message).with(diagnosis)
 }

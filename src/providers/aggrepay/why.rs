@@ -31,6 +31,8 @@ pub struct Limit {
     pub key: &'static str,
     pub count: bool,
     pub period: &'static str,
+    /// When the next period starts.
+    pub starts: &'static str,
 }
 
 pub const DAILY_COUNT: Limit = Limit {
@@ -38,7 +40,8 @@ pub const DAILY_COUNT: Limit = Limit {
     name: "daily debit count",
     key: "daily_debit_count",
     count: true,
-    period: "day (00:00 IST)",
+    period: "day",
+    starts: "00:00 IST",
 };
 
 pub const DAILY_AMOUNT: Limit = Limit {
@@ -46,7 +49,8 @@ pub const DAILY_AMOUNT: Limit = Limit {
     name: "daily debit amount",
     key: "daily_debit_amount",
     count: false,
-    period: "day (00:00 IST)",
+    period: "day",
+    starts: "00:00 IST",
 };
 
 pub const MONTHLY_DEBIT: Limit = Limit {
@@ -54,7 +58,8 @@ pub const MONTHLY_DEBIT: Limit = Limit {
     name: "monthly debit",
     key: "monthly_debit",
     count: false,
-    period: "month (the 1st, 00:00 IST)",
+    period: "month",
+    starts: "the 1st, 00:00 IST",
 };
 
 pub const MONTHLY_CREDIT: Limit = Limit {
@@ -62,7 +67,8 @@ pub const MONTHLY_CREDIT: Limit = Limit {
     name: "monthly credit",
     key: "monthly_credit",
     count: false,
-    period: "month (the 1st, 00:00 IST)",
+    period: "month",
+    starts: "the 1st, 00:00 IST",
 };
 
 pub const WALLET_BALANCE: Limit = Limit {
@@ -71,6 +77,7 @@ pub const WALLET_BALANCE: Limit = Limit {
     key: "max_balance",
     count: false,
     period: "",
+    starts: "",
 };
 
 impl Limit {
@@ -95,9 +102,9 @@ impl Limit {
             )
         } else {
             format!(
-                "Wait for the next {} ({CLOCK}) or set a higher `limits.{}` for this customer \
-                 by fixture.",
-                self.period, self.key
+                "Wait for the next {} ({}; {CLOCK}) or set a higher `limits.{}` for this \
+                 customer by fixture.",
+                self.period, self.starts, self.key
             )
         };
         let diagnosis = self.rule.diagnose();
