@@ -192,7 +192,7 @@ pub const MPIN_INVALID: Rule = Rule {
     id: "aggrepay.mpin.invalid",
     code: "INVALID-MPIN",
     doc: "6. Debit Customer Wallet; 7. Wallet to Wallet Transfer; 19. Change MPIN",
-    summary: "The MPIN is not the customer's (or is the never-valid `0000`).",
+    summary: "The MPIN is not the customer's.",
     hint: "Send the customer's current 4-digit MPIN.",
 };
 
