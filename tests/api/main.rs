@@ -17,6 +17,7 @@ mod connections;
 mod connections_flood;
 mod control_errors;
 mod diagnosis_aggrepay;
+mod diagnosis_aggrepay_rules;
 mod diagnosis_front;
 mod diagnosis_outcomes;
 mod diagnosis_secrets;

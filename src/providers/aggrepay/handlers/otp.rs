@@ -12,6 +12,7 @@
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::diagnosis::Diagnosis;
+use crate::providers::aggrepay::actions::india_time;
 use crate::providers::aggrepay::diagnoses::{
     OTP_EXPIRED, OTP_NOT_SENT, OTP_SUPERSEDED, OTP_USED, OTP_WRONG,
 };
@@ -97,7 +98,12 @@ pub fn spend(
             AggrePayError::Internal
         })?
         .with_timezone(&Utc);
-    let sent = format!("the OTP sent at {}", last.created_at);
+    // Times as the outbox (GET /__sandbox/aggrepay/otps) and the clock show them.
+    let (sent_at, until) = (
+        india_time(last.created_at.clone()),
+        india_time(last.expires_at.clone()),
+    );
+    let sent = format!("the OTP sent at {sent_at}");
     if last.otp != given {
         let earlier = otp_outbox::sent_before(conn, merchant.id, mobile, purpose, given, last.id)?;
         let diagnosis = if earlier {
@@ -107,7 +113,7 @@ pub fn spend(
                 .hint(format!(
                     "A newer OTP was sent to this number at {} and only the last one \
                      verifies: send that one (GET /__sandbox/aggrepay/otps lists them).",
-                    last.created_at
+                    sent_at
                 ))
         } else {
             OTP_WRONG.diagnose().got("*** (no OTP sent to this number)")
@@ -124,12 +130,15 @@ pub fn spend(
     if now >= expires_at {
         let diagnosis = OTP_EXPIRED
             .diagnose()
-            .expected(format!("*** ({sent}), before {}", last.expires_at))
-            .got(format!("*** at {} on the sandbox clock", stamp(now)))
+            .expected(format!("*** ({sent}), before {until}"))
+            .got(format!(
+                "*** at {} on the sandbox clock",
+                india_time(stamp(now))
+            ))
             .hint(format!(
                 "The OTP expired at {} on the sandbox clock (valid 10 minutes): ask for a new \
                  one, or move the clock back with POST /__sandbox/clock.",
-                last.expires_at
+                until
             ));
         return Err(refused(diagnosis));
     }
