@@ -13,6 +13,7 @@ mod fixtures;
 mod handlers;
 mod hash;
 mod laravel;
+mod limit_checks;
 mod lint;
 mod magic;
 mod php_json;
