@@ -18,6 +18,7 @@ mod connections_flood;
 mod control_errors;
 mod diagnosis_aggrepay;
 mod diagnosis_chillr_jaze;
+mod diagnosis_aggrepay_rules;
 mod diagnosis_front;
 mod diagnosis_outcomes;
 mod diagnosis_paypro;

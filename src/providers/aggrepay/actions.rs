@@ -209,7 +209,7 @@ fn shown(entry: OutboxEntry) -> SentOtp {
 
 /// A stored RFC 3339 UTC time shown in India time (as the clock shows times: fractions
 /// only when there are some).
-fn india_time(stored: String) -> String {
+pub fn india_time(stored: String) -> String {
     match DateTime::parse_from_rfc3339(&stored) {
         Ok(at) => at
             .with_timezone(&Utc)

@@ -7,6 +7,7 @@
 //! lower-case hex is no mistake the hash diagnosis looks for.
 
 use crate::diagnosis::{Diagnosis, Rule};
+use crate::providers::aggrepay::laravel;
 
 /// The code the report counts an AggrePay success under.
 pub const SUCCESS: &str = "SUCCESS";
@@ -112,12 +113,47 @@ pub const PARAMS_INVALID: Rule = Rule {
     hint: "Fix the field the error message names.",
 };
 
-pub const OTP_INVALID: Rule = Rule {
-    id: "aggrepay.otp.invalid",
+const OTP_DOC: &str = "3. Register customer; 17. Generate Customer OTP; 18. Forgot MPIN";
+
+pub const OTP_NOT_SENT: Rule = Rule {
+    id: "aggrepay.otp.not_sent",
     code: "INVALID-OTP",
-    doc: "3. Register customer; 18. Forgot MPIN",
-    summary: "The OTP is not the one last sent for this mobile number, or it expired.",
+    doc: OTP_DOC,
+    summary: "No OTP of this kind was ever sent to this mobile number.",
+    hint: "Send one first: registrationotp before registercustomer, customerotp before \
+           forgotmpin.",
+};
+
+pub const OTP_WRONG: Rule = Rule {
+    id: "aggrepay.otp.wrong",
+    code: "INVALID-OTP",
+    doc: OTP_DOC,
+    summary: "The OTP is not the one last sent to this mobile number (nor an earlier one).",
     hint: "Send the OTP of the latest SMS (GET /__sandbox/aggrepay/otps lists them).",
+};
+
+pub const OTP_SUPERSEDED: Rule = Rule {
+    id: "aggrepay.otp.superseded",
+    code: "INVALID-OTP",
+    doc: OTP_DOC,
+    summary: "The OTP was sent to this number, but a newer one was sent after it.",
+    hint: "Only the last OTP sent verifies: send the newest (GET /__sandbox/aggrepay/otps).",
+};
+
+pub const OTP_EXPIRED: Rule = Rule {
+    id: "aggrepay.otp.expired",
+    code: "INVALID-OTP",
+    doc: OTP_DOC,
+    summary: "The OTP is the last one sent, but its 10 minutes on the sandbox clock are over.",
+    hint: "Ask for a new OTP (or move the sandbox clock back with POST /__sandbox/clock).",
+};
+
+pub const OTP_USED: Rule = Rule {
+    id: "aggrepay.otp.used",
+    code: "INVALID-OTP",
+    doc: OTP_DOC,
+    summary: "The OTP is the last one sent, but it verified a request already.",
+    hint: "An OTP verifies once: ask for a new one.",
 };
 
 pub const INPUT_INVALID: Rule = Rule {
@@ -156,8 +192,17 @@ pub const MPIN_INVALID: Rule = Rule {
     id: "aggrepay.mpin.invalid",
     code: "INVALID-MPIN",
     doc: "6. Debit Customer Wallet; 7. Wallet to Wallet Transfer; 19. Change MPIN",
-    summary: "The MPIN is not the customer's (or is the never-valid `0000`).",
+    summary: "The MPIN is not the customer's.",
     hint: "Send the customer's current 4-digit MPIN.",
+};
+
+pub const MPIN_NEVER_VALID: Rule = Rule {
+    id: "aggrepay.mpin.never_valid",
+    code: "INVALID-MPIN",
+    doc: "aggrepay.md: Magic values",
+    summary: "The MPIN is `0000`, the sandbox's never-valid MPIN.",
+    hint: "`0000` is the sandbox's magic never-valid MPIN (to test INVALID-MPIN): send any \
+           other 4 digits.",
 };
 
 pub const INSUFFICIENT_FUND: Rule = Rule {
@@ -230,12 +275,17 @@ pub static RULES: &[Rule] = &[
     HASH_SHA256,
     HASH_OTHER_MERCHANT,
     PARAMS_INVALID,
-    OTP_INVALID,
+    OTP_NOT_SENT,
+    OTP_WRONG,
+    OTP_SUPERSEDED,
+    OTP_EXPIRED,
+    OTP_USED,
     INPUT_INVALID,
     BALANCE_NOT_ENOUGH,
     CUSTOMER_INACTIVE,
     LIMIT_WALLET_BALANCE,
     MPIN_INVALID,
+    MPIN_NEVER_VALID,
     INSUFFICIENT_FUND,
     LIMIT_DAILY,
     LIMIT_MONTHLY,
@@ -245,11 +295,10 @@ pub static RULES: &[Rule] = &[
     INTERNAL,
 ];
 
-/// A Laravel validation refusal with nothing more specific known: the message is the hint.
+/// A Laravel validation refusal: the field and rule read from its message, which is the
+/// hint ([`laravel::explain`]).
 pub fn invalid_params(message: &str) -> Diagnosis {
-    PARAMS_INVALID
-        .diagnose()
-        .hint(format!("Fix what the message says: {message}"))
+    laravel::explain(message)
 }
 
 /// `INVALID-INPUT-DATA` carries several messages, one rule each.

@@ -55,7 +55,7 @@ impl AggrePayError {
             AggrePayError::Unauthorized => diagnoses::API_KEY_UNKNOWN.diagnose().field("api_key"),
             AggrePayError::HashMismatch => diagnoses::HASH_MISMATCH.diagnose().field("hash"),
             AggrePayError::InvalidParams(m) => diagnoses::invalid_params(m),
-            AggrePayError::InvalidOtp => diagnoses::OTP_INVALID.diagnose().field("otp"),
+            AggrePayError::InvalidOtp => diagnoses::OTP_WRONG.diagnose().field("otp"),
             AggrePayError::InvalidInputData(m) => diagnoses::invalid_input_data(m),
             AggrePayError::InvalidMpin => diagnoses::MPIN_INVALID.diagnose(),
             AggrePayError::InsufficientFund => diagnoses::INSUFFICIENT_FUND.diagnose(),

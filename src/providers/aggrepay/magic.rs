@@ -2,6 +2,7 @@
 
 use crate::providers::MagicValue;
 use crate::providers::aggrepay::errors::AggrePayError;
+use crate::providers::aggrepay::why;
 
 /// The MPIN that is never valid.
 pub const NEVER_VALID_MPIN: &str = "0000";
@@ -12,12 +13,12 @@ pub const OUTAGE_PAISE: i64 = 99_999;
 /// The prefix of a gateway id that needs no record.
 pub const PG_PREFIX: &str = "PGTEST-";
 
-/// The never-valid MPIN answers `INVALID-MPIN` wherever an MPIN is given.
-pub fn refuse_magic_mpin(mpins: &[&str]) -> Result<(), AggrePayError> {
-    if mpins.contains(&NEVER_VALID_MPIN) {
-        Err(AggrePayError::InvalidMpin)
-    } else {
-        Ok(())
+/// The never-valid MPIN answers `INVALID-MPIN` wherever an MPIN is given (the MPINs by
+/// field name, to name the field that carried it).
+pub fn refuse_magic_mpin(mpins: &[(&str, &str)]) -> Result<(), AggrePayError> {
+    match mpins.iter().find(|(_, mpin)| *mpin == NEVER_VALID_MPIN) {
+        Some((field, _)) => Err(AggrePayError::InvalidMpin.with(why::never_valid_mpin(field))),
+        None => Ok(()),
     }
 }
 
@@ -26,7 +27,7 @@ pub fn refuse_magic_move(amount: i64, mpin: &str) -> Result<(), AggrePayError> {
     if amount == OUTAGE_PAISE {
         return Err(AggrePayError::Internal);
     }
-    refuse_magic_mpin(&[mpin])
+    refuse_magic_mpin(&[("mpin", mpin)])
 }
 
 pub fn magic_values() -> Vec<MagicValue> {

@@ -12,16 +12,20 @@ mod errors;
 mod fixtures;
 mod handlers;
 mod hash;
+mod laravel;
+mod limit_checks;
+mod lint;
 mod magic;
 mod php_json;
 mod rules;
 mod store;
+mod why;
 mod wire;
 
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::db::Migration;
-use crate::diagnosis::{DocumentedOutcome, Rule};
+use crate::diagnosis::{DocumentedOutcome, Finding, Rule, Traffic};
 use crate::fixtures::SectionError;
 use crate::providers::endpoint;
 use crate::providers::{MagicValue, Provider};
@@ -62,6 +66,10 @@ impl Provider for AggrePay {
         &OUTCOMES
     }
 
+    fn lint(&self, traffic: &[Traffic]) -> Vec<Finding> {
+        lint::lint(traffic)
+    }
+
     fn migrations(&self) -> &'static [Migration] {
         &[
             Migration {
@@ -88,14 +96,7 @@ impl Provider for AggrePay {
     /// name with a real MPIN. `hash` is not secret: it is a digest made to travel, and a client
     /// debugging `HASH-MISMATCH` needs to see it.
     fn secret_fields(&self) -> &'static [&'static str] {
-        &[
-            "mpin",
-            "old_mpin",
-            "new_mpin",
-            "new_mp\u{93f}\u{928}",
-            "otp",
-            "salt",
-        ]
+        laravel::SECRET_FIELDS
     }
 
     fn owns_root_path(&self, path: &str) -> bool {

@@ -4,10 +4,12 @@
 use crate::providers::aggrepay::amount::{AmountProblem, parse_paise};
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::request::Fields;
+use crate::providers::aggrepay::laravel;
 use crate::providers::aggrepay::magic::{refuse_magic_move, refuse_magic_mpin};
 use crate::providers::aggrepay::store::customers::{Customer, NewCustomer};
-use crate::providers::aggrepay::store::limits::Current;
-use crate::providers::aggrepay::store::merchants::Limits;
+use crate::providers::aggrepay::why;
+
+pub use crate::providers::aggrepay::limit_checks::{credit_allowed, debit_allowed};
 use chrono::NaiveDate;
 
 /// The longest text a name, address, description or id field takes (Laravel's `max:255`).
@@ -18,14 +20,20 @@ pub fn label(name: &str) -> String {
     name.replace('_', " ")
 }
 
-fn fail(message: String) -> AggrePayError {
-    AggrePayError::InvalidParams(message)
+/// A refusal of the value posted as `name` (None: absent), explained with that value.
+pub fn refused(name: &str, value: Option<&str>, message: String) -> AggrePayError {
+    let diagnosis = laravel::explain_value(&message, name, value);
+    AggrePayError::InvalidParams(message).with(diagnosis)
 }
 
 pub fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, AggrePayError> {
-    fields
-        .get(name)
-        .ok_or_else(|| fail(format!("The {} field is required.", label(name))))
+    fields.get(name).ok_or_else(|| {
+        refused(
+            name,
+            None,
+            format!("The {} field is required.", label(name)),
+        )
+    })
 }
 
 /// A 10-digit Indian mobile number starting 6–9 (`+91`, `91`, `0` in front accepted), as
@@ -36,10 +44,11 @@ pub fn normalize_mobile(text: &str) -> Option<String> {
 
 pub fn mobile(name: &str, value: &str) -> Result<String, AggrePayError> {
     normalize_mobile(value).ok_or_else(|| {
-        fail(format!(
-            "The {} field contains an invalid number.",
-            label(name)
-        ))
+        refused(
+            name,
+            Some(value),
+            format!("The {} field contains an invalid number.", label(name)),
+        )
     })
 }
 
@@ -47,7 +56,11 @@ pub fn digits(name: &str, value: &str, count: usize) -> Result<(), AggrePayError
     if value.len() == count && value.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(fail(format!("The {} must be {count} digits.", label(name))))
+        Err(refused(
+            name,
+            Some(value),
+            format!("The {} must be {count} digits.", label(name)),
+        ))
     }
 }
 
@@ -55,11 +68,17 @@ pub fn digits(name: &str, value: &str, count: usize) -> Result<(), AggrePayError
 pub fn amount(name: &str, value: &str) -> Result<i64, AggrePayError> {
     parse_paise(value).map_err(|problem| {
         let what = label(name);
-        fail(match problem {
-            AmountProblem::NotANumber => format!("The {what} must be a number."),
-            AmountProblem::NotAboveZero => format!("The {what} must be greater than 0."),
-            AmountProblem::TooManyDecimals => format!("The {what} must have 0-2 decimal places."),
-        })
+        refused(
+            name,
+            Some(value),
+            match problem {
+                AmountProblem::NotANumber => format!("The {what} must be a number."),
+                AmountProblem::NotAboveZero => format!("The {what} must be greater than 0."),
+                AmountProblem::TooManyDecimals => {
+                    format!("The {what} must have 0-2 decimal places.")
+                }
+            },
+        )
     })
 }
 
@@ -75,10 +94,11 @@ pub fn email(name: &str, value: &str) -> Result<(), AggrePayError> {
     if ok {
         Ok(())
     } else {
-        Err(fail(format!(
-            "The {} must be a valid email address.",
-            label(name)
-        )))
+        Err(refused(
+            name,
+            Some(value),
+            format!("The {} must be a valid email address.", label(name)),
+        ))
     }
 }
 
@@ -88,10 +108,11 @@ pub fn date(name: &str, value: &str) -> Result<NaiveDate, AggrePayError> {
         .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
         .flatten()
         .ok_or_else(|| {
-            fail(format!(
-                "The {} does not match the format Y-m-d.",
-                label(name)
-            ))
+            refused(
+                name,
+                Some(value),
+                format!("The {} does not match the format Y-m-d.", label(name)),
+            )
         })
 }
 
@@ -99,10 +120,14 @@ pub fn max_length(name: &str, value: &str, max: usize) -> Result<(), AggrePayErr
     if value.chars().count() <= max {
         Ok(())
     } else {
-        Err(fail(format!(
-            "The {} may not be greater than {max} characters.",
-            label(name)
-        )))
+        Err(refused(
+            name,
+            Some(value),
+            format!(
+                "The {} may not be greater than {max} characters.",
+                label(name)
+            ),
+        ))
     }
 }
 
@@ -111,12 +136,14 @@ pub fn integer(name: &str, value: &str, min: i64, max: i64) -> Result<i64, Aggre
     let what = label(name);
     let number: i64 = value
         .parse()
-        .map_err(|_| fail(format!("The {what} must be an integer.")))?;
+        .map_err(|_| refused(name, Some(value), format!("The {what} must be an integer.")))?;
     if number < min {
-        return Err(fail(format!("The {what} must be at least {min}.")));
+        let message = format!("The {what} must be at least {min}.");
+        return Err(refused(name, Some(value), message));
     }
     if number > max {
-        return Err(fail(format!("The {what} may not be greater than {max}.")));
+        let message = format!("The {what} may not be greater than {max}.");
+        return Err(refused(name, Some(value), message));
     }
     Ok(number)
 }
@@ -244,7 +271,7 @@ fn right_mpin(customer: &Customer, mpin: &str) -> Result<(), AggrePayError> {
     if customer.mpin == mpin {
         Ok(())
     } else {
-        Err(AggrePayError::InvalidMpin)
+        Err(AggrePayError::InvalidMpin.with(why::wrong_mpin("mpin")))
     }
 }
 
@@ -262,7 +289,8 @@ pub fn may_pay(
     payee.map_or(Ok(()), active)?;
     right_mpin(payer, mpin)?;
     if payer.balance < amount {
-        return Err(short);
+        let diagnosis = why::short(&short.diagnosis(), payer.balance, amount);
+        return Err(short.with(diagnosis));
     }
     Ok(())
 }
@@ -302,7 +330,7 @@ pub fn registration(fields: &Fields) -> Result<Registration<'_>, AggrePayError> 
         email("email", address)?;
         required_text(fields, "email")?;
     }
-    refuse_magic_mpin(&[mpin])?;
+    refuse_magic_mpin(&[("mpin", mpin)])?;
     Ok(Registration {
         mobile,
         otp,
@@ -334,7 +362,11 @@ pub fn customer_active(fields: &Fields) -> Result<Option<bool>, AggrePayError> {
         None => Ok(None),
         Some("y") => Ok(Some(true)),
         Some("n") => Ok(Some(false)),
-        Some(_) => Err(fail("The selected customer active is invalid.".into())),
+        Some(value) => Err(refused(
+            "customer_active",
+            Some(value),
+            "The selected customer active is invalid.".into(),
+        )),
     }
 }
 
@@ -345,42 +377,6 @@ pub fn paging(fields: &Fields) -> Result<(i64, i64), AggrePayError> {
     Ok((page_number, page_size))
 }
 
-const BALANCE_LIMIT: &str = "Wallet balance limit exceeded";
-
-/// Whether `amount` paise may be credited to a wallet holding `balance` with this month's
-/// totals: the monthly credit limit (`MONTHLY-TRANSACTION-LIMIT-EXCEEDED`), then the balance
-/// cap (`INVALID-INPUT-DATA` / `Wallet balance limit exceeded`). Inclusive.
-pub fn credit_allowed(
-    limits: &Limits,
-    balance: i64,
-    now: Current,
-    amount: i64,
-) -> Result<(), AggrePayError> {
-    if now.month.credit_paise.saturating_add(amount) > limits.monthly_credit {
-        return Err(AggrePayError::MonthlyLimitExceeded);
-    }
-    if balance.saturating_add(amount) > limits.max_balance {
-        return Err(AggrePayError::InvalidInputData(BALANCE_LIMIT));
-    }
-    Ok(())
-}
-
-/// Whether `amount` paise may be debited with today's and this month's totals: the daily
-/// count and the daily amount (`TRANSACTION-LIMIT`), then the month
-/// (`MONTHLY-TRANSACTION-LIMIT-EXCEEDED`). Inclusive. The balance is no limit: the callers
-/// check it first with their own error.
-pub fn debit_allowed(limits: &Limits, now: Current, amount: i64) -> Result<(), AggrePayError> {
-    if now.day.debit_count.saturating_add(1) > limits.daily_debit_count
-        || now.day.debit_paise.saturating_add(amount) > limits.daily_debit_amount
-    {
-        return Err(AggrePayError::TransactionLimit);
-    }
-    if now.month.debit_paise.saturating_add(amount) > limits.monthly_debit {
-        return Err(AggrePayError::MonthlyLimitExceeded);
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,17 +384,22 @@ mod tests {
     #[test]
     fn messages_name_the_field_as_laravel_does() {
         assert_eq!(
-            mobile("from_mobile_number", "123").unwrap_err(),
+            mobile("from_mobile_number", "123").unwrap_err().body(),
             AggrePayError::invalid("The from mobile number field contains an invalid number.")
+                .body()
         );
         assert_eq!(
-            integer("page_size", "0", 1, 100).unwrap_err(),
-            AggrePayError::invalid("The page size must be at least 1.")
+            integer("page_size", "0", 1, 100).unwrap_err().body(),
+            AggrePayError::invalid("The page size must be at least 1.").body()
         );
         assert_eq!(
-            date("date_of_birth", "1990/01/01").unwrap_err(),
-            AggrePayError::invalid("The date of birth does not match the format Y-m-d.")
+            date("date_of_birth", "1990/01/01").unwrap_err().body(),
+            AggrePayError::invalid("The date of birth does not match the format Y-m-d.").body()
         );
+        let diagnosis = integer("page_size", "0", 1, 100).unwrap_err().diagnosis();
+        assert_eq!(diagnosis.field.as_deref(), Some("page_size"));
+        assert_eq!(diagnosis.expected.as_deref(), Some("min:1"));
+        assert_eq!(diagnosis.got.as_deref(), Some("`0`"));
         assert_eq!(
             normalize_mobile("09900261104").as_deref(),
             Some("+919900261104")

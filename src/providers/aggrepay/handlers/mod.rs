@@ -94,23 +94,27 @@ pub fn resolve(
     let mobile_field = format!("{prefix}mobile_number");
     if let Some(id) = fields.get(&id_field) {
         return by_customer_id(conn, merchant, id)?.ok_or_else(|| {
-            AggrePayError::invalid(format!("The selected {} is invalid.", label(&id_field)))
+            let message = format!("The selected {} is invalid.", label(&id_field));
+            rules::refused(&id_field, Some(id), message)
         });
     }
-    let Some(mobile) = fields.get(&mobile_field) else {
-        return Err(AggrePayError::invalid(format!(
+    let Some(posted) = fields.get(&mobile_field) else {
+        let message = format!(
             "The {} field is required when {} is not present.",
             label(&mobile_field),
             label(&id_field)
-        )));
+        );
+        return Err(rules::refused(&mobile_field, None, message));
     };
-    let mobile = normalize_mobile(mobile).ok_or_else(|| {
-        AggrePayError::invalid(format!(
+    let mobile = normalize_mobile(posted).ok_or_else(|| {
+        let message = format!(
             "The {} field contains an invalid number.",
             label(&mobile_field)
-        ))
+        );
+        rules::refused(&mobile_field, Some(posted), message)
     })?;
     by_mobile(conn, merchant, &mobile)?.ok_or_else(|| {
-        AggrePayError::invalid(format!("The selected {} is invalid.", label(&mobile_field)))
+        let message = format!("The selected {} is invalid.", label(&mobile_field));
+        rules::refused(&mobile_field, Some(posted), message)
     })
 }

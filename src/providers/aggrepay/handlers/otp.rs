@@ -11,6 +11,11 @@
 
 use crate::app::AppState;
 use crate::db::DbError;
+use crate::diagnosis::Diagnosis;
+use crate::providers::aggrepay::actions::india_time;
+use crate::providers::aggrepay::diagnoses::{
+    OTP_EXPIRED, OTP_NOT_SENT, OTP_SUPERSEDED, OTP_USED, OTP_WRONG,
+};
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
 use crate::providers::aggrepay::handlers::request::Fields;
@@ -18,9 +23,11 @@ use crate::providers::aggrepay::handlers::resolve;
 use crate::providers::aggrepay::magic::refuse_magic_mpin;
 use crate::providers::aggrepay::rules;
 use crate::providers::aggrepay::store::customers;
+use crate::providers::aggrepay::store::ledger::stamp;
 use crate::providers::aggrepay::store::merchants::Merchant;
 use crate::providers::aggrepay::store::otp_outbox;
 pub use crate::providers::aggrepay::store::otp_outbox::Purpose;
+use crate::providers::aggrepay::why;
 use crate::providers::aggrepay::wire::{Answer, success};
 use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
@@ -70,8 +77,9 @@ pub fn send(
 }
 
 /// Spends `given` if it is the last OTP of that number and purpose, unused and unexpired;
-/// else `INVALID-OTP`. Answers the email given with the OTP. Runs inside the caller's write
-/// transaction, which makes the OTP used only if it commits.
+/// else `INVALID-OTP`, saying which of those it was not. Answers the email given with the
+/// OTP. Runs inside the caller's write transaction, which makes the OTP used only if it
+/// commits.
 pub fn spend(
     conn: &Connection,
     merchant: &Merchant,
@@ -80,19 +88,80 @@ pub fn spend(
     given: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, AggrePayError> {
-    let last =
-        otp_outbox::last(conn, merchant.id, mobile, purpose)?.ok_or(AggrePayError::InvalidOtp)?;
+    let refused = |diagnosis: Diagnosis| AggrePayError::InvalidOtp.with(diagnosis.field("otp"));
+    let Some(last) = otp_outbox::last(conn, merchant.id, mobile, purpose)? else {
+        return Err(refused(not_sent(mobile, purpose)));
+    };
     let expires_at = DateTime::parse_from_rfc3339(&last.expires_at)
         .map_err(|e| {
             tracing::error!(%e, "aggrepay: an OTP with a bad expiry time");
             AggrePayError::Internal
         })?
         .with_timezone(&Utc);
-    let usable = last.otp == given && !last.used && now < expires_at;
-    if !usable || !otp_outbox::mark_used(conn, last.id)? {
-        return Err(AggrePayError::InvalidOtp);
+    // Times as the outbox (GET /__sandbox/aggrepay/otps) and the clock show them.
+    let (sent_at, until) = (
+        india_time(last.created_at.clone()),
+        india_time(last.expires_at.clone()),
+    );
+    let sent = format!("the OTP sent at {sent_at}");
+    if last.otp != given {
+        let earlier = otp_outbox::sent_before(conn, merchant.id, mobile, purpose, given, last.id)?;
+        let diagnosis = if earlier {
+            OTP_SUPERSEDED
+                .diagnose()
+                .got("*** (an earlier OTP to this number)")
+                .hint(format!(
+                    "A newer OTP was sent to this number at {} and only the last one \
+                     verifies: send that one (GET /__sandbox/aggrepay/otps lists them).",
+                    sent_at
+                ))
+        } else {
+            OTP_WRONG.diagnose().got("*** (no OTP sent to this number)")
+        };
+        return Err(refused(diagnosis.expected(format!("*** ({sent})"))));
+    }
+    if last.used {
+        return Err(refused(
+            OTP_USED
+                .diagnose()
+                .expected(format!("*** ({sent}, unused)")),
+        ));
+    }
+    if now >= expires_at {
+        let diagnosis = OTP_EXPIRED
+            .diagnose()
+            .expected(format!("*** ({sent}), before {until}"))
+            .got(format!(
+                "*** at {} on the sandbox clock",
+                india_time(stamp(now))
+            ))
+            .hint(format!(
+                "The OTP expired at {} on the sandbox clock (valid 10 minutes): ask for a new \
+                 one, or move the clock back with POST /__sandbox/clock.",
+                until
+            ));
+        return Err(refused(diagnosis));
+    }
+    if !otp_outbox::mark_used(conn, last.id)? {
+        return Err(refused(OTP_USED.diagnose()));
     }
     Ok(last.email)
+}
+
+/// No OTP of `purpose` was sent to `mobile`.
+fn not_sent(mobile: &str, purpose: Purpose) -> Diagnosis {
+    let (endpoint, other) = match purpose {
+        Purpose::Registration => ("registrationotp", "customerotp"),
+        Purpose::Customer => ("customerotp", "registrationotp"),
+    };
+    OTP_NOT_SENT
+        .diagnose()
+        .expected(format!("an OTP sent to {mobile} by {endpoint}"))
+        .got("*** (no such OTP was sent)")
+        .hint(format!(
+            "No {endpoint} OTP was ever sent to {mobile}: call {endpoint} first (an OTP from \
+             {other} does not count)."
+        ))
 }
 
 /// Section 17, Generate Customer OTP: an OTP for an existing customer (by `customer_id` or
@@ -128,7 +197,7 @@ pub async fn forgotmpin(
     let new_mpin = rules::required_mpin(&auth.fields, "new_mpin");
     let magic = new_mpin
         .as_ref()
-        .map_or(Ok(()), |m| refuse_magic_mpin(&[m]));
+        .map_or(Ok(()), |m| refuse_magic_mpin(&[("new_mpin", m)]));
     auth.write(&state.db, |tx, merchant, fields| {
         let now = state.clock.now();
         let customer = resolve(tx, merchant, fields, "")?;
@@ -156,7 +225,7 @@ pub async fn changempin(
         let customer = resolve(tx, merchant, fields, "")?;
         let (old_mpin, new_mpin) = mpins?;
         if customer.mpin != old_mpin {
-            return Err(AggrePayError::InvalidMpin);
+            return Err(AggrePayError::InvalidMpin.with(why::wrong_mpin("old_mpin")));
         }
         Ok(customers::set_mpin(tx, customer.row, new_mpin)?)
     })
@@ -173,7 +242,7 @@ fn mpin_change(fields: &Fields) -> Result<(&str, &str), AggrePayError> {
             "The new mpin and old mpin must be different.",
         ));
     }
-    refuse_magic_mpin(&[old_mpin, new_mpin])?;
+    refuse_magic_mpin(&[("old_mpin", old_mpin), ("new_mpin", new_mpin)])?;
     Ok((old_mpin, new_mpin))
 }
 

@@ -94,6 +94,11 @@ impl Fields {
         &self.pairs
     }
 
+    /// The names of the fields posted with spaces around their values.
+    pub fn untrimmed(&self) -> impl Iterator<Item = &str> {
+        self.spaced.iter().map(|(name, _)| name.as_str())
+    }
+
     /// The fields with their values exactly as posted, spaces kept.
     pub fn as_posted(&self) -> Vec<(String, String)> {
         self.pairs

@@ -72,6 +72,8 @@ pub struct LastOtp {
     pub email: Option<String>,
     pub used: bool,
     /// RFC 3339 UTC.
+    pub created_at: String,
+    /// RFC 3339 UTC.
     pub expires_at: String,
 }
 
@@ -82,7 +84,7 @@ pub fn last(
     purpose: Purpose,
 ) -> Result<Option<LastOtp>, DbError> {
     conn.prepare_cached(
-        "select id, otp, email, used, expires_at from aggrepay_otps \
+        "select id, otp, email, used, created_at, expires_at from aggrepay_otps \
          where merchant_id = ? and mobile_number = ? and purpose = ? \
          order by id desc limit 1",
     )?
@@ -92,10 +94,34 @@ pub fn last(
             otp: r.get("otp")?,
             email: r.get("email")?,
             used: r.get::<_, i64>("used")? != 0,
+            created_at: r.get("created_at")?,
             expires_at: r.get("expires_at")?,
         })
     })
     .optional()
+}
+
+/// Whether `otp` was sent to this number for this purpose before the OTP `last` (for the
+/// diagnosis of a superseded OTP; the value is compared, never shown).
+pub fn sent_before(
+    conn: &Connection,
+    merchant: i64,
+    mobile: &str,
+    purpose: Purpose,
+    otp: &str,
+    last: i64,
+) -> Result<bool, DbError> {
+    Ok(conn
+        .prepare_cached(
+            "select 1 from aggrepay_otps where merchant_id = ? and mobile_number = ? \
+             and purpose = ? and otp = ? and id < ? limit 1",
+        )?
+        .query_row(
+            params![merchant, mobile, purpose.as_str(), otp, last],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// Marks an OTP used; false when it already was.
