@@ -10,6 +10,8 @@ use std::time::Duration;
 
 const PREFIX: &str = "paysandbox-";
 const LOCK: &str = "lock";
+/// The lock file's name until it is locked.
+const UNLOCKED: &str = "lock.new";
 /// `/dev/shm` is used when it has at least this much room (Docker gives containers 64 MiB).
 const ROOM_NEEDED: u64 = 1 << 30;
 /// A folder whose lock file is not there yet may be one a starting process is creating.
@@ -31,9 +33,14 @@ impl MemoryDir {
             .prefix(PREFIX)
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a folder in {}", parent.display()))?;
-        let lock = File::create(dir.path().join(LOCK)).context("cannot create the lock file")?;
+        // Locked under another name, then renamed: a lock file that another start could
+        // open before it is locked would look stale to it, and the folder would be removed
+        // under this database (seen as "cannot open the database" in parallel tests).
+        let unlocked = dir.path().join(UNLOCKED);
+        let lock = File::create(&unlocked).context("cannot create the lock file")?;
         lock.try_lock()
             .map_err(|e| anyhow::anyhow!("cannot lock the in-memory database's folder: {e}"))?;
+        std::fs::rename(&unlocked, dir.path().join(LOCK)).context("cannot name the lock file")?;
         Ok(MemoryDir { _lock: lock, dir })
     }
 
