@@ -516,6 +516,26 @@ async fn with_an_admin_token_the_dashboard_asks_for_it_once_and_keeps_it_in_a_st
         .await;
     assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
     assert_redirect(&browser.get(UI).await, &format!("{UI}/login"));
+    // An action without the login cookie goes to the login form and changes nothing.
+    let action = [
+        ("do", "set"),
+        ("set", "2030-01-01T00:00:00Z"),
+        ("csrf", csrf.as_str()),
+    ];
+    assert_redirect(
+        &browser
+            .post_form(&format!("{UI}/clock"), &action, None)
+            .await,
+        &format!("{UI}/login"),
+    );
+    let clock = browser
+        .client
+        .get(browser.app.url("/__sandbox/clock"))
+        .bearer_auth("s3cret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(clock.json::<Value>().await.unwrap()["frozen"], false);
     let right = browser
         .post_form(
             &format!("{UI}/login"),
@@ -566,4 +586,27 @@ async fn user_data_in_a_journaled_body_is_shown_escaped() {
         "{html}"
     );
     assert!(!html.contains("<script>alert"), "{html}");
+}
+
+/// The front percent-encodes `<` and `>` in a path, so a header is where markup reaches the
+/// journal as it was sent.
+#[tokio::test]
+async fn user_data_in_a_journaled_header_is_shown_escaped() {
+    let mut browser = Browser::new(spawn_app().await);
+    let response = browser
+        .app
+        .client
+        .post(browser.app.url("/chillr/api/v5/echo"))
+        .header("x-note", "<script>x</script>")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    let id = response.headers()["x-sandbox-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = browser.page(&format!("{UI}/requests/{id}")).await;
+    assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"), "{html}");
+    assert!(!html.contains("<script>"), "{html}");
 }
