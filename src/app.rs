@@ -10,11 +10,12 @@ use crate::fixtures::{self, FixtureError, LoadError};
 use crate::journal::Journal;
 use crate::mask::Masker;
 use crate::providers::Providers;
-use crate::{control, server};
+use crate::{control, dashboard, server};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use serde_json::json;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -142,7 +143,10 @@ impl Application {
 }
 
 fn router(state: AppState, mut extra: ExtraRoutes) -> Router {
-    let mut app = Router::new().nest("/__sandbox", control::router(&state));
+    let mut app = Router::new()
+        .route("/", get(|| async { Redirect::to(dashboard::BASE) }))
+        .nest(dashboard::BASE, dashboard::router(&state))
+        .nest("/__sandbox", control::router(&state));
     for provider in state.providers.iter() {
         let mut routes = provider.router();
         for (_, more) in extra.extract_if(.., |(name, _)| *name == provider.name()) {

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod connections;
 pub mod control;
+pub mod dashboard;
 pub mod db;
 pub mod depth;
 pub mod diagnosis;

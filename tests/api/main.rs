@@ -16,6 +16,7 @@ mod concurrency;
 mod connections;
 mod connections_flood;
 mod control_errors;
+mod dashboard;
 mod diagnosis_aggrepay;
 mod diagnosis_chillr_jaze;
 mod diagnosis_aggrepay_rules;

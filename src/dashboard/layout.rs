@@ -1,0 +1,69 @@
+//! The page shell every dashboard page shares (title, navigation, the embedded stylesheet)
+//! and the error pages.
+
+use super::BASE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+/// A constant compiled into the binary, never user data.
+const STYLE: &str = "
+body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
+nav{background:#234;padding:.6em 1em}nav a{color:#fff;margin-right:1.2em;text-decoration:none}
+main{padding:1em 1.5em;max-width:1200px}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#eef}pre{background:#fff;border:1px solid #ddd;padding:.5em;white-space:pre-wrap;word-break:break-all}
+.error{background:#fdd;border:1px solid #c66;padding:.5em 1em}
+.diagnosis{background:#ffe;border:2px solid #cc6;padding:.5em 1em}
+.no{color:#a33}.yes{color:#383}form.inline{display:inline}
+fieldset{margin:.5em 0;border:1px solid #ccc}
+";
+
+pub fn page(title: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { (title) " · paysandbox" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                nav {
+                    a href=(BASE) { "Overview" }
+                    a href={ (BASE) "/requests" } { "Journal" }
+                    a href={ (BASE) "/report" } { "Report" }
+                }
+                main {
+                    h1 { (title) }
+                    (content)
+                }
+            }
+        }
+    }
+}
+
+/// The hidden field every form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}
+
+pub fn error_box(message: &str) -> Markup {
+    html! { p.error role="alert" { (message) } }
+}
+
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    (status, page(title, error_box(message))).into_response()
+}
+
+pub fn not_found(message: &str) -> Response {
+    error_page(StatusCode::NOT_FOUND, "Not found", message)
+}
+
+pub fn forbidden(message: &str) -> Response {
+    error_page(StatusCode::FORBIDDEN, "Refused", message)
+}
+
+pub fn bad_request(message: &str) -> Response {
+    error_page(StatusCode::BAD_REQUEST, "Refused", message)
+}
