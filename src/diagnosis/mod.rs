@@ -15,6 +15,21 @@ use axum::response::Response;
 use serde::Serialize;
 use std::borrow::Cow;
 
+/// `rule!(NAME, "id", "code", doc, "summary", "hint")`: a slice's rule as a `pub const`,
+/// one line a field, as its catalogue lists them.
+macro_rules! rule {
+    ($name:ident, $id:literal, $code:literal, $doc:expr, $summary:literal, $hint:literal) => {
+        pub const $name: $crate::diagnosis::Rule = $crate::diagnosis::Rule {
+            id: $id,
+            code: $code,
+            doc: $doc,
+            summary: $summary,
+            hint: $hint,
+        };
+    };
+}
+pub(crate) use rule;
+
 /// One reason a request can be refused, with a stable id integrators can search for.
 #[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct Rule {

@@ -257,26 +257,7 @@ async fn the_rule_catalogue_lists_every_rule_once_and_the_readme_documents_each(
 
 #[test]
 fn the_log_line_names_the_endpoint_the_providers_code_and_the_fault() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(crate::helpers::binary())
-        .args([
-            "--port",
-            "0",
-            "--host",
-            "127.0.0.1",
-            "--database",
-            "sqlite::memory:",
-        ])
-        .args(["--log-format", "json"])
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let started: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    let address = started["address"].as_str().unwrap().to_string();
+    let (mut child, mut lines, address) = crate::helpers::spawn_binary_with_json_logs();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let client = reqwest::Client::new();
     runtime.block_on(async {

@@ -3,11 +3,8 @@
 //! journal entry's diagnosis, the report in its three formats, and the request log lines for
 //! each secret value, stored or sent.
 
-use crate::helpers::binary;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha512};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 
 /// The default fixtures' secrets, and the wrong ones the requests below send.
 const SECRETS: &[&str] = &[
@@ -127,24 +124,8 @@ fn assert_no_secret(what: &str, text: &str) {
 
 #[test]
 fn no_secret_appears_in_a_diagnosis_the_report_or_a_log_line() {
-    let mut child = Command::new(binary())
-        .args([
-            "--port",
-            "0",
-            "--host",
-            "127.0.0.1",
-            "--database",
-            "sqlite::memory:",
-        ])
-        .args(["--log-format", "json"])
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let started: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    let base = format!("http://{}", started["address"].as_str().unwrap());
+    let (mut child, mut lines, address) = crate::helpers::spawn_binary_with_json_logs();
+    let base = format!("http://{address}");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let client = reqwest::Client::new();
     let (entries, reports) = runtime.block_on(async {

@@ -136,3 +136,32 @@ pub async fn status_and_json(response: Response) -> (StatusCode, Value) {
 pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_paysandbox")
 }
+
+/// The binary serving on a free port with JSON logs at info: the child, its log lines, and
+/// the address it listens on (from its first line).
+pub fn spawn_binary_with_json_logs() -> (
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    String,
+) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(binary())
+        .args([
+            "--port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--database",
+            "sqlite::memory:",
+        ])
+        .args(["--log-format", "json"])
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let started: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let address = started["address"].as_str().unwrap().to_string();
+    (child, lines, address)
+}

@@ -2,7 +2,7 @@
 //! failure code and one per code-58 reason, and the diagnosis each refusal carries in the
 //! journal, with builders for the detail only a handler knows.
 
-use crate::diagnosis::{Diagnosis, Rule};
+use crate::diagnosis::{Diagnosis, Rule, rule};
 
 const CODES: &str = "Failure codes";
 const CREATE: &str = "Create batch: Parameters";
@@ -10,18 +10,6 @@ const STATUS: &str = "Status check API: Parameters";
 const REASONS: &str = "Sample failure response (58, data.reason); chillr.md: Code 58 reasons";
 const MSISDN: &str = "10 digits starting 6-9 (a +91, 91 or 0 prefix is stripped)";
 const AMOUNT: &str = "digits with up to 2 decimals, > 0 and at most 100000.00";
-
-macro_rules! rule {
-    ($name:ident, $id:literal, $code:literal, $doc:expr, $summary:literal, $hint:literal) => {
-        pub const $name: Rule = Rule {
-            id: $id,
-            code: $code,
-            doc: $doc,
-            summary: $summary,
-            hint: $hint,
-        };
-    };
-}
 
 rule!(
     API_KEY_MISSING,

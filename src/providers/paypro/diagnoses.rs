@@ -7,7 +7,7 @@ mod details;
 
 pub use details::*;
 
-use crate::diagnosis::{Diagnosis, Rule};
+use crate::diagnosis::{Diagnosis, Rule, rule};
 
 const CODES: &str = "Response codes with description (Ref 1.1)";
 const AUTH: &str = "All Possible error description with their codes (Username / Password)";
@@ -15,18 +15,6 @@ const ORDER: &str = "1.0 Single Order Creation";
 const ORDER_DATES: &str = "yyyy-MM-dd, dd/MM/yyyy, d/M/yyyy or dd-MM-yyyy";
 const QUERY_DATES: &str = "yyyy-MM-dd or yyyy/MM/dd";
 const AMOUNT: &str = "a positive decimal(18,2) within the merchant's minimum and maximum amount";
-
-macro_rules! rule {
-    ($name:ident, $id:literal, $code:literal, $doc:expr, $summary:literal, $hint:literal) => {
-        pub const $name: Rule = Rule {
-            id: $id,
-            code: $code,
-            doc: $doc,
-            summary: $summary,
-            hint: $hint,
-        };
-    };
-}
 
 rule!(
     PAYLOAD_INVALID_FORMAT,
