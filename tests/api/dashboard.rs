@@ -610,3 +610,41 @@ async fn user_data_in_a_journaled_header_is_shown_escaped() {
     assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"), "{html}");
     assert!(!html.contains("<script>"), "{html}");
 }
+
+#[tokio::test]
+async fn the_report_page_links_a_lint_finding_to_its_requests() {
+    let mut browser = Browser::new(spawn_app().await);
+    let clock = browser
+        .app
+        .post_json(
+            "/__sandbox/clock",
+            &serde_json::json!({"set": "2016-05-24T12:00:00+05:30"}),
+        )
+        .await;
+    assert!(clock.status().is_success());
+    // chillr-mass-collect.txt, Create batch: the sample request; never checked afterwards.
+    let created = browser
+        .app
+        .post_json(
+            "/chillr/api/v5/collect",
+            &serde_json::json!({
+                "api_key": "5695d71a6368690df2030000",
+                "api_secret_key": "f333884a36ccfc54787e6d96eac5e3d3",
+                "name": "Electricity bill",
+                "expiry_date": "27-05-2016",
+                "customers": [{"msisdn": "9447741462", "amount": "200"}]
+            }),
+        )
+        .await;
+    let id: u64 = created.headers()["x-sandbox-request-id"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let html = browser.page(&format!("{UI}/report?provider=chillr")).await;
+    assert!(html.contains("chillr.lint.batch_never_checked"), "{html}");
+    assert!(
+        html.contains(&format!(r#"href="{UI}/requests/{id}""#)),
+        "{html}"
+    );
+}
