@@ -143,24 +143,7 @@ fn the_text_log_line_names_the_request_like_every_other_line() {
 
 #[test]
 fn lines_still_buffered_are_written_when_the_server_stops() {
-    let mut child = Command::new(binary())
-        .args([
-            "--port",
-            "0",
-            "--host",
-            "127.0.0.1",
-            "--database",
-            "sqlite::memory:",
-        ])
-        .args(["--log-format", "json"])
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let started: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    let address = started["address"].as_str().unwrap().to_string();
+    let (mut child, lines, address) = crate::helpers::spawn_binary_with_json_logs();
     assert_eq!(
         blocking_get(&format!("http://{address}/__sandbox/health")),
         200
