@@ -5,6 +5,7 @@ use super::BASE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+use std::sync::OnceLock;
 
 /// A constant compiled into the binary, never user data.
 const STYLE: &str = "
@@ -18,6 +19,13 @@ th{background:#eef}pre{background:#fff;border:1px solid #ddd;padding:.5em;white-
 .no{color:#a33}.yes{color:#383}form.inline{display:inline}
 fieldset{margin:.5em 0;border:1px solid #ccc}
 ";
+
+static PROVIDERS: OnceLock<Vec<&'static str>> = OnceLock::new();
+
+/// The providers the navigation links to (their pages live under `BASE/<name>`).
+pub fn set_providers(names: Vec<&'static str>) {
+    let _ = PROVIDERS.set(names);
+}
 
 pub fn page(title: &str, content: Markup) -> Markup {
     html! {
@@ -33,6 +41,9 @@ pub fn page(title: &str, content: Markup) -> Markup {
                     a href=(BASE) { "Overview" }
                     a href={ (BASE) "/requests" } { "Journal" }
                     a href={ (BASE) "/report" } { "Report" }
+                    @for name in PROVIDERS.get().map(Vec::as_slice).unwrap_or_default() {
+                        a href={ (BASE) "/" (name) } { (name) }
+                    }
                 }
                 main {
                     h1 { (title) }

@@ -4,6 +4,7 @@
 
 mod actions;
 mod control_call;
+pub mod kit;
 mod layout;
 mod login;
 mod overview;
@@ -22,7 +23,13 @@ pub use session::COOKIE;
 pub const BASE: &str = "/__sandbox/ui";
 
 pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
+    let names: Vec<&'static str> = state.providers.iter().map(|p| p.name()).collect();
+    layout::set_providers(names);
+    let mut router = Router::new();
+    for provider in state.providers.iter() {
+        router = router.nest(&format!("/{}", provider.name()), provider.pages());
+    }
+    router
         .route("/", get(overview::page))
         .route("/requests", get(requests::list))
         .route("/requests/{id}", get(requests::one))

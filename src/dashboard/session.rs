@@ -148,6 +148,11 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         return Redirect::to(&format!("{BASE}/login")).into_response();
     }
     let nonce = session.nonce.clone();
+    request.extensions_mut().insert(super::kit::Ui {
+        base: BASE.to_string(),
+        csrf: session.csrf.clone(),
+        bearer: session.bearer,
+    });
     request.extensions_mut().insert(session);
     let mut response = next.run(request).await;
     // A first visit gets its session (logged in when no token is set).

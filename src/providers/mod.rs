@@ -117,6 +117,28 @@ pub trait Provider: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Its dashboard pages, mounted at `/__sandbox/ui/<name>` behind the dashboard's session
+    /// guard (build them with [`crate::dashboard::kit`]).
+    fn pages(&self) -> Router<AppState> {
+        Router::new()
+    }
+
+    /// The overview's counts of this provider's records (label, count), e.g. ("orders", 12).
+    fn counts(&self, _conn: &Connection) -> Result<Vec<(&'static str, i64)>, crate::db::DbError> {
+        Ok(Vec::new())
+    }
+
+    /// Its section of the phone page: what it "sent" to this mobile number (10 digits) and
+    /// the wallets on it; `None` when it has nothing for the number.
+    fn phone(
+        &self,
+        _conn: &Connection,
+        _ui: &crate::dashboard::kit::Ui,
+        _mobile: &str,
+    ) -> Result<Option<maud::Markup>, crate::db::DbError> {
+        Ok(None)
+    }
+
     /// The endpoint a path (inside the provider) addresses: the first segment that is one of
     /// [`Provider::endpoints`].
     fn endpoint_of(&self, path: &str) -> Option<&'static str> {
