@@ -7,17 +7,17 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
-const UI: &str = "/__sandbox/ui";
+pub const UI: &str = "/__sandbox/ui";
 
 /// A browser without JavaScript: keeps the session cookie, follows no redirect.
-struct Browser {
-    app: TestApp,
+pub struct Browser {
+    pub app: TestApp,
     client: reqwest::Client,
     cookie: Option<String>,
 }
 
 impl Browser {
-    fn new(app: TestApp) -> Self {
+    pub fn new(app: TestApp) -> Self {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -36,7 +36,7 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Response {
+    pub async fn get(&mut self, path: &str) -> Response {
         let mut request = self.client.get(self.app.url(path));
         if let Some(cookie) = &self.cookie {
             request = request.header(COOKIE, cookie);
@@ -47,7 +47,7 @@ impl Browser {
     }
 
     /// A page that must answer 200 HTML; its text.
-    async fn page(&mut self, path: &str) -> String {
+    pub async fn page(&mut self, path: &str) -> String {
         let response = self.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");
         let content_type = response.headers()[CONTENT_TYPE]
@@ -62,7 +62,7 @@ impl Browser {
     }
 
     /// The CSRF token of this session's forms.
-    async fn csrf(&mut self) -> String {
+    pub async fn csrf(&mut self) -> String {
         let html = self.page(UI).await;
         let start = html
             .find(r#"name="csrf" value=""#)
@@ -71,7 +71,7 @@ impl Browser {
         html[start..start + 64].to_string()
     }
 
-    async fn post_raw(
+    pub async fn post_raw(
         &mut self,
         path: &str,
         content_type: &str,
@@ -95,14 +95,14 @@ impl Browser {
     }
 
     /// Posts a form with this session's CSRF token.
-    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
+    pub async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
         let csrf = self.csrf().await;
         let origin = self.app.base.clone();
         self.post_form(path, &[fields, &[("csrf", &csrf)]].concat(), Some(&origin))
             .await
     }
 
-    async fn post_form(
+    pub async fn post_form(
         &mut self,
         path: &str,
         fields: &[(&str, &str)],
@@ -115,12 +115,12 @@ impl Browser {
             .await
     }
 
-    async fn json(&self, path: &str) -> Value {
+    pub async fn json(&self, path: &str) -> Value {
         self.app.get_json(path).await
     }
 }
 
-fn assert_redirect(response: &Response, to: &str) {
+pub fn assert_redirect(response: &Response, to: &str) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], to);
 }
