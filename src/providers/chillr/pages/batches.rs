@@ -51,7 +51,7 @@ pub async fn list(
 ) -> Response {
     let pager = match Pager::from_query(&query) {
         Ok(pager) => pager,
-        Err(refused) => return refused.into_response(),
+        Err(message) => return kit::bad_request(&message),
     };
     let merchant = field(&query, "merchant");
     let status = field(&query, "status");

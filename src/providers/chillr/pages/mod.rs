@@ -18,7 +18,7 @@ use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
@@ -43,9 +43,16 @@ fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> Option<&'a str>
     fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
+/// What a path segment keeps as it is: RFC 3986's unreserved characters.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// A path segment, percent-encoded for a URL.
 fn segment(text: &str) -> String {
-    utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
+    utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
 /// The page of a database failure (not the user's fault).

@@ -17,6 +17,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -39,6 +40,18 @@ fn checked(ui: &Ui, fields: Fields) -> Result<HashMap<String, String>, kit::Csrf
 /// A field or query parameter, trimmed; None when absent or blank.
 fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// What a path segment keeps as it is: RFC 3986's unreserved characters.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A path segment, percent-encoded for a URL.
+fn segment(text: &str) -> String {
+    utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
 /// What was typed in a field, to show it again beside a refusal.

@@ -4,7 +4,7 @@
 use super::invoices::user_filter;
 use super::pager::{PER_PAGE, Pager};
 use super::record::Record;
-use super::{Fields, account_select, answer, checked, create, failed, field, typed};
+use super::{Fields, account_select, answer, checked, create, failed, field, segment, typed};
 use crate::app::AppState;
 use crate::dashboard::kit::{self, Ui};
 use crate::db::DbError;
@@ -12,7 +12,6 @@ use crate::providers::jaze::store::pages;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use std::collections::HashMap;
 
 const METHODS: [&str; 3] = ["cash", "cheque", "gateway"];
@@ -103,7 +102,7 @@ async fn render(
                     td { (payment.created_at) }
                     td { (payment.invoice_ids.as_deref().unwrap_or("")) }
                     // Served by the API itself (no dashboard session), as S8's answer links it.
-                    td { a.receipt href={ "/jaze/receipts/" (utf8_percent_encode(&payment.receipt_token, NON_ALPHANUMERIC)) ".pdf" } { "PDF" } }
+                    td { a.receipt href={ "/jaze/receipts/" (segment(&payment.receipt_token)) ".pdf" } { "PDF" } }
                 }
             }
         }
