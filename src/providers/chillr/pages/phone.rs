@@ -47,3 +47,6 @@ pub fn section(conn: &Connection, ui: &Ui, mobile: &str) -> Result<Option<Markup
         }
     }))
 }
+
+#[cfg(test)]
+mod tests;

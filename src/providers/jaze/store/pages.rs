@@ -161,3 +161,33 @@ pub fn payments_page(
         .collect::<Result<_, _>>()?;
     Ok((total, rows))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    #[tokio::test]
+    async fn the_counts_count_the_default_fixtures_records() {
+        let db = Db::connect("sqlite::memory:").unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/default.json");
+        let document: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        db.write(|tx| {
+            crate::providers::jaze::fixtures::load(tx, &document["jaze"], chrono::Utc::now())
+                .map_err(|e| panic!("{e:?}"))
+        })
+        .await
+        .unwrap_or_else(|e: DbError| panic!("{e}"));
+        let counts = db.read(counts).await.unwrap();
+        assert_eq!(
+            counts,
+            vec![
+                ("accounts", 1),
+                ("users", 2),
+                ("invoices", 2),
+                ("payments", 9)
+            ]
+        );
+    }
+}
