@@ -103,6 +103,7 @@ async fn a_batch_page_shows_its_customers_their_states_and_pay_decline_for_pendi
     let html = browser.page(&batch_page(&batch)).await;
     assert_eq!(state_of(&html, USER), "pending");
     assert_eq!(state_of(&html, NON_USER), "not a Chillr user");
+    assert!(html.contains(&format!(r#"<a href="{UI}/phone/{USER}">{USER}</a>"#)));
     assert!(html.contains(&format!(r#"action="{}""#, act_path(&batch, USER))));
     assert!(html.contains(r#"<button name="do" value="pay">Pay</button>"#));
     assert!(html.contains(r#"<button name="do" value="decline">Decline</button>"#));

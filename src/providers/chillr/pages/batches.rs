@@ -198,7 +198,7 @@ fn customer_row(ui: &Ui, batch_path: &str, customer: &CustomerStatus) -> Markup 
             paid_at,
         } => html! {
             tr id={ "customer-" (msisdn) } {
-                td { (msisdn) }
+                td { a href=(ui.href(&format!("/phone/{}", segment(msisdn)))) { (msisdn) } }
                 td { (amount) }
                 td.state { (payment_status) }
                 td { (transaction_id) }
