@@ -21,6 +21,9 @@ pub struct Ui {
     pub csrf: String,
     /// Authenticated by `Authorization: Bearer` (not a browser): no CSRF token needed.
     pub bearer: bool,
+    /// The sandbox clock when the request came in (what "expired" or "today" means on a
+    /// section drawn without the state, such as the phone page's).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Ui {
