@@ -17,6 +17,7 @@ mod connections;
 mod connections_flood;
 mod control_errors;
 mod dashboard;
+mod dashboard_paypro_aggrepay;
 mod diagnosis_aggrepay;
 mod diagnosis_aggrepay_rules;
 mod diagnosis_chillr_jaze;
