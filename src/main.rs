@@ -69,6 +69,7 @@ async fn run(args: ServeArgs) -> ExitCode {
         }
     };
     tracing::info!(address = %app.local_addr(), "paysandbox listening");
+    app.start_fixtures().log();
     match app.run_until(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
