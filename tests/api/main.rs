@@ -24,6 +24,7 @@ mod diagnosis_front;
 mod diagnosis_outcomes;
 mod diagnosis_paypro;
 mod diagnosis_secrets;
+mod examples;
 mod examples_readme;
 mod faults;
 mod fixture_bounds;
