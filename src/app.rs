@@ -3,9 +3,10 @@
 //! reset returns to).
 
 use crate::clock::Clock;
-use crate::config::{FixturesMode, ServeArgs};
+use crate::config::ServeArgs;
 use crate::db::{self, Db};
 use crate::faults::Faults;
+use crate::fixtures::start::StartFixtures;
 use crate::fixtures::{self, FixtureError, LoadError};
 use crate::journal::Journal;
 use crate::mask::Masker;
@@ -74,7 +75,12 @@ impl Application {
         let providers = Arc::new(Providers::all());
         let db = Db::connect_with(&config.database, &providers.migrations(), readers)?;
         let clock = Arc::new(Clock::real());
-        let start_fixtures = load_start_fixtures(&db, &providers, &config, &clock).await?;
+        let start_fixtures = fixtures::start::load(&db, &providers, &config, clock.now())
+            .await
+            .map_err(|e| match e {
+                LoadError::Refused(e) => StartError::Fixtures(e),
+                LoadError::Database(e) => StartError::Other(e.into()),
+            })?;
         let start_state = db.snapshot().await.map_err(anyhow::Error::from)?;
         let listener = TcpListener::bind((config.host.as_str(), config.port))
             .await
@@ -131,79 +137,6 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
         server::serve(self.listener, self.router, self.state, shutdown).await
     }
-}
-
-/// What start-up did about fixtures.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StartFixtures {
-    /// The database was empty: these were loaded (file names, in load order) with these counts.
-    Loaded {
-        files: Vec<String>,
-        counts: fixtures::Counts,
-    },
-    /// The database already held data, so the start fixtures were not loaded.
-    Skipped { source: String },
-}
-
-impl StartFixtures {
-    /// One log line about it.
-    pub fn log(&self) {
-        match self {
-            StartFixtures::Loaded { files, counts } => tracing::info!(
-                files = %files.join(", "),
-                counts = %serde_json::to_string(counts).unwrap_or_default(),
-                "start fixtures loaded: {}",
-                fixtures::counts_line(counts)
-            ),
-            StartFixtures::Skipped { source } => tracing::info!(
-                %source,
-                "start fixtures skipped: the database already holds data (start with an empty \
-                 database to load them)"
-            ),
-        }
-    }
-}
-
-/// Loads the start fixtures into an empty database: the defaults, the `--fixtures` folder,
-/// or both (`--fixtures-mode add`).
-async fn load_start_fixtures(
-    db: &Db,
-    providers: &Providers,
-    config: &ServeArgs,
-    clock: &Clock,
-) -> Result<StartFixtures, StartError> {
-    if !db.read(db::is_empty).await.map_err(anyhow::Error::from)? {
-        let source = match &config.fixtures {
-            Some(dir) => format!(
-                "{} ({} mode)",
-                dir.display(),
-                format!("{:?}", config.fixtures_mode).to_lowercase()
-            ),
-            None => "the default fixtures".into(),
-        };
-        return Ok(StartFixtures::Skipped { source });
-    }
-    let defaults = || fixtures::parse(fixtures::DEFAULT_NAME, fixtures::DEFAULT_TEXT, providers);
-    let documents = match (&config.fixtures, config.fixtures_mode) {
-        (None, _) => vec![defaults()?],
-        (Some(dir), FixturesMode::Replace) => fixtures::read_dir(dir, providers)?,
-        (Some(dir), FixturesMode::Add) => {
-            let mut documents = vec![defaults()?];
-            documents.extend(fixtures::read_dir(dir, providers)?);
-            documents
-        }
-    };
-    let files = documents.iter().map(|d| d.file.clone()).collect();
-    fixtures::load(db, providers, &documents, clock.now())
-        .await
-        .map_err(|e| match e {
-            LoadError::Refused(e) => StartError::Fixtures(e),
-            LoadError::Database(e) => StartError::Other(e.into()),
-        })?;
-    Ok(StartFixtures::Loaded {
-        files,
-        counts: fixtures::counts(&documents),
-    })
 }
 
 fn router(state: AppState, mut extra: ExtraRoutes) -> Router {

@@ -23,7 +23,7 @@ pub struct Loaded {
     /// The name the document was loaded under.
     loaded: String,
     /// How many records of each entity each provider section loaded:
-    /// `{"chillr": {"users": 3, "batches": 1}}`.
+    /// `{"<provider>": {"<entity>": 3}}`.
     #[schema(value_type = Object)]
     counts: fixtures::Counts,
 }
