@@ -128,7 +128,7 @@ impl Application {
         &self.state
     }
 
-    /// What start-up did about fixtures (the binary logs it after the listening line).
+    /// What start-up did about fixtures (the binary logs it in the listening line).
     pub fn start_fixtures(&self) -> &StartFixtures {
         &self.start_fixtures
     }
