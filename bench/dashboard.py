@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import statistics
 from pathlib import Path
@@ -81,6 +82,7 @@ def run(r, n_orders: int, samples: int) -> dict:
             p = res["pages"][label]
             r.log(f"dashboard: {label}: median {p['median_ms']} ms, p99 {p['p99_ms']} ms ({p['statuses']})")
         res["mem"] = s.mem()
+        res["load"] = [round(x, 2) for x in os.getloadavg()]
     finally:
         s.stop()
     RESULTS.write_text(json.dumps(res, indent=1) + "\n")
@@ -97,7 +99,8 @@ def section(res) -> str:
          f"page requested {res['samples']} times one after the other (a new connection each, after 10 "
          "warm-up requests); time to the last byte as the client measures it. Goal: well under "
          f"{GOAL_MS} ms — the worst p99 here is **{worst} ms** "
-         f"({'met' if worst < GOAL_MS else 'NOT met'}).", "",
+         f"({'met' if worst < GOAL_MS else 'NOT met'}). Load average at the end: "
+         f"{', '.join(str(x) for x in res.get('load', []))} (p99 and max include waits for a CPU).", "",
          "| page | path | median ms | p99 ms | max ms |", "|---|---|---:|---:|---:|"]
     for label, p in res["pages"].items():
         L.append(f"| {label} | `{p['path']}` | {p['median_ms']} | {p['p99_ms']} | {p['max_ms']} |")

@@ -109,3 +109,87 @@ pub fn counts(conn: &Connection) -> Result<Vec<(&'static str, i64)>, DbError> {
         ("consumers", count("paypro_consumers")?),
     ])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use crate::providers::paypro::rules::effective;
+    use crate::providers::paypro::store::orders::insert;
+    use chrono::Duration;
+    use rust_decimal::Decimal;
+
+    fn order(number: &str, expire_after_seconds: i64, created_at: DateTime<Utc>) -> Order {
+        let amount = Decimal::new(100, 0);
+        Order {
+            id: 0,
+            merchant_id: 1,
+            connectpay_id: format!("0001{number}"),
+            order_number: number.into(),
+            order_amount: amount,
+            amount_within_due: amount,
+            amount_after_due: amount,
+            fee: Decimal::ZERO,
+            due_date: "2099-01-01".parse().unwrap(),
+            issue_date: "2026-01-01".parse().unwrap(),
+            order_type: "Service".into(),
+            order_type_id: None,
+            transaction_status: None,
+            customer_name: "c".into(),
+            customer_mobile: String::new(),
+            customer_email: String::new(),
+            customer_address: String::new(),
+            customer_bank: String::new(),
+            bill_detail: None,
+            expire_after_seconds,
+            status: OrderStatus::Unpaid,
+            created_at,
+            paid_at: None,
+            amount_paid: None,
+            blocked_at: None,
+            refunded_at: None,
+            refunded_amount: None,
+        }
+    }
+
+    /// The SQL filter reads an unpaid order as blocked from the very instant `effective` does.
+    #[tokio::test]
+    async fn the_status_filter_agrees_with_the_lifecycle_at_the_expiry_instant() {
+        let db = Db::connect("sqlite::memory:").unwrap();
+        let created: DateTime<Utc> = "2026-03-10T10:00:00.250Z".parse().unwrap();
+        let (before, at, counted) = db
+            .write(|conn| {
+                conn.execute(
+                    "insert into paypro_merchants (id, username, password, company_code, \
+                     min_amount, max_amount, fee, services, utc_offset, status_case) \
+                     values (1, 'u', 'p', '0001', '1.00', '9.00', '0.00', '[]', '+05:00', 'title')",
+                    [],
+                )?;
+                for (number, expiry) in [("A", 60), ("B", 0)] {
+                    insert(conn, &order(number, expiry, created))?;
+                }
+                let blocked = |now| {
+                    let filter = OrderFilter {
+                        status: Some(OrderStatus::Blocked),
+                        ..OrderFilter::default()
+                    };
+                    orders(conn, &filter, now, 50, 0)
+                };
+                let expiry = created + Duration::seconds(60);
+                let before = blocked(expiry - Duration::milliseconds(1))?;
+                let at = blocked(expiry)?;
+                Ok::<_, DbError>((before, at, counts(conn)?))
+            })
+            .await
+            .unwrap();
+        assert!(before.is_empty());
+        assert_eq!(at.len(), 1);
+        let expiry = created + Duration::seconds(60);
+        assert_eq!(effective(&at[0], expiry), OrderStatus::Blocked);
+        assert_eq!(
+            effective(&at[0], expiry - Duration::milliseconds(1)),
+            OrderStatus::Unpaid
+        );
+        assert_eq!(counted, [("merchants", 1), ("orders", 2), ("consumers", 0)]);
+    }
+}
