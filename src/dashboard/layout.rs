@@ -19,7 +19,7 @@ th{background:#eef}pre{background:#fff;border:1px solid #ddd;padding:.5em;white-
 .no{color:#a33}.yes{color:#383}form.inline{display:inline}
 fieldset{margin:.5em 0;border:1px solid #ccc}
 #counts{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}#counts table{margin:0}
-td.count{text-align:right}#live-toggle{float:right;color:#cde}
+td.count{text-align:right}#live-toggle{float:right;color:#cde}#open-phone{margin:.8em 0}
 section.phone{margin:1em 0;padding:0 1em;border-left:4px solid #89a}
 ";
 
