@@ -91,10 +91,8 @@ fn render(mobile: &str, sections: &[(&'static str, Markup)]) -> Markup {
                 }
             }
             @for (name, section) in sections {
-                section.phone #{ "phone-" (name) } {
-                    h2 { (name) }
-                    (section)
-                }
+                // Each provider's section carries its own headings.
+                section.phone #{ "phone-" (name) } { (section) }
             }
         }
     }

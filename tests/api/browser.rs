@@ -122,13 +122,33 @@ pub async fn element(client: &Client, css: &str) -> Element {
 /// Waits until the text of `css` contains `wanted` (case-insensitive), e.g. after a form's
 /// redirect or a live swap; answers the text.
 pub async fn text_containing(client: &Client, css: &str, wanted: &str) -> String {
+    text_where(client, css, wanted, |text| {
+        text.to_lowercase().contains(&wanted.to_lowercase())
+    })
+    .await
+}
+
+/// Waits until the text of `css` is `wanted` (trimmed, case-insensitive).
+pub async fn text_being(client: &Client, css: &str, wanted: &str) -> String {
+    text_where(client, css, wanted, |text| {
+        text.trim().eq_ignore_ascii_case(wanted)
+    })
+    .await
+}
+
+async fn text_where(
+    client: &Client,
+    css: &str,
+    wanted: &str,
+    good: impl Fn(&str) -> bool,
+) -> String {
     let started = Instant::now();
     let mut last = String::new();
     while started.elapsed() < PATIENCE {
         if let Ok(found) = client.find(Locator::Css(css)).await
             && let Ok(text) = found.text().await
         {
-            if text.to_lowercase().contains(&wanted.to_lowercase()) {
+            if good(&text) {
                 return text;
             }
             last = text;

@@ -1,7 +1,7 @@
 //! The dashboard in a real browser (issue 14): what an integrator does with it while the app
 //! under test talks to the sandbox's APIs (here reqwest stands in for that app).
 
-use crate::browser::{click, element, shot, text_containing, with_browser};
+use crate::browser::{click, element, shot, text_being, text_containing, with_browser};
 use crate::dashboard::UI;
 use crate::helpers::{TestApp, spawn_app};
 use fantoccini::Client;
@@ -105,13 +105,16 @@ async fn a_chillr_customer_is_declined_from_the_phone_page() {
         element(&client, &row).await;
         shot(&client, "phone").await;
         click(&client, &format!(r#"{row} button[value="decline"]"#)).await;
-        text_containing(&client, "h1", &format!("Phone {USER}")).await;
+        // Back on the phone page, the collect declined and its buttons gone.
+        text_being(&client, &format!("{row} td.state"), "declined").await;
+        let url = client.current_url().await.unwrap();
+        assert!(url.path().ends_with(&format!("/phone/{USER}")), "{url}");
         let view = status(&app, &batch).await;
         let state = customer(&view, USER).to_string();
         assert!(state.to_lowercase().contains("declin"), "{state}");
 
         open(&client, &app, &format!("/chillr/batches/{batch}")).await;
-        text_containing(&client, &format!("#customer-{USER} td.state"), "declin").await;
+        text_being(&client, &format!("#customer-{USER} td.state"), "declined").await;
         shot(&client, "batch").await;
     })
     .await;

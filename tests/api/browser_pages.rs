@@ -4,6 +4,7 @@
 use crate::dashboard::{Browser, UI, assert_redirect};
 use crate::helpers::spawn_app;
 use reqwest::StatusCode;
+use serde_json::json;
 
 const PROVIDERS: [&str; 4] = ["chillr", "paypro", "aggrepay", "jaze"];
 
@@ -110,4 +111,52 @@ async fn pages_carry_the_live_script_and_mark_their_lists_with_the_ids_it_swaps(
     assert!(script.contains("setInterval(swap, 2000)"), "{script}");
     // The binary's own script is the only one: nothing is loaded from elsewhere.
     assert_eq!(overview.matches("<script").count(), 1, "{overview}");
+}
+
+/// The count in the row `label` of a provider's counts table on the overview.
+fn count(html: &str, provider: &str, label: &str) -> i64 {
+    let at = html
+        .find(&format!(r#"id="counts-{provider}""#))
+        .unwrap_or_else(|| panic!("no counts of {provider}: {html}"));
+    let table = &html[at..at + html[at..].find("</table>").unwrap()];
+    let row = format!(r#"<td>{label}</td><td class="count">"#);
+    let start = table
+        .find(&row)
+        .unwrap_or_else(|| panic!("{row} in {table}"))
+        + row.len();
+    let digits = &table[start..start + table[start..].find('<').unwrap()];
+    digits.parse().unwrap_or_else(|_| panic!("{digits}"))
+}
+
+#[tokio::test]
+#[ignore = "needs PayPro's counts (branch dash-pa)"]
+async fn an_order_created_through_the_api_is_counted_on_the_overview() {
+    use crate::paypro_orders::{create_id, freeze, order};
+    let mut browser = Browser::new(spawn_app().await);
+    freeze(&browser.app).await;
+    let before = count(&browser.page(UI).await, "paypro", "orders");
+    create_id(&browser.app, order("COUNTED-1")).await;
+    let after = count(&browser.page(UI).await, "paypro", "orders");
+    assert_eq!(after, before + 1);
+}
+
+#[tokio::test]
+#[ignore = "needs the Chillr and AggrePay phone sections (branches dash-cj, dash-pa)"]
+async fn the_phone_page_shows_each_providers_section_in_the_providers_order() {
+    use crate::chillr_lifecycle::{USER, create, freeze, register};
+    let mut browser = Browser::new(spawn_app().await);
+    let app = &browser.app;
+    freeze(app).await;
+    register(app, &[USER]).await;
+    let batch = create(app, json!([{"msisdn": USER, "amount": "200"}])).await;
+    let fields = [("mobile_number", USER), ("email", "phone@example.com")];
+    let sent = crate::aggrepay_otp_order::post(app, "registrationotp", &fields).await;
+    assert_eq!(sent["data"]["otp_sent"], "true", "{sent}");
+    let html = browser.page(&format!("{UI}/phone/{USER}")).await;
+    let chillr = html.find(r#"id="phone-chillr""#).expect(&html);
+    let aggrepay = html.find(r#"id="phone-aggrepay""#).expect(&html);
+    assert!(chillr < aggrepay, "{html}");
+    assert!(html[chillr..aggrepay].contains(&format!(r#"id="collect-{batch}""#)));
+    assert!(html[aggrepay..].contains(r#"class="otp-code""#), "{html}");
+    assert!(!html.contains("phone-nothing"), "{html}");
 }
