@@ -21,6 +21,9 @@ pub struct Ui {
     pub csrf: String,
     /// Authenticated by `Authorization: Bearer` (not a browser): no CSRF token needed.
     pub bearer: bool,
+    /// The sandbox clock when the request came in: states that follow from the clock
+    /// (expiry) are shown as of it.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Ui {

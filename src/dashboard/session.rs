@@ -152,6 +152,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         base: BASE.to_string(),
         csrf: session.csrf.clone(),
         bearer: session.bearer,
+        now: state.clock.now(),
     });
     request.extensions_mut().insert(session);
     let mut response = next.run(request).await;

@@ -20,6 +20,7 @@ mod connections;
 mod connections_flood;
 mod control_errors;
 mod dashboard;
+mod dashboard_chillr_jaze;
 mod diagnosis_aggrepay;
 mod diagnosis_aggrepay_rules;
 mod diagnosis_chillr_jaze;

@@ -13,6 +13,7 @@ mod ids;
 mod lifecycle;
 mod lint;
 mod magic;
+mod pages;
 mod rules;
 mod store;
 mod wire;
@@ -125,5 +126,22 @@ impl Provider for Chillr {
 
     fn export_fixtures(&self, conn: &Connection) -> Result<Value, DbError> {
         fixtures::export(conn)
+    }
+
+    fn pages(&self) -> Router<AppState> {
+        pages::router()
+    }
+
+    fn counts(&self, conn: &Connection) -> Result<Vec<(&'static str, i64)>, DbError> {
+        store::pages::counts(conn)
+    }
+
+    fn phone(
+        &self,
+        conn: &Connection,
+        ui: &crate::dashboard::kit::Ui,
+        mobile: &str,
+    ) -> Result<Option<maud::Markup>, DbError> {
+        pages::phone(conn, ui, mobile)
     }
 }

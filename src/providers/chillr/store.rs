@@ -3,6 +3,8 @@
 //! A batch's customers are written with one cached insert statement, row by row inside the
 //! caller's transaction (10,000 customers take a few milliseconds).
 
+pub mod pages;
+
 use super::lifecycle::PaymentStatus;
 use crate::db::DbError;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};

@@ -11,6 +11,7 @@ mod fixtures;
 mod handlers;
 mod lint;
 mod magic;
+mod pages;
 mod receipt;
 mod rules;
 mod store;
@@ -125,5 +126,13 @@ impl Provider for Jaze {
 
     fn export_fixtures(&self, conn: &Connection) -> Result<Value, crate::db::DbError> {
         fixtures::export(conn)
+    }
+
+    fn pages(&self) -> Router<AppState> {
+        pages::router()
+    }
+
+    fn counts(&self, conn: &Connection) -> Result<Vec<(&'static str, i64)>, crate::db::DbError> {
+        store::pages::counts(conn)
     }
 }

@@ -2,6 +2,7 @@
 //! records fixtures and the control plane write. Nothing else: values are judged and answers
 //! encoded by the callers, outside any hold of the database.
 
+pub mod pages;
 mod read;
 mod receipt;
 mod records;

@@ -1,0 +1,95 @@
+//! The Chillr user registry (shared by all merchants) and the form that registers users.
+
+use super::pager::{PER_PAGE, Pager};
+use super::{Fields, checked, failed, segment};
+use crate::app::AppState;
+use crate::dashboard::kit::{self, Ui};
+use crate::providers::chillr::store;
+use axum::extract::{Query, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use std::collections::HashMap;
+
+pub async fn list(
+    State(state): State<AppState>,
+    ui: Ui,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match Pager::from_query(&query) {
+        Ok(pager) => render(&state, &ui, &pager, None, "").await,
+        Err(message) => kit::bad_request(&message),
+    }
+}
+
+/// The users page; with `error`, the refused registration and what was typed (status 400).
+async fn render(
+    state: &AppState,
+    ui: &Ui,
+    pager: &Pager,
+    error: Option<&str>,
+    typed: &str,
+) -> Response {
+    let offset = pager.offset() as i64;
+    let (total, users) = match state
+        .db
+        .read(|conn| store::pages::users_page(conn, offset, PER_PAGE as i64))
+        .await
+    {
+        Ok(read) => read,
+        Err(e) => return failed(ui, e),
+    };
+    let body = html! {
+        @if let Some(message) = error { (kit::error_box(message)) }
+        h2 { "Register users" }
+        form method="post" action=(ui.href("/chillr/users")) {
+            (ui.csrf_field())
+            label { "Mobile numbers (one a line or comma-separated; +91, 91 and 0 prefixes accepted)" br;
+                textarea name="msisdns" rows="3" cols="40" { (typed) } }
+            br; button { "Register" }
+        }
+        h2 { "Users" }
+        (pager.nav(ui, "/chillr/users", &[], total as usize, "users"))
+        table #users {
+            tr { th { "msisdn" } th { "phone" } }
+            @for msisdn in &users {
+                tr id={ "user-" (msisdn) } {
+                    td { (msisdn) }
+                    td { a href=(ui.href(&format!("/phone/{}", segment(msisdn)))) { "open the phone" } }
+                }
+            }
+        }
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    (status, ui.page("Chillr users", body)).into_response()
+}
+
+pub async fn register(State(state): State<AppState>, ui: Ui, fields: Fields) -> Response {
+    let fields = match checked(&ui, fields) {
+        Ok(fields) => fields,
+        Err(refused) => return refused.into_response(),
+    };
+    let typed = fields.get("msisdns").map(String::as_str).unwrap_or("");
+    let msisdns: Vec<&str> = typed
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|m| !m.is_empty())
+        .collect();
+    let body = serde_json::json!({ "msisdns": msisdns }).to_string();
+    let first = Pager { page: 1 };
+    match kit::call(
+        &state,
+        Method::POST,
+        "/chillr/users",
+        "application/json",
+        body,
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&ui.href("/chillr/users")).into_response(),
+        Err(message) => render(&state, &ui, &first, Some(&message), typed).await,
+    }
+}
