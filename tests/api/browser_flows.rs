@@ -92,7 +92,6 @@ async fn an_order_created_through_the_api_is_paid_from_its_page() {
 }
 
 #[tokio::test]
-#[ignore = "needs the Chillr phone section and batch page (branch dash-cj)"]
 async fn a_chillr_customer_is_declined_from_the_phone_page() {
     use crate::chillr_lifecycle::{USER, create, customer, freeze, register, status};
     let app = spawn_app().await;
