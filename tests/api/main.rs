@@ -21,6 +21,7 @@ mod connections_flood;
 mod control_errors;
 mod dashboard;
 mod dashboard_chillr_jaze;
+mod dashboard_paypro_aggrepay;
 mod diagnosis_aggrepay;
 mod diagnosis_aggrepay_rules;
 mod diagnosis_chillr_jaze;

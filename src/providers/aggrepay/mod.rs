@@ -16,6 +16,7 @@ mod laravel;
 mod limit_checks;
 mod lint;
 mod magic;
+mod pages;
 mod php_json;
 mod rules;
 mod store;
@@ -116,6 +117,24 @@ impl Provider for AggrePay {
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
         use utoipa::OpenApi;
         Some(ActionsDoc::openapi())
+    }
+
+    fn pages(&self) -> Router<AppState> {
+        pages::router()
+    }
+
+    fn counts(&self, conn: &Connection) -> Result<Vec<(&'static str, i64)>, DbError> {
+        store::pages::counts(conn)
+    }
+
+    /// The OTPs sent to the number with their state on the sandbox clock, and its wallets.
+    fn phone(
+        &self,
+        conn: &Connection,
+        ui: &crate::dashboard::kit::Ui,
+        mobile: &str,
+    ) -> Result<Option<maud::Markup>, DbError> {
+        pages::phone_section(conn, ui, mobile, ui.now)
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -12,6 +12,7 @@ mod fixtures;
 mod handlers;
 mod lint;
 mod magic;
+mod pages;
 mod payload;
 mod payment;
 mod rules;
@@ -68,6 +69,11 @@ impl Provider for PayPro {
                 name: "0009_paypro_paid_orders_index",
                 sql: include_str!("migrations/0009_paypro_paid_orders_index.sql"),
             },
+            Migration {
+                version: 11,
+                name: "0011_paypro_dashboard_indexes",
+                sql: include_str!("migrations/0011_paypro_dashboard_indexes.sql"),
+            },
         ]
     }
 
@@ -94,6 +100,14 @@ impl Provider for PayPro {
 
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
         Some(ActionsDoc::openapi())
+    }
+
+    fn pages(&self) -> Router<AppState> {
+        pages::router()
+    }
+
+    fn counts(&self, conn: &Connection) -> Result<Vec<(&'static str, i64)>, DbError> {
+        store::pages::counts(conn)
     }
 
     fn outage_body(&self) -> Value {

@@ -38,7 +38,10 @@ macro_rules! columns {
     };
 }
 
-fn customer_from(row: &Row, defaults: Limits) -> rusqlite::Result<Customer> {
+/// The columns [`customer_from`] reads (for the store's other queries).
+pub(super) const COLUMNS: &str = columns!();
+
+pub(super) fn customer_from(row: &Row, defaults: Limits) -> rusqlite::Result<Customer> {
     let over = |column: &str, default: i64| -> rusqlite::Result<i64> {
         Ok(row.get::<_, Option<i64>>(column)?.unwrap_or(default))
     };

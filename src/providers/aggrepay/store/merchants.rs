@@ -13,7 +13,7 @@ pub struct Merchant {
     pub limits: Limits,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Limits {
     pub max_balance: i64,
     pub monthly_credit: i64,
@@ -39,7 +39,7 @@ pub fn id_by_api_key(conn: &Connection, api_key: &str) -> Result<Option<i64>, Db
         .optional()
 }
 
-fn merchant_from(row: &Row) -> rusqlite::Result<Merchant> {
+pub(super) fn merchant_from(row: &Row) -> rusqlite::Result<Merchant> {
     let paise = |column: &str| -> rusqlite::Result<i64> {
         let text: String = row.get(column)?;
         Ok(crate::providers::aggrepay::amount::parse_paise(&text).unwrap_or(0))

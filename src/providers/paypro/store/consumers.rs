@@ -18,7 +18,7 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    fn from_row(row: &Row) -> rusqlite::Result<Self> {
+    pub(super) fn from_row(row: &Row) -> rusqlite::Result<Self> {
         Ok(Consumer {
             id: row.get("id")?,
             consumer_id: row.get("consumer_id")?,

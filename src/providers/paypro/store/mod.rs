@@ -1,7 +1,8 @@
-//! All of PayPro's SQL: orders (re-exported here) and consumers.
+//! All of PayPro's SQL: orders (re-exported here), consumers, and the dashboard's listings.
 
 pub mod consumers;
 pub mod merchants;
 mod orders;
+pub mod pages;
 
 pub use orders::*;

@@ -69,6 +69,13 @@ fn date(text: &str) -> Option<NaiveDate> {
     text.parse().ok()
 }
 
+/// Every column [`Order::from_row`] reads, in its order (for queries built at run time).
+pub(super) const COLUMNS: &str = "id, merchant_id, connectpay_id, order_number, order_amount, \
+     amount_within_due, amount_after_due, fee, order_due_date, issue_date, order_type, \
+     order_type_id, transaction_status, customer_name, customer_mobile, customer_email, \
+     customer_address, customer_bank, bill_detail, expire_after_seconds, status, \
+     created_at, paid_at, amount_paid, blocked_at, refunded_at, refunded_amount";
+
 /// `select <every column> from paypro_orders where <condition>`.
 macro_rules! select {
     ($condition:literal) => {
@@ -123,7 +130,7 @@ fn bad_stored(index: usize, what: &'static str, text: &str) -> rusqlite::Error {
 impl Order {
     /// An order from a row of `select!`, read by position (`gpojson` decodes up to 100,000
     /// rows, and each column name would cost a search of the columns).
-    fn from_row(row: &Row) -> rusqlite::Result<Order> {
+    pub(super) fn from_row(row: &Row) -> rusqlite::Result<Order> {
         Ok(Order {
             id: row.get(0)?,
             merchant_id: row.get(1)?,
