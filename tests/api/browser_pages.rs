@@ -129,7 +129,6 @@ fn count(html: &str, provider: &str, label: &str) -> i64 {
 }
 
 #[tokio::test]
-#[ignore = "needs PayPro's counts (branch dash-pa)"]
 async fn an_order_created_through_the_api_is_counted_on_the_overview() {
     use crate::paypro_orders::{create_id, freeze, order};
     let mut browser = Browser::new(spawn_app().await);
@@ -141,7 +140,6 @@ async fn an_order_created_through_the_api_is_counted_on_the_overview() {
 }
 
 #[tokio::test]
-#[ignore = "needs the Chillr and AggrePay phone sections (branches dash-cj, dash-pa)"]
 async fn the_phone_page_shows_each_providers_section_in_the_providers_order() {
     use crate::chillr_lifecycle::{USER, create, freeze, register};
     let mut browser = Browser::new(spawn_app().await);
