@@ -6,6 +6,7 @@ use crate::clock::Clock;
 use crate::config::ServeArgs;
 use crate::db::{self, Db};
 use crate::faults::Faults;
+use crate::fixtures::start::StartFixtures;
 use crate::fixtures::{self, FixtureError, LoadError};
 use crate::journal::Journal;
 use crate::mask::Masker;
@@ -53,6 +54,7 @@ pub type ExtraRoutes = Vec<(&'static str, Router<AppState>)>;
 
 pub struct Application {
     listener: TcpListener,
+    start_fixtures: StartFixtures,
     state: AppState,
     router: Router,
 }
@@ -73,23 +75,12 @@ impl Application {
         let providers = Arc::new(Providers::all());
         let db = Db::connect_with(&config.database, &providers.migrations(), readers)?;
         let clock = Arc::new(Clock::real());
-        let empty = db.read(db::is_empty).await.map_err(anyhow::Error::from)?;
-        if empty {
-            let documents = match &config.fixtures {
-                Some(dir) => fixtures::read_dir(dir, &providers)?,
-                None => vec![fixtures::parse(
-                    fixtures::DEFAULT_NAME,
-                    fixtures::DEFAULT_TEXT,
-                    &providers,
-                )?],
-            };
-            fixtures::load(&db, &providers, &documents, clock.now())
-                .await
-                .map_err(|e| match e {
-                    LoadError::Refused(e) => StartError::Fixtures(e),
-                    LoadError::Database(e) => StartError::Other(e.into()),
-                })?;
-        }
+        let start_fixtures = fixtures::start::load(&db, &providers, &config, clock.now())
+            .await
+            .map_err(|e| match e {
+                LoadError::Refused(e) => StartError::Fixtures(e),
+                LoadError::Database(e) => StartError::Other(e.into()),
+            })?;
         let start_state = db.snapshot().await.map_err(anyhow::Error::from)?;
         let listener = TcpListener::bind((config.host.as_str(), config.port))
             .await
@@ -119,6 +110,7 @@ impl Application {
         let router = router(state.clone(), extra);
         Ok(Application {
             listener,
+            start_fixtures,
             state,
             router,
         })
@@ -134,6 +126,11 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// What start-up did about fixtures (the binary logs it in the listening line).
+    pub fn start_fixtures(&self) -> &StartFixtures {
+        &self.start_fixtures
     }
 
     /// Serves until `shutdown` completes, then lets open requests finish (a few seconds).

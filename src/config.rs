@@ -46,9 +46,14 @@ pub struct ServeArgs {
     pub database: String,
 
     /// Folder of fixture files (*.json, *.yaml, *.yml, loaded in name order) to load into an
-    /// empty database at start instead of the built-in default fixtures.
+    /// empty database at start, instead of (`--fixtures-mode replace`) or on top of (`add`)
+    /// the built-in default fixtures.
     #[arg(long, env = "FIXTURES_DIR")]
     pub fixtures: Option<PathBuf>,
+
+    /// What the `--fixtures` folder does to the built-in default fixtures.
+    #[arg(long, env = "FIXTURES_MODE", value_enum, default_value_t = FixturesMode::Replace)]
+    pub fixtures_mode: FixturesMode,
 
     /// When set, every /__sandbox call but health needs `Authorization: Bearer <token>`.
     #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
@@ -95,6 +100,15 @@ pub struct HealthcheckArgs {
     pub port: u16,
 }
 
+/// Whether a start folder replaces the default fixtures or adds to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixturesMode {
+    /// Load the default fixtures, then the folder.
+    Add,
+    /// Load only the folder.
+    Replace,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     Text,
@@ -109,6 +123,7 @@ impl ServeArgs {
             host: "127.0.0.1".into(),
             database: "sqlite::memory:".into(),
             fixtures: None,
+            fixtures_mode: FixturesMode::Replace,
             admin_token: None,
             max_body: 16 * 1024 * 1024,
             journal_limit: 10_000,

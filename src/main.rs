@@ -68,7 +68,11 @@ async fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(address = %app.local_addr(), "paysandbox listening");
+    tracing::info!(
+        fixtures = %app.start_fixtures().summary(),
+        address = %app.local_addr(),
+        "paysandbox listening"
+    );
     match app.run_until(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -22,6 +22,10 @@ pub struct ResetDone {
 pub struct Loaded {
     /// The name the document was loaded under.
     loaded: String,
+    /// How many records of each entity each provider section loaded:
+    /// `{"<provider>": {"<entity>": 3}}`.
+    #[schema(value_type = Object)]
+    counts: fixtures::Counts,
 }
 
 /// A refused fixture document (`"error": "fixture refused"`, and where and why), or a bad
@@ -114,7 +118,7 @@ pub async fn load_fixtures(
     // thread, so the async workers keep serving the providers meanwhile.
     let loaded = name.clone();
     let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
+    let counts = tokio::task::spawn_blocking(move || {
         let text = std::str::from_utf8(&body).map_err(|_| {
             refused(FixtureError {
                 file: name.clone(),
@@ -123,6 +127,7 @@ pub async fn load_fixtures(
             })
         })?;
         let document = fixtures::parse(&name, text, &state.providers).map_err(refused)?;
+        let counts = fixtures::counts(std::slice::from_ref(&document));
         handle
             .block_on(fixtures::load(
                 &state.db,
@@ -130,11 +135,17 @@ pub async fn load_fixtures(
                 &[document],
                 state.clock.now(),
             ))
-            .map_err(load_error)
+            .map_err(load_error)?;
+        tracing::info!(
+            file = %name,
+            "fixtures loaded: {}",
+            fixtures::counts_line(&counts)
+        );
+        Ok::<_, ApiError>(counts)
     })
     .await
     .map_err(ApiError::internal)??;
-    Ok((StatusCode::CREATED, Json(Loaded { loaded })).into_response())
+    Ok((StatusCode::CREATED, Json(Loaded { loaded, counts })).into_response())
 }
 
 /// The whole state as a fixture document: export, reset, load gives back the same state.

@@ -1062,8 +1062,10 @@ async fn paying_on_the_page_redirects_to_the_callback_and_pays_the_order() {
     assert_eq!(
         location.as_deref(),
         Some(
-            format!("http://shop.test/done?x=1&cpayId={id}&OrderNumber=C2P-PAY&status=PAID")
-                .as_str()
+            format!(
+                "http://shop.test/done?x=1&cpayId={id}&ordId={id}&OrderNumber=C2P-PAY&status=PAID"
+            )
+            .as_str()
         )
     );
     let status = gos(&app, &id).await;
@@ -1093,8 +1095,10 @@ async fn failing_on_the_page_redirects_with_failed_and_leaves_the_order_unpaid()
     assert_eq!(
         location.as_deref(),
         Some(
-            format!("http://shop.test/done?cpayId={id}&OrderNumber=C2P-FAIL&status=FAILED")
-                .as_str()
+            format!(
+                "http://shop.test/done?cpayId={id}&ordId={id}&OrderNumber=C2P-FAIL&status=FAILED"
+            )
+            .as_str()
         ),
         "`?` when the callback has no query yet"
     );
@@ -1105,7 +1109,7 @@ async fn failing_on_the_page_redirects_with_failed_and_leaves_the_order_unpaid()
     assert_eq!(
         location.as_deref(),
         Some(
-            format!("http://shop.test/done?a=1&b=2&cpayId={id}&OrderNumber=C2P-FAIL&status=PAID")
+            format!("http://shop.test/done?a=1&b=2&cpayId={id}&ordId={id}&OrderNumber=C2P-FAIL&status=PAID")
                 .as_str()
         )
     );

@@ -1,6 +1,7 @@
 //! The sandbox's hosted payment page, `GET /paypro/click2pay?cpayId=...[&callback_url=...]`:
 //! plain HTML with two forms (Pay, Fail) that works without JavaScript, and the two form
-//! targets, which answer 303 to the callback with the result appended.
+//! targets, which answer 303 to the callback with the result appended
+//! (`cpayId`, `ordId`, `OrderNumber`, `status`).
 
 use super::payment::{self, Outcome};
 use super::rules::{OrderStatus, amount_due, effective};
@@ -163,8 +164,11 @@ fn finish(callback: &str, order: &Order, status: &str, title: &str) -> Response 
             ),
         );
     }
+    // Real merchant code reads the ConnectPayId of a completed payment from `ordId`
+    // (`$_REQUEST['ordId']`), so the callback carries it beside `cpayId`.
     let query = serde_urlencoded::to_string([
         ("cpayId", order.connectpay_id.as_str()),
+        ("ordId", order.connectpay_id.as_str()),
         ("OrderNumber", order.order_number.as_str()),
         ("status", status),
     ])

@@ -2,7 +2,8 @@
 //! the user registry and its register form.
 
 use crate::chillr_lifecycle::{
-    API_KEY, NON_USER, USER, collect_body, create, create_with, customer, freeze, register, status,
+    API_KEY, NON_USER, USER, clock, collect_body, create, create_with, customer, freeze, register,
+    status,
 };
 use crate::dashboard::{Browser, UI, assert_redirect};
 use crate::helpers::spawn_app;
@@ -73,6 +74,23 @@ async fn the_batches_list_shows_merchants_and_batches_and_filters_by_merchant_an
             .unwrap()
             .contains("status: `paid` is not one of")
     );
+}
+
+#[tokio::test]
+async fn a_batch_whose_requests_decline_on_their_own_lists_as_completed_once_they_have() {
+    let mut browser = browser().await;
+    let declines = "9876540002";
+    register(&browser.app, &[declines]).await;
+    let batch = create(&browser.app, json!([{"msisdn": declines, "amount": "5"}])).await;
+    let active = browser.page(&format!("{UI}/chillr?status=active")).await;
+    assert!(active.contains(&format!("batch-{batch}")), "{active}");
+    clock(&browser.app, json!({"advance_seconds": 120})).await;
+    let active = browser.page(&format!("{UI}/chillr?status=active")).await;
+    assert!(!active.contains(&format!("batch-{batch}")), "{active}");
+    let completed = browser.page(&format!("{UI}/chillr?status=completed")).await;
+    assert!(completed.contains(&format!("batch-{batch}")), "{completed}");
+    let page = browser.page(&batch_page(&batch)).await;
+    assert_eq!(state_of(&page, declines), "declined");
 }
 
 #[tokio::test]

@@ -174,11 +174,13 @@ mod tests {
         let document: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         db.write(|tx| {
-            crate::providers::jaze::fixtures::load(tx, &document["jaze"], chrono::Utc::now())
-                .map_err(|e| panic!("{e:?}"))
+            let now = chrono::Utc::now();
+            crate::providers::jaze::fixtures::load(tx, &document["jaze"], now)
+                .expect("the default fixtures load");
+            Ok::<_, DbError>(())
         })
         .await
-        .unwrap_or_else(|e: DbError| panic!("{e}"));
+        .unwrap();
         let counts = db.read(counts).await.unwrap();
         assert_eq!(
             counts,
