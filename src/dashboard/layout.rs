@@ -1,5 +1,5 @@
-//! The page shell every dashboard page shares (title, navigation, the embedded stylesheet)
-//! and the error pages.
+//! The page shell every dashboard page shares (title, navigation, the embedded stylesheet and
+//! live-refresh script) and the error pages.
 
 use super::BASE;
 use axum::http::StatusCode;
@@ -18,6 +18,9 @@ th{background:#eef}pre{background:#fff;border:1px solid #ddd;padding:.5em;white-
 .diagnosis{background:#ffe;border:2px solid #cc6;padding:.5em 1em}
 .no{color:#a33}.yes{color:#383}form.inline{display:inline}
 fieldset{margin:.5em 0;border:1px solid #ccc}
+#counts{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}#counts table{margin:0}
+td.count{text-align:right}#live-toggle{float:right;color:#cde}#open-phone{margin:.8em 0}
+section.phone{margin:1em 0;padding:0 1em;border-left:4px solid #89a}
 ";
 
 static PROVIDERS: OnceLock<Vec<&'static str>> = OnceLock::new();
@@ -49,6 +52,7 @@ pub fn page(title: &str, content: Markup) -> Markup {
                     h1 { (title) }
                     (content)
                 }
+                script src={ (BASE) "/live.js" } defer {}
             }
         }
     }

@@ -1,13 +1,16 @@
 //! The dashboard, `/__sandbox/ui`: server-rendered pages (maud) over the kernel's state — the
 //! clock, fault rules, the request journal with its diagnoses, the integration report — and
-//! forms that steer it. No JavaScript: every action is a form POST answered by a 303.
+//! forms that steer it. Every action is a form POST answered by a 303; the one script (live
+//! refresh) only re-fetches lists, and every page works without it.
 
 mod actions;
 mod control_call;
 pub mod kit;
 mod layout;
+mod live;
 mod login;
 mod overview;
+mod phone;
 mod report;
 mod requests;
 mod session;
@@ -31,6 +34,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     }
     router
         .route("/", get(overview::page))
+        .route("/live.js", get(live::script))
+        .route("/phone", get(phone::open))
+        .route("/phone/{mobile}", get(phone::page))
         .route("/requests", get(requests::list))
         .route("/requests/{id}", get(requests::one))
         .route("/report", get(report::page))

@@ -1,7 +1,8 @@
-//! `/__sandbox/ui`: the clock, the fault rules, the last requests, and the forms that steer
-//! them (clock, faults, reset, fixtures).
+//! `/__sandbox/ui`: each provider's record counts, the clock, the fault rules, the last
+//! requests, and the forms that steer them (clock, faults, reset, fixtures, open a phone).
 
 use super::BASE;
+use super::kit::Ui;
 use super::layout::{self, csrf_field};
 use super::requests::entry_rows;
 use super::session::Session;
@@ -16,20 +17,82 @@ use maud::{Markup, html};
 /// How many requests the overview lists.
 const LAST: usize = 20;
 
-pub async fn page(State(state): State<AppState>, Extension(session): Extension<Session>) -> Markup {
-    render(&state, &session, None)
+/// Each provider's counts, in the order of [`crate::providers::Providers`].
+type Counts = Vec<(&'static str, Vec<(&'static str, i64)>)>;
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    ui: Ui,
+) -> Markup {
+    let counts = read_counts(&state).await;
+    render(&state, &session, &ui.base, Some(counts), None)
 }
 
-/// The overview with an action's refusal shown on it.
+/// All providers' counts in one read, so they describe one moment.
+async fn read_counts(state: &AppState) -> Result<Counts, String> {
+    let reader = state.clone();
+    state
+        .db
+        .read(move |conn| {
+            reader
+                .providers
+                .iter()
+                .map(|p| p.counts(conn).map(|counts| (p.name(), counts)))
+                .collect::<Result<Counts, _>>()
+        })
+        .await
+        .map_err(|e| format!("the counts cannot be read: {e}"))
+}
+
+/// The overview with an action's refusal shown on it (without the counts: an action's
+/// handler re-renders it synchronously, and the counts need a database read).
 pub fn refused(state: &AppState, session: &Session, message: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
-        render(state, session, Some(message)),
+        render(state, session, BASE, None, Some(message)),
     )
         .into_response()
 }
 
-fn render(state: &AppState, session: &Session, error: Option<&str>) -> Markup {
+fn counts_section(base: &str, counts: Option<Result<Counts, String>>) -> Markup {
+    html! {
+        div #counts data-live {
+            @match counts {
+                None => p { "Reload the page to see the counts." },
+                Some(Err(message)) => (layout::error_box(&message)),
+                Some(Ok(counts)) => {
+                    @for (name, rows) in &counts {
+                        table.counts #{ "counts-" (name) } {
+                            tr { th colspan="2" { a href={ (base) "/" (name) } { (name) } } }
+                            @if rows.is_empty() { tr { td colspan="2" { "No records kept." } } }
+                            @for (label, count) in rows {
+                                tr { td { (label) } td.count { (count) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn phone_form(base: &str) -> Markup {
+    html! {
+        form #open-phone method="get" action={ (base) "/phone" } {
+            label { "Open a phone " input name="mobile" placeholder="9447741462" inputmode="tel"; }
+            " " button { "Open" }
+        }
+    }
+}
+
+fn render(
+    state: &AppState,
+    session: &Session,
+    base: &str,
+    counts: Option<Result<Counts, String>>,
+    error: Option<&str>,
+) -> Markup {
     let clock = state.clock.reading();
     let faults = state.faults.list();
     let last = state.journal.list(&Filter {
@@ -39,6 +102,9 @@ fn render(state: &AppState, session: &Session, error: Option<&str>) -> Markup {
     let csrf = &session.csrf;
     let body = html! {
         @if let Some(message) = error { (layout::error_box(message)) }
+        h2 { "Records" }
+        (counts_section(base, counts))
+        (phone_form(base))
         h2 { "Clock" }
         p {
             "Now: " strong #clock-now { (clock.now.to_rfc3339()) }
@@ -98,7 +164,7 @@ fn render(state: &AppState, session: &Session, error: Option<&str>) -> Markup {
             }
         }
         h2 { "Last requests" }
-        (entry_rows(&last))
+        div #last-requests data-live { (entry_rows(&last)) }
         p { a href={ (BASE) "/requests" } { "The whole journal" } }
         h2 { "Integration report" }
         ul {

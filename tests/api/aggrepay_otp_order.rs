@@ -34,7 +34,7 @@ fn signed(fields: &[(&str, &str)]) -> Vec<(String, String)> {
     all
 }
 
-async fn post(app: &TestApp, endpoint: &str, fields: &[(&str, &str)]) -> Value {
+pub(crate) async fn post(app: &TestApp, endpoint: &str, fields: &[(&str, &str)]) -> Value {
     let response = app
         .client
         .post(app.url(&format!("/api/v1/{endpoint}")))
