@@ -214,6 +214,10 @@ impl Registry {
                 template.start.clone()
             }
         };
+        // The copy left every page in the writer's cache; an idle tenant need not keep them.
+        db.write(|conn| conn.execute_batch("pragma shrink_memory"))
+            .await
+            .map_err(|e| failed(&e))?;
         let state = AppState::new(
             db,
             start,
