@@ -1,6 +1,6 @@
 //! The application: shared state, the router (each provider under its prefix and at the
 //! root, `/__sandbox` beside them), and start-up (database, fixtures, the start state that
-//! reset returns to).
+//! reset returns to, the tenant registry).
 
 use crate::clock::Clock;
 use crate::config::ServeArgs;
@@ -11,6 +11,7 @@ use crate::fixtures::{self, FixtureError, LoadError};
 use crate::journal::Journal;
 use crate::mask::Masker;
 use crate::providers::Providers;
+use crate::tenants::{self, Registry, Template};
 use crate::{control, dashboard, server};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -37,6 +38,44 @@ pub struct AppState {
     pub port: u16,
     /// The database right after start, copied in memory: what `reset` returns to.
     pub start_state: Arc<db::Snapshot>,
+    /// What every URL the sandbox hands out starts with: `""` for the default tenant,
+    /// `/t/<name>` for a named one.
+    pub prefix: Arc<str>,
+    /// The named tenants, on the default tenant only (its control plane manages them).
+    pub tenants: Option<Arc<Registry>>,
+}
+
+impl AppState {
+    /// A tenant's state over its own database, with a fresh clock, journal, faults and report.
+    pub fn new(
+        db: Db,
+        start_state: Arc<db::Snapshot>,
+        config: Arc<ServeArgs>,
+        providers: Arc<Providers>,
+        port: u16,
+        prefix: Arc<str>,
+    ) -> Self {
+        AppState {
+            db,
+            clock: Arc::new(Clock::real()),
+            outcomes: Arc::default(),
+            journal: Arc::new(Journal::new(
+                config.journal_limit,
+                Masker::new(
+                    providers
+                        .iter()
+                        .flat_map(|p| p.secret_fields().iter().copied()),
+                ),
+            )),
+            faults: Arc::new(Faults::default()),
+            providers,
+            port,
+            start_state,
+            config,
+            prefix,
+            tenants: None,
+        }
+    }
 }
 
 /// Why the sandbox could not start.
@@ -57,6 +96,7 @@ pub struct Application {
     start_fixtures: StartFixtures,
     state: AppState,
     router: Router,
+    tenants: Arc<Registry>,
 }
 
 impl Application {
@@ -74,14 +114,23 @@ impl Application {
             .map_or_else(db::default_read_connections, usize::from);
         let providers = Arc::new(Providers::all());
         let db = Db::connect_with(&config.database, &providers.migrations(), readers)?;
-        let clock = Arc::new(Clock::real());
+        let clock = Clock::real();
         let start_fixtures = fixtures::start::load(&db, &providers, &config, clock.now())
             .await
-            .map_err(|e| match e {
-                LoadError::Refused(e) => StartError::Fixtures(e),
-                LoadError::Database(e) => StartError::Other(e.into()),
-            })?;
-        let start_state = db.snapshot().await.map_err(anyhow::Error::from)?;
+            .map_err(start_error)?;
+        let start_state = Arc::new(db.snapshot().await.map_err(anyhow::Error::from)?);
+        // A database file kept from an earlier run starts from its own state; new tenants
+        // start from the fixtures, loaded into a scratch database once.
+        let fixture_start = match start_fixtures {
+            StartFixtures::Loaded { .. } => start_state.clone(),
+            StartFixtures::Skipped { .. } => {
+                let scratch = Db::connect_with("sqlite::memory:", &providers.migrations(), 1)?;
+                fixtures::start::load(&scratch, &providers, &config, clock.now())
+                    .await
+                    .map_err(start_error)?;
+                Arc::new(scratch.snapshot().await.map_err(anyhow::Error::from)?)
+            }
+        };
         let listener = TcpListener::bind((config.host.as_str(), config.port))
             .await
             .map_err(|e| {
@@ -89,30 +138,32 @@ impl Application {
             })?;
         let port = listener.local_addr().map_err(anyhow::Error::from)?.port();
 
-        let state = AppState {
-            db,
-            clock,
-            outcomes: Arc::default(),
-            journal: Arc::new(Journal::new(
-                config.journal_limit,
-                Masker::new(
-                    providers
-                        .iter()
-                        .flat_map(|p| p.secret_fields().iter().copied()),
-                ),
-            )),
-            faults: Arc::new(Faults::default()),
-            providers,
+        let config = Arc::new(config);
+        let registry = Arc::new(Registry::new(Template {
+            config: config.clone(),
+            providers: providers.clone(),
             port,
-            start_state: Arc::new(start_state),
-            config: Arc::new(config.clone()),
-        };
+            start: fixture_start,
+            extra: extra.clone(),
+            folder: db::file_path(&config.database).map(|file| {
+                file.parent()
+                    .map(|dir| dir.join("tenants"))
+                    .unwrap_or_else(|| "tenants".into())
+            }),
+        }));
+        registry
+            .open_existing()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the tenants kept from before: {e}"))?;
+        let mut state = AppState::new(db, start_state, config, providers, port, "".into());
+        state.tenants = Some(registry.clone());
         let router = router(state.clone(), extra);
         Ok(Application {
             listener,
             start_fixtures,
             state,
             router,
+            tenants: registry,
         })
     }
 
@@ -135,13 +186,26 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets open requests finish (a few seconds).
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
-        server::serve(self.listener, self.router, self.state, shutdown).await
+        let reaper = tokio::spawn(tenants::reaper::run(Arc::downgrade(&self.tenants)));
+        let served = server::serve(self.listener, self.router, self.state, shutdown).await;
+        reaper.abort();
+        served
     }
 }
 
-fn router(state: AppState, mut extra: ExtraRoutes) -> Router {
+/// Loads the start fixtures into an empty database.
+fn start_error(e: LoadError) -> StartError {
+    match e {
+        LoadError::Refused(e) => StartError::Fixtures(e),
+        LoadError::Database(e) => StartError::Other(e.into()),
+    }
+}
+
+/// One tenant's whole router; the dashboard's root redirect follows its prefix.
+pub fn router(state: AppState, mut extra: ExtraRoutes) -> Router {
+    let home = format!("{}{}", state.prefix, dashboard::BASE);
     let mut app = Router::new()
-        .route("/", get(|| async { Redirect::to(dashboard::BASE) }))
+        .route("/", get(move || async move { Redirect::to(&home) }))
         .nest(dashboard::BASE, dashboard::router(&state))
         .nest("/__sandbox", control::router(&state));
     for provider in state.providers.iter() {

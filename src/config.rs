@@ -91,6 +91,21 @@ pub struct ServeArgs {
     /// writer (default: one per core).
     #[arg(long, env = "READ_CONNECTIONS", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub read_connections: Option<u16>,
+
+    /// Most named tenants (`/t/<tenant>/...`) at once; past it a new tenant is answered 503.
+    #[arg(long, env = "MAX_TENANTS", default_value_t = 100)]
+    pub max_tenants: usize,
+
+    /// Seconds after its last request that an in-memory tenant is dropped (0: never). Tenants
+    /// on files are kept.
+    #[arg(long, env = "TENANT_IDLE", default_value_t = 3600)]
+    pub tenant_idle: u64,
+
+    /// Read connections to each named tenant's database (the default tenant has
+    /// `--read-connections`): few, so an idle tenant costs little memory.
+    #[arg(long, env = "TENANT_READ_CONNECTIONS", default_value_t = 2,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub tenant_read_connections: u16,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -132,6 +147,9 @@ impl ServeArgs {
             idle_timeout: 60,
             max_connections: 10_000,
             read_connections: None,
+            max_tenants: 100,
+            tenant_idle: 3600,
+            tenant_read_connections: 2,
         }
     }
 }

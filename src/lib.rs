@@ -1,9 +1,10 @@
 //! paysandbox: a self-hosted sandbox that emulates payment providers' HTTP APIs (the README
 //! names them) over a real state model.
 //!
-//! The kernel (clock, database, fixtures, journal, faults, control plane, the front) knows no
-//! provider; each provider is a slice under `providers/` behind the [`providers::Provider`]
-//! trait. Tests start the real server with [`app::Application`] on a free port.
+//! The kernel (clock, database, fixtures, journal, faults, control plane, the front, tenants)
+//! knows no provider; each provider is a slice under `providers/` behind the
+//! [`providers::Provider`] trait. Tests start the real server with [`app::Application`] on a
+//! free port.
 
 pub mod app;
 pub mod clock;
@@ -26,6 +27,7 @@ pub mod phone;
 pub mod providers;
 pub mod report;
 pub mod server;
+pub mod tenants;
 pub mod text;
 pub mod timezone;
 

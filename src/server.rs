@@ -1,5 +1,8 @@
 //! The accept loop and the front every request passes before the router.
 //!
+//! The front first finds the tenant a `/t/<tenant>/` prefix names (creating it on first use),
+//! takes the prefix off and runs the rest against that tenant's state and router.
+//!
 //! The front reads the body under the size limit (a larger body is still read to its end,
 //! then answered 413), applies fault rules, turns a panic into the provider's internal
 //! error, records the request journal and writes the one log line per request. It sits on
@@ -13,6 +16,8 @@ use crate::faults::{Action, Decision};
 use crate::journal::{Head, Record};
 use crate::lenient::{LenientStream, Refusal, Refusals};
 use crate::providers::Provider;
+use crate::tenants::name::Target;
+use crate::tenants::{self, CreateError};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, Response, StatusCode, header};
@@ -24,6 +29,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
@@ -105,7 +111,7 @@ pub async fn serve(
             let busy = activity.busy();
             async move {
                 let _busy = busy;
-                front.handle(request).await
+                front.enter(request).await
             }
         });
         let connection = hyper::server::conn::http1::Builder::new()
@@ -156,6 +162,76 @@ enum ReadBody {
 }
 
 impl Front {
+    /// Finds the tenant the path names and handles the request as that tenant's, with the
+    /// prefix taken off; a bad name or a tenant that cannot be had is answered here.
+    async fn enter(
+        &self,
+        mut request: Request<Incoming>,
+    ) -> Result<Response<Body>, CloseWithoutAnswer> {
+        let (status, message, rest) = match tenants::name::target(request.uri().path()) {
+            Target::Default => return self.handle(request).await,
+            Target::Named { name, rest, .. } => match self.tenant(name).await {
+                Ok(tenant) => {
+                    let rest = if rest.is_empty() { "/" } else { rest }.to_string();
+                    let uri = with_path(request.uri(), &rest);
+                    *request.uri_mut() = uri;
+                    return tenant.handle(request).await;
+                }
+                Err(e @ CreateError::Limit(_)) => {
+                    (StatusCode::SERVICE_UNAVAILABLE, e.to_string(), rest)
+                }
+                Err(e) => {
+                    tracing::error!(tenant = name, error = %e, "cannot create a tenant");
+                    (StatusCode::SERVICE_UNAVAILABLE, e.to_string(), rest)
+                }
+            },
+            Target::BadName { problem, rest, .. } => (StatusCode::NOT_FOUND, problem, rest),
+        };
+        let started = Instant::now();
+        let rest = normalize_path(rest);
+        let (parts, body) = request.into_parts();
+        let _ = read_body(body, self.state.config.max_body).await;
+        let response = json(
+            status,
+            tenants::front::error_body(&self.state.providers, &rest, status, &message),
+        );
+        log(&RequestLine {
+            method: &parts.method,
+            path: parts.uri.path(),
+            status: Some(status),
+            duration_ms: elapsed_ms(started),
+            provider: None,
+            endpoint: None,
+            code: None,
+            fault: None,
+        });
+        Ok(response)
+    }
+
+    /// The front of a named tenant.
+    async fn tenant(&self, name: &str) -> Result<Front, CreateError> {
+        let registry = self
+            .state
+            .tenants
+            .as_ref()
+            .ok_or_else(|| CreateError::Failed("this sandbox has no tenants".into()))?;
+        let tenant = registry.get_or_create(name).await?;
+        Ok(Front {
+            router: tenant.router.clone(),
+            state: tenant.state.clone(),
+            refusals: self.refusals.clone(),
+        })
+    }
+
+    /// The path as the client sent it, with the tenant prefix, for the log line.
+    fn shown<'a>(&self, path: &'a str) -> Cow<'a, str> {
+        if self.state.prefix.is_empty() {
+            Cow::Borrowed(path)
+        } else {
+            Cow::Owned(format!("{}{path}", self.state.prefix))
+        }
+    }
+
     async fn handle(
         &self,
         request: Request<Incoming>,
@@ -190,7 +266,7 @@ impl Front {
             };
             log(&RequestLine {
                 method: &method,
-                path: received.path(),
+                path: &self.shown(received.path()),
                 status: Some(response.status()),
                 duration_ms: elapsed_ms(started),
                 provider: None,
@@ -501,7 +577,7 @@ impl Drop for PendingEntry<'_> {
         }
         log(&RequestLine {
             method: &self.method,
-            path: self.uri.path(),
+            path: &self.front.shown(self.uri.path()),
             status: self.status,
             duration_ms,
             provider: Some(self.provider),

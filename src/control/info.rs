@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "paysandbox control plane",
-        description = "Drive the sandbox: reset, fixtures, state, clock, request journal, faults, magic values."
+        description = "Drive the sandbox: reset, fixtures, state, clock, request journal, faults, magic values, tenants."
     ),
     paths(
         health,
@@ -32,6 +32,9 @@ use utoipa::OpenApi;
         super::faults::add,
         super::faults::clear,
         super::faults::remove,
+        super::tenants::create,
+        super::tenants::list,
+        super::tenants::delete,
     ),
     components(schemas(super::ErrorBody))
 )]
@@ -51,6 +54,12 @@ pub fn document(state: &AppState) -> utoipa::openapi::OpenApi {
         .is_some_and(|t| !t.is_empty())
     {
         super::secured::require_token(&mut doc);
+    }
+    if state.tenants.is_none() {
+        // A named tenant's control plane does not manage tenants.
+        doc.paths
+            .paths
+            .retain(|path, _| !path.starts_with("/__sandbox/tenants"));
     }
     doc
 }

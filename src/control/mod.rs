@@ -1,6 +1,6 @@
 //! The control plane, `/__sandbox`: health, reset, fixtures, state, clock, request journal,
 //! faults, magic values, the OpenAPI document, and each provider's own actions under
-//! `/__sandbox/<provider>/...`. JSON in, JSON out (errors included, whoever raised them);
+//! `/__sandbox/<provider>/...`, and on the default tenant the tenants. JSON in, JSON out (errors included, whoever raised them);
 //! optionally behind a bearer token.
 
 mod clock;
@@ -10,6 +10,7 @@ mod info;
 mod requests;
 mod secured;
 mod state;
+mod tenants;
 
 use crate::app::AppState;
 use axum::Router;
@@ -41,6 +42,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/faults/{id}", delete(faults::remove))
         .route("/magic", get(info::magic))
         .route("/openapi.json", get(info::openapi));
+    if state.tenants.is_some() {
+        protected = protected
+            .route("/tenants", get(tenants::list).post(tenants::create))
+            .route("/tenants/{name}", delete(tenants::delete));
+    }
     for provider in state.providers.iter() {
         protected = protected.nest(&format!("/{}", provider.name()), provider.actions());
     }

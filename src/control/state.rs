@@ -154,7 +154,7 @@ pub async fn export_state(State(state): State<AppState>) -> Result<Json<Value>, 
     Ok(Json(fixtures::export(&state.db, &state.providers).await?))
 }
 
-fn refused(error: FixtureError) -> ApiError {
+pub(super) fn refused(error: FixtureError) -> ApiError {
     let mut api_error = ApiError::bad_request("fixture refused");
     api_error.body = json!(Refusal {
         error: "fixture refused".into(),

@@ -3,8 +3,9 @@
 //! refusal on the overview page.
 
 use super::control_call::call;
+use super::layout::base;
 use super::session::{CsrfRefused, Session, check_csrf};
-use super::{BASE, layout, overview};
+use super::{layout, overview};
 use crate::app::AppState;
 use axum::body::Body;
 use axum::extract::rejection::FormRejection;
@@ -31,7 +32,7 @@ fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> Option<&'a str>
 /// 303 to the overview on success, the overview with the refusal otherwise.
 fn done(state: &AppState, session: &Session, result: Result<Value, String>) -> Response {
     match result {
-        Ok(_) => Redirect::to(BASE).into_response(),
+        Ok(_) => Redirect::to(&base()).into_response(),
         Err(message) => overview::refused(state, session, &message),
     }
 }

@@ -15,7 +15,8 @@ use maud::{Markup, html};
 /// What a page needs to draw its links and forms; the session guard puts it on every request.
 #[derive(Clone, Debug)]
 pub struct Ui {
-    /// Where the dashboard is mounted for this request, e.g. `/__sandbox/ui`.
+    /// Where the dashboard is mounted for this request: `/__sandbox/ui`, or
+    /// `/t/<tenant>/__sandbox/ui` under a tenant.
     pub base: String,
     /// The session's CSRF token, carried by every form.
     pub csrf: String,
@@ -47,6 +48,7 @@ impl Ui {
     }
 
     /// A whole page: the shell with the navigation, `title` as its heading.
+    /// (Its navigation follows the tenant as `base` does.)
     pub fn page(&self, title: &str, content: Markup) -> Markup {
         layout::page(title, content)
     }

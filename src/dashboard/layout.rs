@@ -1,11 +1,13 @@
 //! The page shell every dashboard page shares (title, navigation, the embedded stylesheet and
-//! live-refresh script) and the error pages.
+//! live-refresh script), the error pages, and where the dashboard is mounted for the request
+//! being served.
 
 use super::BASE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use std::sync::OnceLock;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
 
 /// A constant compiled into the binary, never user data.
 const STYLE: &str = "
@@ -23,9 +25,35 @@ td.count{text-align:right}#live-toggle{float:right;color:#cde}#open-phone{margin
 section.phone{margin:1em 0;padding:0 1em;border-left:4px solid #89a}
 ";
 
+tokio::task_local! {
+    /// The tenant prefix (`""` or `/t/<name>`) of the request being served: set once by the
+    /// session guard, so every page, redirect and error page of that request (the shell is
+    /// drawn from many places, some with no state at hand) links within its tenant.
+    static PREFIX: Arc<str>;
+}
+
+/// Runs `page` (a dashboard request) with its tenant prefix in place.
+pub async fn within<F: Future>(prefix: Arc<str>, page: F) -> F::Output {
+    PREFIX.scope(prefix, page).await
+}
+
+fn prefix() -> Arc<str> {
+    PREFIX.try_with(Arc::clone).unwrap_or_else(|_| "".into())
+}
+
+/// Where the dashboard is mounted for this request: `/__sandbox/ui`, or under `/t/<tenant>`.
+pub fn base() -> String {
+    format!("{}{BASE}", prefix())
+}
+
+/// The path the session cookie is scoped to: this tenant's control plane.
+pub fn cookie_path() -> String {
+    format!("{}/__sandbox", prefix())
+}
+
 static PROVIDERS: OnceLock<Vec<&'static str>> = OnceLock::new();
 
-/// The providers the navigation links to (their pages live under `BASE/<name>`).
+/// The providers the navigation links to (their pages live under `base()/<name>`).
 pub fn set_providers(names: Vec<&'static str>) {
     let _ = PROVIDERS.set(names);
 }
@@ -41,18 +69,18 @@ pub fn page(title: &str, content: Markup) -> Markup {
             }
             body {
                 nav {
-                    a href=(BASE) { "Overview" }
-                    a href={ (BASE) "/requests" } { "Journal" }
-                    a href={ (BASE) "/report" } { "Report" }
+                    a href=(base()) { "Overview" }
+                    a href={ (base()) "/requests" } { "Journal" }
+                    a href={ (base()) "/report" } { "Report" }
                     @for name in PROVIDERS.get().map(Vec::as_slice).unwrap_or_default() {
-                        a href={ (BASE) "/" (name) } { (name) }
+                        a href={ (base()) "/" (name) } { (name) }
                     }
                 }
                 main {
                     h1 { (title) }
                     (content)
                 }
-                script src={ (BASE) "/live.js" } defer {}
+                script src={ (base()) "/live.js" } defer {}
             }
         }
     }

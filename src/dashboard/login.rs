@@ -1,7 +1,8 @@
 //! `/__sandbox/ui/login`: asks for the admin token once and keeps the proof in a cookie.
 
+use super::layout;
+use super::layout::base;
 use super::session::{Session, check_csrf, cookie_value, new_nonce, set_cookie};
-use super::{BASE, layout};
 use crate::app::AppState;
 use axum::Extension;
 use axum::extract::rejection::FormRejection;
@@ -16,7 +17,7 @@ fn render(session: &Session, error: Option<&str>) -> Markup {
         "Log in",
         html! {
             @if let Some(message) = error { (layout::error_box(message)) }
-            form method="post" action={ (BASE) "/login" } {
+            form method="post" action={ (base()) "/login" } {
                 (layout::csrf_field(&session.csrf))
                 label { "Admin token " input type="password" name="token" autocomplete="current-password"; }
                 " " button { "Log in" }
@@ -49,7 +50,7 @@ pub async fn submit(
     }
     // A new session on login, so a nonce known before it proves nothing after.
     let value = cookie_value(&new_nonce(), expected);
-    let mut response = Redirect::to(BASE).into_response();
+    let mut response = Redirect::to(&base()).into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, set_cookie(&value));

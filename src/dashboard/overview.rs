@@ -1,8 +1,8 @@
 //! `/__sandbox/ui`: each provider's record counts, the clock, the fault rules, the last
 //! requests, and the forms that steer them (clock, faults, reset, fixtures, open a phone).
 
-use super::BASE;
 use super::kit::Ui;
+use super::layout::base;
 use super::layout::{self, csrf_field};
 use super::requests::entry_rows;
 use super::session::Session;
@@ -50,7 +50,7 @@ async fn read_counts(state: &AppState) -> Result<Counts, String> {
 pub fn refused(state: &AppState, session: &Session, message: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
-        render(state, session, BASE, None, Some(message)),
+        render(state, session, &base(), None, Some(message)),
     )
         .into_response()
 }
@@ -110,17 +110,17 @@ fn render(
             "Now: " strong #clock-now { (clock.now.to_rfc3339()) }
             @if clock.frozen { " (frozen)" } @else { " (running, offset " (clock.offset_seconds) " s)" }
         }
-        form method="post" action={ (BASE) "/clock" } {
+        form method="post" action={ (base) "/clock" } {
             (csrf_field(csrf))
             label { "Set (RFC 3339) " input name="set" placeholder="2026-01-31T23:59:00+05:30"; }
             " " button name="do" value="set" { "Set and freeze" }
         }
-        form method="post" action={ (BASE) "/clock" } {
+        form method="post" action={ (base) "/clock" } {
             (csrf_field(csrf))
             label { "Advance (ISO 8601) " input name="advance" placeholder="P1DT2H"; }
             " " button name="do" value="advance" { "Advance" }
         }
-        form method="post" action={ (BASE) "/clock" } {
+        form method="post" action={ (base) "/clock" } {
             (csrf_field(csrf))
             button name="do" value="real" { "Back to real time" }
         }
@@ -136,18 +136,18 @@ fn render(
                         td { (serde_json::to_string(&rule.kind).unwrap_or_default().trim_matches('"')) }
                         td { (rule.fired) }
                         td {
-                            form.inline method="post" action={ (BASE) "/faults/" (rule.id) "/remove" } {
+                            form.inline method="post" action={ (base) "/faults/" (rule.id) "/remove" } {
                                 (csrf_field(csrf)) button { "Remove" }
                             }
                         }
                     }
                 }
             }
-            form method="post" action={ (BASE) "/faults/clear" } {
+            form method="post" action={ (base) "/faults/clear" } {
                 (csrf_field(csrf)) button { "Remove every rule" }
             }
         }
-        form method="post" action={ (BASE) "/faults" } {
+        form method="post" action={ (base) "/faults" } {
             (csrf_field(csrf))
             fieldset {
                 legend { "Add a fault rule" }
@@ -165,25 +165,25 @@ fn render(
         }
         h2 { "Last requests" }
         div #last-requests data-live { (entry_rows(&last)) }
-        p { a href={ (BASE) "/requests" } { "The whole journal" } }
+        p { a href={ (base) "/requests" } { "The whole journal" } }
         h2 { "Integration report" }
         ul {
             @for name in state.providers.names() {
-                li { a href={ (BASE) "/report?provider=" (name) } { (name) } }
+                li { a href={ (base) "/report?provider=" (name) } { (name) } }
             }
         }
         h2 { "State" }
-        form method="post" action={ (BASE) "/reset" } {
+        form method="post" action={ (base) "/reset" } {
             (csrf_field(csrf))
             button { "Reset to the start state" }
             " " label { input type="checkbox" name="empty" value="true"; " to nothing at all" }
         }
-        form method="post" action={ (BASE) "/fixtures" } enctype="multipart/form-data" {
+        form method="post" action={ (base) "/fixtures" } enctype="multipart/form-data" {
             (csrf_field(csrf))
             label { "Load fixtures (JSON or YAML) " input type="file" name="file" accept=".json,.yaml,.yml"; }
             " " button { "Upload" }
         }
-        p { a href={ (BASE) "/state" } download="sandbox-state.json" { "Download the state as JSON" } }
+        p { a href={ (base) "/state" } download="sandbox-state.json" { "Download the state as JSON" } }
     };
     layout::page("Sandbox overview", body)
 }

@@ -1,7 +1,8 @@
 //! `/__sandbox/ui/report`: the integration report — per provider and endpoint each documented
 //! outcome, exercised or not, with a link to its first request — and the lint findings.
 
-use super::{BASE, layout};
+use super::layout;
+use super::layout::base;
 use crate::app::AppState;
 use crate::report::{self, OutcomeReport};
 use axum::extract::rejection::QueryRejection;
@@ -16,7 +17,7 @@ pub struct ReportQuery {
 }
 
 fn request_link(id: u64) -> Markup {
-    html! { a href={ (BASE) "/requests/" (id) } { "#" (id) } }
+    html! { a href={ (base()) "/requests/" (id) } { "#" (id) } }
 }
 
 fn outcome_row(outcome: &OutcomeReport) -> Markup {
@@ -57,8 +58,8 @@ pub async fn page(
     );
     let body = html! {
         p {
-            "Show: " a href={ (BASE) "/report" } { "all" }
-            @for name in state.providers.names() { " · " a href={ (BASE) "/report?provider=" (name) } { (name) } }
+            "Show: " a href={ (base()) "/report" } { "all" }
+            @for name in state.providers.names() { " · " a href={ (base()) "/report?provider=" (name) } { (name) } }
         }
         @for p in &report.providers {
             section id={ "provider-" (p.provider) } {

@@ -1,8 +1,8 @@
 //! `/__sandbox/ui/requests`: the journal, filtered and paginated, and one entry with its
 //! request, answer and diagnosis (masked as the journal gives them).
 
-use super::BASE;
 use super::layout;
+use super::layout::base;
 use crate::app::AppState;
 use crate::journal::{Entry, Filter};
 use axum::extract::rejection::QueryRejection;
@@ -36,7 +36,7 @@ pub fn entry_rows(entries: &[Entry]) -> Markup {
                 tr { th { "id" } th { "time" } th { "provider" } th { "method" } th { "path" } th { "status" } th { "code" } th { "diagnosis" } }
                 @for e in entries {
                     tr {
-                        td { a href={ (BASE) "/requests/" (e.id) } { (e.id) } }
+                        td { a href={ (base()) "/requests/" (e.id) } { (e.id) } }
                         td { (e.time.to_rfc3339()) }
                         td { (e.provider) }
                         td { (e.method) }
@@ -102,11 +102,11 @@ pub async fn list(
             }
         }
         pairs.append_pair("page", &to.to_string());
-        format!("{BASE}/requests?{}", pairs.finish())
+        format!("{}/requests?{}", base(), pairs.finish())
     };
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let body = html! {
-        form method="get" action={ (BASE) "/requests" } {
+        form method="get" action={ (base()) "/requests" } {
             label { "Provider " select name="provider" {
                 option value="" { "any" }
                 @for name in state.providers.names() {
@@ -167,7 +167,7 @@ pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Respo
         p { "Status " strong { @if let Some(s) = entry.response.status { (s) } @else { "none (connection closed)" } }
             @if let Some(c) = &entry.code { ", code " strong { (c) } } }
         pre #response-body { (entry.response.body) }
-        p { a href={ (BASE) "/report?provider=" (entry.provider) } { "The " (entry.provider) " report" } }
+        p { a href={ (base()) "/report?provider=" (entry.provider) } { "The " (entry.provider) " report" } }
     };
     layout::page(&format!("Request {}", entry.id), body).into_response()
 }

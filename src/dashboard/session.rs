@@ -4,7 +4,7 @@
 //! nonce the same way; every POST must carry it in a hidden field and, when the browser sends
 //! an `Origin`, come from this very host.
 
-use super::{BASE, layout};
+use super::layout::{self, base};
 use crate::app::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
@@ -53,9 +53,11 @@ pub fn cookie_value(nonce: &str, token: &str) -> String {
     format!("{nonce}.{}", digest(&["session", nonce, token]))
 }
 
+/// The session cookie, scoped to this tenant's `/__sandbox` (a tenant's session is its own).
 pub fn set_cookie(value: &str) -> HeaderValue {
     HeaderValue::from_str(&format!(
-        "{COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/__sandbox"
+        "{COOKIE}={value}; HttpOnly; SameSite=Strict; Path={}",
+        layout::cookie_path()
     ))
     .expect("a hex cookie is a valid header")
 }
@@ -117,8 +119,14 @@ fn foreign_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-/// Refuses foreign origins, sends the unauthenticated to the login form, hands the session on.
-pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Refuses foreign origins, sends the unauthenticated to the login form, hands the session on;
+/// the whole request is served with its tenant's prefix in place ([`layout::within`]).
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let prefix = state.prefix.clone();
+    layout::within(prefix, guarded(state, request, next)).await
+}
+
+async fn guarded(state: AppState, mut request: Request, next: Next) -> Response {
     let headers = request.headers();
     if request.method() == Method::POST && foreign_origin(headers) {
         return layout::forbidden("this form was posted from another site");
@@ -145,11 +153,11 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         ),
     };
     if !session.authed && !is_login {
-        return Redirect::to(&format!("{BASE}/login")).into_response();
+        return Redirect::to(&format!("{}/login", base())).into_response();
     }
     let nonce = session.nonce.clone();
     request.extensions_mut().insert(super::kit::Ui {
-        base: BASE.to_string(),
+        base: base(),
         csrf: session.csrf.clone(),
         bearer: session.bearer,
         now: state.clock.now(),

@@ -47,6 +47,11 @@ struct Inner {
     _memory: Option<MemoryDir>,
 }
 
+/// The file a `--database` value names; `None` when it is in memory.
+pub fn file_path(database: &str) -> Option<PathBuf> {
+    open::location(database).map(PathBuf::from)
+}
+
 /// How many read connections when not configured: one per core.
 pub fn default_read_connections() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())

@@ -59,3 +59,6 @@ mod paypro_orders;
 mod report;
 mod request_line;
 mod state;
+mod tenants;
+mod tenants_admin;
+mod tenants_load;

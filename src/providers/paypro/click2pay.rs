@@ -55,8 +55,9 @@ pub async fn page(State(state): State<AppState>, Query(query): Query<PageQuery>)
     );
     let actions = if status == OrderStatus::Unpaid {
         format!(
-            r#"<form method="post" action="/paypro/click2pay/pay">{hidden}<button type="submit">Pay</button></form>
-<form method="post" action="/paypro/click2pay/fail">{hidden}<button type="submit">Fail</button></form>"#,
+            r#"<form method="post" action="{prefix}/paypro/click2pay/pay">{hidden}<button type="submit">Pay</button></form>
+<form method="post" action="{prefix}/paypro/click2pay/fail">{hidden}<button type="submit">Fail</button></form>"#,
+            prefix = attr(&state.prefix),
             hidden = hidden(&order.connectpay_id, &callback)
         )
     } else {

@@ -41,7 +41,8 @@ pub async fn receipt_url(
     };
     let host = host(&headers, state.port);
     let url = Json(ReceiptUrl::new(format!(
-        "http://{host}/jaze/receipts/{token}.pdf"
+        "http://{host}{}/jaze/receipts/{token}.pdf",
+        state.prefix
     )));
     let (Extension(noted), url) = noting_user(Some(ids.user_id), url);
     Ok((

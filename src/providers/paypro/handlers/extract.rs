@@ -120,7 +120,7 @@ impl FromRequest<AppState> for Payload {
     }
 }
 
-/// `http://<host>/paypro/click2pay?cpayId=`, the `Host` the client sent (else
+/// `http://<host><tenant prefix>/paypro/click2pay?cpayId=`, the `Host` the client sent (else
 /// `localhost:<port>`), to which `co`/`cmo` append the ConnectPayId.
 pub struct Click2PayBase(pub String);
 
@@ -138,7 +138,8 @@ impl FromRequestParts<AppState> for Click2PayBase {
             .map(str::to_string)
             .unwrap_or_else(|| format!("localhost:{}", state.port));
         Ok(Click2PayBase(format!(
-            "http://{host}/paypro/click2pay?cpayId="
+            "http://{host}{}/paypro/click2pay?cpayId=",
+            state.prefix
         )))
     }
 }
