@@ -18,6 +18,7 @@ use utoipa::OpenApi;
         health,
         magic,
         openapi,
+        super::descriptions::provider_openapi,
         super::state::reset,
         super::state::load_fixtures,
         super::state::export_state,

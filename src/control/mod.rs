@@ -4,6 +4,7 @@
 //! optionally behind a bearer token.
 
 mod clock;
+mod descriptions;
 mod diagnostics;
 mod faults;
 mod info;
@@ -40,7 +41,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/faults/{id}", delete(faults::remove))
         .route("/magic", get(info::magic))
-        .route("/openapi.json", get(info::openapi));
+        .route("/openapi.json", get(info::openapi))
+        .route("/openapi/{file}", get(descriptions::provider_openapi));
     for provider in state.providers.iter() {
         protected = protected.nest(&format!("/{}", provider.name()), provider.actions());
     }

@@ -42,6 +42,7 @@ mod nesting;
 mod nesting_actions;
 mod nesting_control;
 mod openapi;
+mod openapi_providers;
 mod paypro;
 mod paypro_commit_order;
 mod paypro_consumers;

@@ -16,6 +16,7 @@ mod laravel;
 mod limit_checks;
 mod lint;
 mod magic;
+mod openapi;
 mod php_json;
 mod rules;
 mod store;
@@ -116,6 +117,10 @@ impl Provider for AggrePay {
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
         use utoipa::OpenApi;
         Some(ActionsDoc::openapi())
+    }
+
+    fn api_description(&self) -> Option<Value> {
+        Some(openapi::description())
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

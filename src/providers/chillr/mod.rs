@@ -13,6 +13,7 @@ mod ids;
 mod lifecycle;
 mod lint;
 mod magic;
+mod openapi;
 mod rules;
 mod store;
 mod wire;
@@ -108,6 +109,10 @@ impl Provider for Chillr {
 
     fn lint(&self, traffic: &[Traffic]) -> Vec<Finding> {
         lint::lint(traffic)
+    }
+
+    fn api_description(&self) -> Option<Value> {
+        Some(openapi::description())
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -11,6 +11,7 @@ mod fixtures;
 mod handlers;
 mod lint;
 mod magic;
+mod openapi;
 mod receipt;
 mod rules;
 mod store;
@@ -100,6 +101,10 @@ impl Provider for Jaze {
 
     fn lint(&self, traffic: &[Traffic]) -> Vec<Finding> {
         lint::lint(traffic)
+    }
+
+    fn api_description(&self) -> Option<Value> {
+        Some(openapi::description())
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -12,6 +12,7 @@ mod fixtures;
 mod handlers;
 mod lint;
 mod magic;
+mod openapi;
 mod payload;
 mod payment;
 mod rules;
@@ -115,6 +116,10 @@ impl Provider for PayPro {
 
     fn outcomes(&self) -> &'static [(&'static str, &'static [DocumentedOutcome])] {
         &OUTCOMES
+    }
+
+    fn api_description(&self) -> Option<Value> {
+        Some(openapi::description())
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -1,0 +1,47 @@
+//! The emulated APIs described for tools: `GET /__sandbox/openapi/<provider>.json`, each
+//! provider's OpenAPI 3.1 description (built by its slice).
+
+use super::ApiError;
+use crate::app::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use serde_json::Value;
+
+/// One provider's OpenAPI 3.1 description: its endpoints under its prefix and at the root.
+#[utoipa::path(
+    get,
+    path = "/__sandbox/openapi/{file}",
+    operation_id = "provider_openapi",
+    tag = "control",
+    params(("file" = String, Path, description = "`<provider>.json`: a provider name, then `.json`")),
+    responses(
+        (status = 200, description = "The provider's OpenAPI 3.1 description", body = Object),
+        (status = 404, description = "No such provider", body = super::ErrorBody),
+    )
+)]
+pub async fn provider_openapi(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let provider = file
+        .strip_suffix(".json")
+        .and_then(|name| state.providers.by_name(name))
+        .ok_or_else(|| unknown(&state, &file))?;
+    provider
+        .api_description()
+        .map(Json)
+        .ok_or_else(|| unknown(&state, &file))
+}
+
+fn unknown(state: &AppState, file: &str) -> ApiError {
+    let known: Vec<String> = state
+        .providers
+        .names()
+        .iter()
+        .map(|name| format!("{name}.json"))
+        .collect();
+    ApiError::not_found(format!(
+        "no provider description `{file}`; one of: {}",
+        known.join(", ")
+    ))
+}
