@@ -1,5 +1,6 @@
 //! The emulated APIs described for tools: `GET /__sandbox/openapi/<provider>.json`, each
-//! provider's OpenAPI 3.1 description (built by its slice).
+//! provider's OpenAPI 3.1 description (built by its slice); [`super::collections`] turns it into
+//! a Postman collection.
 
 use super::ApiError;
 use crate::app::AppState;
@@ -23,14 +24,15 @@ pub async fn provider_openapi(
     State(state): State<AppState>,
     Path(file): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let provider = file
-        .strip_suffix(".json")
+    of(&state, &file).map(Json)
+}
+
+/// The description `<provider>.json` names, or the 404 naming those there are.
+pub fn of(state: &AppState, file: &str) -> Result<Value, ApiError> {
+    file.strip_suffix(".json")
         .and_then(|name| state.providers.by_name(name))
-        .ok_or_else(|| unknown(&state, &file))?;
-    provider
-        .api_description()
-        .map(Json)
-        .ok_or_else(|| unknown(&state, &file))
+        .and_then(|provider| provider.api_description())
+        .ok_or_else(|| unknown(state, file))
 }
 
 fn unknown(state: &AppState, file: &str) -> ApiError {

@@ -19,6 +19,7 @@ use utoipa::OpenApi;
         magic,
         openapi,
         super::descriptions::provider_openapi,
+        super::collections::provider_collection,
         super::state::reset,
         super::state::load_fixtures,
         super::state::export_state,

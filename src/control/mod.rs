@@ -4,6 +4,7 @@
 //! optionally behind a bearer token.
 
 mod clock;
+mod collections;
 mod descriptions;
 mod diagnostics;
 mod faults;
@@ -42,7 +43,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/faults/{id}", delete(faults::remove))
         .route("/magic", get(info::magic))
         .route("/openapi.json", get(info::openapi))
-        .route("/openapi/{file}", get(descriptions::provider_openapi));
+        .route("/openapi/{file}", get(descriptions::provider_openapi))
+        .route("/collections/{file}", get(collections::provider_collection));
     for provider in state.providers.iter() {
         protected = protected.nest(&format!("/{}", provider.name()), provider.actions());
     }

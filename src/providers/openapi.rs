@@ -35,6 +35,51 @@ pub struct Description {
     pub schemas: Map<String, Value>,
     /// `components.securitySchemes` and the document's `security`, when it has one.
     pub security: Option<(Value, Value)>,
+    /// The document's samples as requests that succeed on the default fixtures, in order.
+    pub samples: Vec<Sample>,
+    /// What a client of the samples needs: see [`Collection`].
+    pub collection: Collection,
+}
+
+/// A sample request, replayed by the Postman collection (`x-samples`).
+pub struct Sample {
+    pub name: &'static str,
+    pub method: &'static str,
+    /// Relative to the prefix, path parameters filled in.
+    pub path: &'static str,
+    pub query: Vec<(&'static str, String)>,
+    pub body: SampleBody,
+    /// The documented success: JSON pointers into the answer and their values.
+    pub success: Vec<(&'static str, Value)>,
+    /// Values of the answer kept for later samples: variable name, JSON pointer.
+    pub keep: Vec<(&'static str, &'static str)>,
+}
+
+pub enum SampleBody {
+    None,
+    Form(Vec<(&'static str, String)>),
+    Json(Value),
+}
+
+/// The client side of the samples (`x-collection`): variables (the default fixtures'
+/// credentials; samples refer to them as `{{name}}`), HTTP Basic credentials, and the lines of
+/// JavaScript run before each request and after each answer (a provider's signatures).
+#[derive(Default)]
+pub struct Collection {
+    pub variables: Vec<(&'static str, String)>,
+    pub basic_auth: Option<(&'static str, &'static str)>,
+    pub prerequest: &'static [&'static str],
+    pub test: &'static [&'static str],
+}
+
+/// The value at `pointer` of the default fixture document (`""` when absent).
+pub fn default_fixture(pointer: &str) -> String {
+    let doc: Value = serde_json::from_str(crate::fixtures::DEFAULT_TEXT).unwrap_or_default();
+    match doc.pointer(pointer) {
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
 }
 
 /// The OpenAPI 3.1 document of a provider named `name` (its prefix).
@@ -66,7 +111,44 @@ pub fn document(name: &str, description: Description) -> Value {
         doc["security"] = security;
     }
     doc["components"] = components;
+    doc["x-samples"] = description
+        .samples
+        .iter()
+        .map(|s| sample(name, s))
+        .collect();
+    let collection = &description.collection;
+    doc["x-collection"] = json!({
+        "variables": collection.variables.iter()
+            .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
+            .collect::<Map<String, Value>>(),
+        "basicAuth": collection.basic_auth.map(|(user, password)| json!({"username": user, "password": password})),
+        "prerequest": collection.prerequest,
+        "test": collection.test,
+    });
     doc
+}
+
+fn sample(name: &str, sample: &Sample) -> Value {
+    let pairs = |pairs: &[(&str, String)]| -> Value {
+        pairs
+            .iter()
+            .map(|(k, v)| json!({"key": k, "value": v}))
+            .collect()
+    };
+    let body = match &sample.body {
+        SampleBody::None => Value::Null,
+        SampleBody::Form(fields) => json!({"form": pairs(fields)}),
+        SampleBody::Json(value) => json!({"json": value}),
+    };
+    json!({
+        "name": sample.name,
+        "method": sample.method.to_uppercase(),
+        "path": format!("/{name}{}", sample.path),
+        "query": pairs(&sample.query),
+        "body": body,
+        "success": sample.success.iter().map(|(p, v)| json!({"pointer": p, "equals": v})).collect::<Vec<_>>(),
+        "keep": sample.keep.iter().map(|(k, p)| json!({"variable": k, "pointer": p})).collect::<Vec<_>>(),
+    })
 }
 
 /// One tag per endpoint, in the document's order.

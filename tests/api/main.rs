@@ -12,6 +12,7 @@ mod chillr_input;
 mod chillr_lifecycle;
 mod cli;
 mod clock;
+mod collections;
 mod concurrency;
 mod connections;
 mod connections_flood;

@@ -5,7 +5,10 @@
 use super::endpoints::Endpoint;
 use super::wire::{self, Accepted, BatchStatus};
 use crate::providers::endpoint::Endpoint as _;
-use crate::providers::openapi::{self, Description, Operation, json_response, reference, typed};
+use crate::providers::openapi::{
+    self, Collection, Description, Operation, Sample, SampleBody, default_fixture, json_response,
+    reference, typed,
+};
 use serde_json::{Map, Value, json};
 
 pub fn description() -> Value {
@@ -65,6 +68,8 @@ pub fn description() -> Value {
             operations,
             schemas,
             security: None,
+            samples: samples(),
+            collection: collection(),
         },
     )
 }
@@ -185,4 +190,53 @@ fn failure_sample() -> Value {
         "message": "Failed to create batch",
         "data": {"reason": ["customer 1 : invalid amount"]},
     })
+}
+
+/// The document's samples, with the default merchant's credentials; the batch expires in
+/// 2099 (the sample's date is long past) and the status asked is the default fixtures'.
+fn samples() -> Vec<Sample> {
+    let mut collect = collect_sample();
+    collect["api_key"] = json!("{{chillr_api_key}}");
+    collect["api_secret_key"] = json!("{{chillr_api_secret_key}}");
+    collect["expiry_date"] = json!("27-05-2099");
+    let mut status = status_sample();
+    status["api_key"] = json!("{{chillr_api_key}}");
+    status["api_secret_key"] = json!("{{chillr_api_secret_key}}");
+    let success = || vec![("/status", json!("success")), ("/status_code", json!(0))];
+    vec![
+        Sample {
+            name: "Create batch",
+            method: "post",
+            path: "/api/v5/collect",
+            query: vec![],
+            body: SampleBody::Json(collect),
+            success: success(),
+            keep: vec![("chillr_batch_id", "/data/batch_id")],
+        },
+        Sample {
+            name: "Status check API",
+            method: "post",
+            path: "/api/v5/check_collect_status",
+            query: vec![],
+            body: SampleBody::Json(status),
+            success: success(),
+            keep: vec![],
+        },
+    ]
+}
+
+fn collection() -> Collection {
+    Collection {
+        variables: vec![
+            (
+                "chillr_api_key",
+                default_fixture("/chillr/merchants/0/api_key"),
+            ),
+            (
+                "chillr_api_secret_key",
+                default_fixture("/chillr/merchants/0/api_secret_key"),
+            ),
+        ],
+        ..Collection::default()
+    }
 }

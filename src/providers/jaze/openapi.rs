@@ -7,7 +7,8 @@ use super::endpoints::Endpoint;
 use super::wire;
 use crate::providers::endpoint::Endpoint as _;
 use crate::providers::openapi::{
-    self, Description, Operation, json_response, query, reference, typed,
+    self, Collection, Description, Operation, Sample, SampleBody, default_fixture, json_response,
+    query, reference, typed,
 };
 use serde_json::{Map, Value, json};
 
@@ -32,14 +33,15 @@ pub fn description() -> Value {
             "type": "array",
             "description": "S2, S4: `[{customerNumber}, [Payment...], [[PaymentInvoice...]...], \
                             [[[PaymentInfoCheque...]]...]]`",
-            "prefixItems": [
+            // Element by element as `prefixItems` would, but schemathesis reads none.
+            "items": {"anyOf": [
                 customer,
                 {"type": "array", "items": payment},
                 {"type": "array", "items": {"type": "array", "items": invoice}},
-                {"type": "array", "items": {"type": "array", "prefixItems": [
+                {"type": "array", "items": {"type": "array", "items":
                     {"type": "array", "items": cheque},
-                ]}},
-            ],
+                }},
+            ]},
             "minItems": 4,
             "maxItems": 4,
         }),
@@ -134,6 +136,8 @@ pub fn description() -> Value {
                                  "description": "API token : API key"}}),
                 json!([{"basic": []}]),
             )),
+            samples: samples(),
+            collection: collection(),
         },
     )
 }
@@ -167,4 +171,83 @@ fn logs_sample() -> Value {
         "number": "INR",
         "operator": "techprocess",
     }}])
+}
+
+/// The document's samples S1–S8 on the default fixtures' users 1 and 2.
+fn samples() -> Vec<Sample> {
+    let get = |name, path, success: Vec<(&'static str, Value)>| Sample {
+        name,
+        method: "get",
+        path,
+        query: vec![],
+        body: SampleBody::None,
+        success,
+        keep: vec![],
+    };
+    let log = (
+        "/0/ExternalPayment/merchantTxnId",
+        json!("56eddfdf3355d71458219261"),
+    );
+    vec![
+        get(
+            "S1 Get all payment ids",
+            "/api/v1/get_all_payment_ids/2016-06-01/2016-06-07",
+            vec![("/300", json!(300))],
+        ),
+        get(
+            "S2 Get payment details",
+            "/api/v1/get_payment_details/2",
+            vec![("/0/customerNumber", json!("2"))],
+        ),
+        get(
+            "S3 Get payment details by date",
+            "/api/v1/get_payment_details_by_date/2016-09-01/2016-09-30",
+            vec![("/0/0/user_id", json!("1"))],
+        ),
+        get(
+            "S4 Get payment details by userId and date",
+            "/api/v1/get_payment_details_by_userid_and_date/2/2016-03-01/2016-03-31",
+            vec![("/0/customerNumber", json!("2"))],
+        ),
+        get(
+            "S5 Get payment logs",
+            "/api/v1/get_payment_logs/1",
+            vec![log.clone()],
+        ),
+        Sample {
+            query: vec![
+                ("fromDate", "2016-09-08".to_string()),
+                ("toDate", "2016-09-08".to_string()),
+            ],
+            ..get(
+                "S6 Get payment logs by date",
+                "/api/v1/get_payment_logs_by_date",
+                vec![log.clone()],
+            )
+        },
+        get(
+            "S7 Get payment logs by userId and date",
+            "/api/v1/get_payment_logs_by_userid_and_date/1/2016-09-01/2016-09-30",
+            vec![log],
+        ),
+        get(
+            "S8 Get payment receipt",
+            "/api/v1/get_payment_receipt/2/7400",
+            vec![("/status", json!("success")), ("/errorCode", json!(200))],
+        ),
+    ]
+}
+
+fn collection() -> Collection {
+    Collection {
+        variables: vec![
+            (
+                "jaze_api_token",
+                default_fixture("/jaze/accounts/0/api_token"),
+            ),
+            ("jaze_api_key", default_fixture("/jaze/accounts/0/api_key")),
+        ],
+        basic_auth: Some(("{{jaze_api_token}}", "{{jaze_api_key}}")),
+        ..Collection::default()
+    }
 }
