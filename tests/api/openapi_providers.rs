@@ -166,3 +166,34 @@ async fn the_control_plane_document_lists_the_provider_descriptions() {
     let operation = &doc["paths"]["/__sandbox/openapi/{file}"]["get"];
     assert_eq!(operation["operationId"], "provider_openapi");
 }
+
+#[tokio::test]
+async fn the_chillr_actions_answer_typed_bodies() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(app.url("/__sandbox/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schema = |path: &str, status: &str| {
+        doc["paths"][path]["post"]["responses"][status]["content"]["application/json"]["schema"]
+            ["$ref"]
+            .clone()
+    };
+    assert_eq!(
+        schema(
+            "/__sandbox/chillr/batches/{batch_id}/customers/{msisdn}",
+            "200"
+        ),
+        "#/components/schemas/BatchStatus"
+    );
+    assert_eq!(
+        schema("/__sandbox/chillr/users", "201"),
+        "#/components/schemas/Registered"
+    );
+    assert!(doc["components"]["schemas"]["BatchStatus"]["properties"]["customers"].is_object());
+}

@@ -17,6 +17,7 @@ mod limit_checks;
 mod lint;
 mod magic;
 mod openapi;
+mod openapi_samples;
 mod php_json;
 mod rules;
 mod store;
