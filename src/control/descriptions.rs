@@ -6,7 +6,7 @@ use super::ApiError;
 use crate::app::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// One provider's OpenAPI 3.1 description: its endpoints under its prefix and at the root.
 #[utoipa::path(
@@ -46,4 +46,39 @@ fn unknown(state: &AppState, file: &str) -> ApiError {
         "no provider description `{file}`; one of: {}",
         known.join(", ")
     ))
+}
+
+/// The JSON Schema of a fixture document (what `POST /__sandbox/fixtures` and the start
+/// folder load): one optional section per provider, each from the provider's fixture types.
+/// Point an editor at it (`"$schema"` in JSON, a `yaml-language-server` comment in YAML).
+#[utoipa::path(
+    get,
+    path = "/__sandbox/fixtures/schema.json",
+    operation_id = "fixture_schema",
+    tag = "state",
+    responses((status = 200, description = "JSON Schema (2020-12) of a fixture document", body = Object))
+)]
+pub async fn fixture_schema(State(state): State<AppState>) -> Json<Value> {
+    let mut properties = serde_json::Map::new();
+    let mut defs = serde_json::Map::new();
+    for provider in state.providers.iter() {
+        let Some(mut section) = provider.fixture_schema() else {
+            continue;
+        };
+        if let Some(Value::Object(own)) = section.get_mut("$defs").map(Value::take) {
+            defs.extend(own);
+        }
+        properties.insert(
+            provider.name().to_string(),
+            json!({"$ref": section["$ref"]}),
+        );
+    }
+    Json(json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "paysandbox fixture document",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": properties,
+        "$defs": defs,
+    }))
 }

@@ -20,6 +20,7 @@ use utoipa::OpenApi;
         openapi,
         super::descriptions::provider_openapi,
         super::collections::provider_collection,
+        super::descriptions::fixture_schema,
         super::state::reset,
         super::state::load_fixtures,
         super::state::export_state,

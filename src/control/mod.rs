@@ -30,6 +30,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let mut protected = Router::new()
         .route("/reset", post(state::reset))
         .route("/fixtures", post(state::load_fixtures))
+        .route("/fixtures/schema.json", get(descriptions::fixture_schema))
         .route("/state", get(state::export_state))
         .route("/clock", get(clock::read).post(clock::change))
         .route("/requests", get(requests::list).delete(requests::clear))

@@ -81,6 +81,12 @@ pub trait Provider: Send + Sync + 'static {
         None
     }
 
+    /// The JSON Schema of its fixture section (`{"$ref", "$defs"}`, from
+    /// [`openapi::section_schema`]), gathered into `/__sandbox/fixtures/schema.json`.
+    fn fixture_schema(&self) -> Option<Value> {
+        None
+    }
+
     /// Loads this provider's section of a fixture document, inside the caller's transaction;
     /// `now` (the sandbox clock) is the default for times a fixture leaves out.
     fn load_fixtures(

@@ -214,6 +214,23 @@ pub fn typed<T: utoipa::ToSchema>(schemas: &mut Map<String, Value>, name: &str) 
     reference(name)
 }
 
+/// A provider's fixture section as JSON Schema: `{"$ref", "$defs"}` where `$defs` holds `T`'s
+/// schema and those it refers to, each named `<provider>.<Name>` so that sections never
+/// collide when the fixture document's schema gathers them.
+pub fn section_schema<T: utoipa::ToSchema>(provider: &str) -> Value {
+    let mut schemas = Map::new();
+    typed::<T>(&mut schemas, &T::name());
+    let text = Value::Object(schemas)
+        .to_string()
+        .replace("\"#/components/schemas/", &format!("\"#/$defs/{provider}."));
+    let schemas: Map<String, Value> = serde_json::from_str(&text).unwrap_or_default();
+    let defs: Map<String, Value> = schemas
+        .into_iter()
+        .map(|(name, schema)| (format!("{provider}.{name}"), schema))
+        .collect();
+    json!({ "$ref": format!("#/$defs/{provider}.{}", T::name()), "$defs": defs })
+}
+
 /// `{"$ref": "#/components/schemas/<name>"}`.
 pub fn reference(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })

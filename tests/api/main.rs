@@ -43,6 +43,7 @@ mod nesting;
 mod nesting_actions;
 mod nesting_control;
 mod openapi;
+mod openapi_fixtures;
 mod openapi_providers;
 mod paypro;
 mod paypro_commit_order;

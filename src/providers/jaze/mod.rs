@@ -107,6 +107,10 @@ impl Provider for Jaze {
         Some(openapi::description())
     }
 
+    fn fixture_schema(&self) -> Option<Value> {
+        Some(crate::providers::openapi::section_schema::<fixtures::Section>(self.name()))
+    }
+
     fn magic_values(&self) -> Vec<MagicValue> {
         magic::magic_values()
     }
