@@ -4,8 +4,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 /// A string that is not empty or only white space (credentials, names).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
+#[schema(value_type = String)]
 pub struct NonEmpty(String);
 
 impl NonEmpty {

@@ -4,6 +4,8 @@
 //! optionally behind a bearer token.
 
 mod clock;
+mod collections;
+mod descriptions;
 mod diagnostics;
 mod faults;
 mod info;
@@ -29,6 +31,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let mut protected = Router::new()
         .route("/reset", post(state::reset))
         .route("/fixtures", post(state::load_fixtures))
+        .route("/fixtures/schema.json", get(descriptions::fixture_schema))
         .route("/state", get(state::export_state))
         .route("/clock", get(clock::read).post(clock::change))
         .route("/requests", get(requests::list).delete(requests::clear))
@@ -41,7 +44,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/faults/{id}", delete(faults::remove))
         .route("/magic", get(info::magic))
-        .route("/openapi.json", get(info::openapi));
+        .route("/openapi.json", get(info::openapi))
+        .route("/openapi/{file}", get(descriptions::provider_openapi))
+        .route("/collections/{file}", get(collections::provider_collection));
     if state.tenants.is_some() {
         protected = protected
             .route("/tenants", get(tenants::list).post(tenants::create))

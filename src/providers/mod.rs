@@ -9,6 +9,7 @@ pub mod aggrepay;
 pub mod chillr;
 pub mod endpoint;
 pub mod jaze;
+pub mod openapi;
 pub mod paypro;
 #[cfg(test)]
 mod skeleton;
@@ -71,6 +72,18 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The OpenAPI paths of its actions, merged into `/__sandbox/openapi.json`.
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        None
+    }
+
+    /// The OpenAPI 3.1 description of its emulated API (`/__sandbox/openapi/<name>.json`):
+    /// every endpoint under its prefix and at its root alias, built with [`openapi::document`].
+    fn api_description(&self) -> Option<Value> {
+        None
+    }
+
+    /// The JSON Schema of its fixture section (`{"$ref", "$defs"}`, from
+    /// [`openapi::section_schema`]), gathered into `/__sandbox/fixtures/schema.json`.
+    fn fixture_schema(&self) -> Option<Value> {
         None
     }
 

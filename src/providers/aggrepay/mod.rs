@@ -16,6 +16,8 @@ mod laravel;
 mod limit_checks;
 mod lint;
 mod magic;
+mod openapi;
+mod openapi_samples;
 mod pages;
 mod php_json;
 mod rules;
@@ -135,6 +137,14 @@ impl Provider for AggrePay {
         mobile: &str,
     ) -> Result<Option<maud::Markup>, DbError> {
         pages::phone_section(conn, ui, mobile, ui.now)
+    }
+
+    fn api_description(&self) -> Option<Value> {
+        Some(openapi::description())
+    }
+
+    fn fixture_schema(&self) -> Option<Value> {
+        Some(crate::providers::openapi::section_schema::<fixtures::Section>(self.name()))
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -114,7 +114,7 @@ mod tests {
 }
 
 /// The `page` block of a listing: `{"page_size","page_number","total_pages","total_elements"}`.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Page {
     page_size: i64,
     page_number: i64,

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -38,7 +38,7 @@ pub struct ActBody {
     tag = "chillr",
     params(("batch_id" = String, Path), ("msisdn" = String, Path)),
     request_body = ActBody,
-    responses((status = 200, body = Object), (status = 400, body = crate::control::ErrorBody), (status = 404, body = crate::control::ErrorBody), (status = 409, body = crate::control::ErrorBody))
+    responses((status = 200, description = "the batch's status after the act", body = BatchStatus), (status = 400, body = crate::control::ErrorBody), (status = 404, body = crate::control::ErrorBody), (status = 409, body = crate::control::ErrorBody))
 )]
 pub async fn act(
     State(state): State<AppState>,
@@ -127,18 +127,24 @@ pub struct Users {
 }
 
 /// Registers Chillr users (shared by all merchants); ones already registered stay.
+/// The answer of `POST /__sandbox/chillr/users`: the numbers, normalized to 10 digits.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Registered {
+    registered: Vec<String>,
+}
+
 #[utoipa::path(
     post,
     path = "/__sandbox/chillr/users",
     operation_id = "chillr_register_users",
     tag = "chillr",
     request_body = Users,
-    responses((status = 201, body = Object), (status = 400, body = crate::control::ErrorBody))
+    responses((status = 201, description = "the numbers registered", body = Registered), (status = 400, body = crate::control::ErrorBody))
 )]
 pub async fn register_users(
     State(state): State<AppState>,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Registered>), ApiError> {
     let Users { msisdns } = parse_json(&body)?;
     if msisdns.is_empty() {
         return Err(ApiError::bad_request(
@@ -160,5 +166,10 @@ pub async fn register_users(
         .db
         .write(|tx| store::register_users(tx, &normalized))
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"registered": normalized}))))
+    Ok((
+        StatusCode::CREATED,
+        Json(Registered {
+            registered: normalized,
+        }),
+    ))
 }

@@ -13,6 +13,7 @@ mod ids;
 mod lifecycle;
 mod lint;
 mod magic;
+mod openapi;
 mod pages;
 mod rules;
 mod store;
@@ -109,6 +110,14 @@ impl Provider for Chillr {
 
     fn lint(&self, traffic: &[Traffic]) -> Vec<Finding> {
         lint::lint(traffic)
+    }
+
+    fn api_description(&self) -> Option<Value> {
+        Some(openapi::description())
+    }
+
+    fn fixture_schema(&self) -> Option<Value> {
+        Some(crate::providers::openapi::section_schema::<fixtures::Section>(self.name()))
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -152,7 +152,7 @@ fn bracket_customer(name: &str) -> Option<(usize, &str)> {
 }
 
 /// Chillr's success envelope: `{"status":"success","status_code":0,["message",]"data"}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Success<D> {
     status: &'static str,
     status_code: u16,
@@ -173,14 +173,14 @@ impl<D> Success<D> {
 }
 
 /// The `data` of "Create batch".
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Accepted {
     pub batch_id: String,
     pub non_chillr_customers: Vec<String>,
 }
 
 /// The `data` of "Status check API" (and of the pay/decline action).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchStatus {
     pub batch_id: String,
     pub batch_status: &'static str,
@@ -190,7 +190,7 @@ pub struct BatchStatus {
     pub non_chillr_customers: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum CustomerStatus {
     Request {

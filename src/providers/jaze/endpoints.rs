@@ -42,7 +42,7 @@ impl Endpoint {
     }
 
     /// Its paths: bare, then with each leading run of its path parameters.
-    fn paths(self) -> &'static [&'static str] {
+    pub fn paths(self) -> &'static [&'static str] {
         match self {
             Endpoint::PaymentIds => &[
                 "/api/v1/get_all_payment_ids",

@@ -11,6 +11,7 @@ mod fixtures;
 mod handlers;
 mod lint;
 mod magic;
+mod openapi;
 mod pages;
 mod receipt;
 mod rules;
@@ -101,6 +102,14 @@ impl Provider for Jaze {
 
     fn lint(&self, traffic: &[Traffic]) -> Vec<Finding> {
         lint::lint(traffic)
+    }
+
+    fn api_description(&self) -> Option<Value> {
+        Some(openapi::description())
+    }
+
+    fn fixture_schema(&self) -> Option<Value> {
+        Some(crate::providers::openapi::section_schema::<fixtures::Section>(self.name()))
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

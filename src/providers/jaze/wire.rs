@@ -34,45 +34,45 @@ pub struct UserDetails(
     pub Vec<(Vec<ChequeEntry>,)>,
 );
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Customer {
     #[serde(rename = "customerNumber")]
     pub customer_number: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaymentEntry {
     #[serde(rename = "Payment")]
     pub payment: Payment,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Payment {
     pub id: i64,
     pub amount: String,
     pub create_datetime: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaymentInvoiceEntry {
     #[serde(rename = "PaymentInvoice")]
     pub payment_invoice: PaymentInvoice,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaymentInvoice {
     pub payment_id: i64,
     pub invoice_id: i64,
 }
 
 /// A payment without a bank (a gateway payment, unless one was given) has none.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChequeEntry {
     #[serde(rename = "PaymentInfoCheque")]
     pub payment_info_cheque: PaymentInfoCheque,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaymentInfoCheque {
     pub payment_id: i64,
     pub bank: String,
@@ -81,7 +81,7 @@ pub struct PaymentInfoCheque {
 /// S3: one array per user with a payment in the range, ascending user id.
 pub type DetailsByDate = Vec<Vec<UserPayment>>;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserPayment {
     pub customer_number: String,
     /// A string here, unlike everywhere else.
@@ -93,7 +93,7 @@ pub struct UserPayment {
     pub payment_type: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InvoiceId {
     pub invoice_id: i64,
 }
@@ -101,13 +101,13 @@ pub struct InvoiceId {
 /// S5–S7: `[{"ExternalPayment":{…}}]`.
 pub type Logs = Vec<ExternalPaymentEntry>;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExternalPaymentEntry {
     #[serde(rename = "ExternalPayment")]
     pub external_payment: ExternalPayment,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExternalPayment {
     #[serde(rename = "merchantTxnId")]
     pub merchant_txn_id: String,
@@ -119,7 +119,7 @@ pub struct ExternalPayment {
 }
 
 /// S8: `{"status":"success","errorCode":200,"message":"http://<host>/jaze/receipts/<token>.pdf"}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReceiptUrl {
     pub status: &'static str,
     #[serde(rename = "errorCode")]

@@ -12,6 +12,7 @@ mod fixtures;
 mod handlers;
 mod lint;
 mod magic;
+mod openapi;
 mod pages;
 mod payload;
 mod payment;
@@ -129,6 +130,14 @@ impl Provider for PayPro {
 
     fn outcomes(&self) -> &'static [(&'static str, &'static [DocumentedOutcome])] {
         &OUTCOMES
+    }
+
+    fn api_description(&self) -> Option<Value> {
+        Some(openapi::description())
+    }
+
+    fn fixture_schema(&self) -> Option<Value> {
+        Some(crate::providers::openapi::section_schema::<fixtures::Section>(self.name()))
     }
 
     fn magic_values(&self) -> Vec<MagicValue> {

@@ -32,11 +32,12 @@ pub fn number(text: String) -> Box<RawValue> {
 }
 
 /// One element of `gos`'s answer.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct StatusItem {
     #[serde(rename = "OrderStatus")]
     pub order_status: String,
     #[serde(rename = "OrderAmountPaid")]
+    #[schema(value_type = f64)]
     pub amount_paid: Box<RawValue>,
     #[serde(rename = "DatePaid")]
     pub date_paid: Option<String>,
@@ -44,11 +45,12 @@ pub struct StatusItem {
     pub order_number: String,
     /// The order's line items as sent (the sandbox keeps them), when there were any.
     #[serde(rename = "BillDetail01", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub bill_detail: Option<Box<RawValue>>,
 }
 
 /// One paid order of `gpojson`'s answer.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PaidOrder<'a> {
     #[serde(rename = "Order Number")]
     pub order_number: &'a str,
@@ -59,6 +61,7 @@ pub struct PaidOrder<'a> {
     #[serde(rename = "Customer Mobile")]
     pub customer_mobile: &'a str,
     #[serde(rename = "Order Amount")]
+    #[schema(value_type = f64)]
     pub order_amount: Box<RawValue>,
     #[serde(rename = "Date Created")]
     pub date_created: String,
@@ -71,6 +74,7 @@ pub struct PaidOrder<'a> {
     #[serde(rename = "ConnectPay Id")]
     pub connectpay_id: &'a str,
     #[serde(rename = "Amount Paid")]
+    #[schema(value_type = f64)]
     pub amount_paid: Box<RawValue>,
 }
 
@@ -223,7 +227,7 @@ impl From<Map<String, Value>> for CsvOrders {
 // ---- Answer bodies. ----
 
 /// One created order of `co`/`cmo`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CreatedOrder {
     #[serde(rename = "Description")]
     pub description: String,
@@ -243,7 +247,7 @@ pub struct CreatedOrder {
 }
 
 /// One failing order of `cmo`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct OrderFailure {
     #[serde(rename = "OrderNumber")]
     pub order_number: String,
@@ -252,7 +256,7 @@ pub struct OrderFailure {
 }
 
 /// One failing consumer of `cmc`/`umc`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ConsumerFailure {
     #[serde(rename = "ConsumerID")]
     pub consumer_id: String,
@@ -272,7 +276,7 @@ pub struct CreatedConsumer<N> {
 }
 
 /// One updated consumer of `uc`/`umc`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UpdatedConsumer {
     #[serde(rename = "Description")]
     pub description: String,
@@ -281,7 +285,7 @@ pub struct UpdatedConsumer {
 }
 
 /// Element 0 of `gcd`'s answer.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct FetchedStatus {
     #[serde(rename = "Description")]
     pub description: &'static str,
@@ -290,7 +294,7 @@ pub struct FetchedStatus {
 }
 
 /// The consumer of `gcd`'s answer.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ConsumerData {
     #[serde(rename = "FullConsumerCode")]
     pub full_consumer_code: String,
@@ -311,7 +315,7 @@ pub struct ConsumerData {
 }
 
 /// An order a change was refused for: `Not Found` (no ConnectPayId) or its status.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RefusedOrder {
     #[serde(rename = "OrderNumber")]
     pub order_number: String,
