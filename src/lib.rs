@@ -6,6 +6,7 @@
 //! trait. Tests start the real server with [`app::Application`] on a free port.
 
 pub mod app;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod connections;
