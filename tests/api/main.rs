@@ -11,6 +11,8 @@ mod chillr_actions;
 mod chillr_input;
 mod chillr_lifecycle;
 mod cli;
+mod cli_control;
+mod cli_traffic;
 mod clock;
 mod concurrency;
 mod connections;
