@@ -12,6 +12,7 @@ mod chillr_input;
 mod chillr_lifecycle;
 mod cli;
 mod cli_control;
+mod cli_readme;
 mod cli_traffic;
 mod clock;
 mod concurrency;
