@@ -54,7 +54,7 @@ pub enum ControlCommand {
     Requests(requests::RequestsArgs),
     /// Add, list, remove or clear fault rules.
     Faults(faults::FaultsArgs),
-    /// Act as the customer and pay (`pay paypro ORDER`, `pay chillr BATCH MSISDN`).
+    /// Act as the customer and pay: `pay <provider> ...` (`pay --help` lists the providers).
     Pay(pay::PayArgs),
 }
 

@@ -30,14 +30,14 @@ pub fn path_segment(value: &str) -> String {
 #[derive(Debug, Clone, Args)]
 pub struct PayArgs {
     #[command(subcommand)]
-    pub provider: PayProvider,
+    pub provider: ChosenProvider,
     #[command(flatten)]
     pub target: Target,
 }
 
 /// The provider chosen and the values given to its subcommand.
 #[derive(Debug, Clone)]
-pub struct PayProvider {
+pub struct ChosenProvider {
     name: String,
     values: Vec<String>,
 }
@@ -50,7 +50,7 @@ fn commands() -> Vec<(&'static str, PayCommand)> {
         .collect()
 }
 
-impl FromArgMatches for PayProvider {
+impl FromArgMatches for ChosenProvider {
     fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
         let missing = || clap::Error::new(clap::error::ErrorKind::MissingSubcommand);
         let (name, given) = matches.subcommand().ok_or_else(missing)?;
@@ -63,7 +63,7 @@ impl FromArgMatches for PayProvider {
             .iter()
             .map(|(arg, _)| given.get_one::<String>(arg).cloned().unwrap_or_default())
             .collect();
-        Ok(PayProvider {
+        Ok(ChosenProvider {
             name: name.to_string(),
             values,
         })
@@ -75,7 +75,7 @@ impl FromArgMatches for PayProvider {
     }
 }
 
-impl Subcommand for PayProvider {
+impl Subcommand for ChosenProvider {
     fn augment_subcommands(command: clap::Command) -> clap::Command {
         let mut command = command.subcommand_required(true);
         for (name, pay) in commands() {
