@@ -166,6 +166,33 @@ async fn a_refused_fault_rule_exits_1_with_the_sandboxs_message_and_adds_nothing
 }
 
 #[tokio::test]
+async fn a_latency_that_is_not_milliseconds_is_named_before_any_call() {
+    let app = spawn_app().await;
+    let output = cli(
+        &app,
+        &[
+            "faults",
+            "add",
+            "--provider",
+            "jaze",
+            "--kind",
+            "latency",
+            "--latency-ms",
+            "fast",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(
+        stderr(&output)
+            .contains("--latency-ms `fast` is not milliseconds (250) or MIN,MAX (100,500)"),
+        "{}",
+        describe(&output)
+    );
+    assert_eq!(app.get_json("/__sandbox/faults").await, json!([]));
+}
+
+#[tokio::test]
 async fn pay_paypro_pays_an_order_and_refuses_a_paid_one() {
     let app = spawn_app().await;
     paypro_orders::freeze(&app).await;
