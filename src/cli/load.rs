@@ -89,7 +89,8 @@ fn open(path: &Path) -> Result<(String, File, u64), CliError> {
     Ok((name, file, metadata.len()))
 }
 
-/// A file read piece by piece, counting what was handed over.
+/// A file read piece by piece, counting what was handed over. The reads block: the one
+/// connection this process has waits for each piece anyway.
 struct Chunks {
     file: File,
     upload: Upload,
