@@ -28,6 +28,8 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
     /// Print a running sandbox's integration report (`--fail-on lint` exits 1 on findings).
     Report(crate::report::ReportArgs),
+    #[command(flatten)]
+    Control(crate::cli::ControlCommand),
 }
 
 #[derive(Debug, Clone, Args)]

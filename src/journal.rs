@@ -159,6 +159,8 @@ pub struct Filter {
     pub since: Option<DateTime<FixedOffset>>,
     /// At most this many entries (default 100).
     pub limit: Option<usize>,
+    /// Only requests answered with this provider result code or HTTP status.
+    pub code: Option<String>,
 }
 
 pub struct Journal {
@@ -260,6 +262,7 @@ impl Journal {
                     .is_none_or(|p| e.head.path().contains(p))
             })
             .filter(|(_, e)| filter.since.is_none_or(|since| e.time >= since))
+            .filter(|(_, e)| filter.code.as_deref().is_none_or(|c| e.answered_with(c)))
             .take(limit)
             .cloned()
             .collect();
@@ -316,6 +319,12 @@ impl Journal {
 }
 
 impl Kept {
+    /// Whether the answer carried this provider result code or had this HTTP status.
+    fn answered_with(&self, code: &str) -> bool {
+        let result = self.outcome.as_ref().map(|o| o.code.as_ref());
+        result == Some(code) || self.status.is_some_and(|s| s.to_string() == code)
+    }
+
     /// The entry as listed: text, secrets masked.
     fn entry(&self, id: u64, masker: &Masker) -> Entry {
         let content_type = self.head.content_type();

@@ -7,6 +7,7 @@
 //! free port.
 
 pub mod app;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod connections;

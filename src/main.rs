@@ -32,6 +32,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::Control(command)) => paysandbox::cli::run(command),
         Some(Command::Serve(args)) => serve(args),
         None => serve(cli.serve),
     }

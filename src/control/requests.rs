@@ -19,7 +19,8 @@ use axum::http::StatusCode;
         ("provider" = Option<String>, Query, description = "Only this provider's requests."),
         ("path" = Option<String>, Query, description = "Only requests whose path contains this text."),
         ("since" = Option<String>, Query, description = "Only requests at or after this instant (RFC 3339)."),
-        ("limit" = Option<u32>, Query, description = "At most this many entries (default 100).")
+        ("limit" = Option<u32>, Query, description = "At most this many entries (default 100)."),
+        ("code" = Option<String>, Query, description = "Only requests answered with this provider result code or HTTP status.")
     ),
     responses((status = 200, body = Vec<Entry>), (status = 400, body = ErrorBody))
 )]

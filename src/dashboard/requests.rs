@@ -77,6 +77,7 @@ pub async fn list(
             path: given(&query.path).map(String::from),
             since,
             limit: Some(usize::MAX),
+            code: None,
         })
         .into_iter()
         .filter(|e| {

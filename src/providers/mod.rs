@@ -50,6 +50,11 @@ pub trait Provider: Send + Sync + 'static {
         Router::new()
     }
 
+    /// Its `paysandbox pay <name> ...` subcommand, calling one of its actions.
+    fn pay_command(&self) -> Option<crate::cli::PayCommand> {
+        None
+    }
+
     /// The body of the provider's own answer for a service outage (sent with HTTP 200 unless
     /// a fault rule gives another status).
     fn outage_body(&self) -> Value;

@@ -146,7 +146,7 @@ async fn query_parameters_are_declared_in_the_query() {
     );
     assert_eq!(
         parameters("/__sandbox/requests", "get"),
-        query(&["provider", "path", "since", "limit"])
+        query(&["provider", "path", "since", "limit", "code"])
     );
     assert_eq!(parameters("/__sandbox/reset", "post"), query(&["empty"]));
     assert_eq!(parameters("/__sandbox/fixtures", "post"), query(&["name"]));

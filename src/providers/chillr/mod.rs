@@ -88,6 +88,25 @@ impl Provider for Chillr {
             .route("/users", post(actions::register_users))
     }
 
+    fn pay_command(&self) -> Option<crate::cli::PayCommand> {
+        Some(crate::cli::PayCommand {
+            about: "Pay a customer's pending collect request as that customer",
+            args: &[
+                ("BATCH", "the batch id"),
+                ("MSISDN", "the customer's mobile number"),
+            ],
+            call: |v| {
+                let (batch, msisdn) = (&v[0], &v[1]);
+                let path = format!(
+                    "/batches/{}/customers/{}",
+                    crate::cli::path_segment(batch),
+                    crate::cli::path_segment(msisdn)
+                );
+                (path, Some(serde_json::json!({"action": "pay"})))
+            },
+        })
+    }
+
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
         Some(ActionsDoc::openapi())
     }

@@ -99,6 +99,19 @@ impl Provider for PayPro {
         Router::new().route("/orders/{cpay_id}/pay", post(actions::pay))
     }
 
+    fn pay_command(&self) -> Option<crate::cli::PayCommand> {
+        Some(crate::cli::PayCommand {
+            about: "Pay an unpaid order as the customer, by its ConnectPayId",
+            args: &[("ORDER", "the order's ConnectPayId")],
+            call: |v| {
+                (
+                    format!("/orders/{}/pay", crate::cli::path_segment(&v[0])),
+                    None,
+                )
+            },
+        })
+    }
+
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
         Some(ActionsDoc::openapi())
     }
