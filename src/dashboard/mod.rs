@@ -4,10 +4,12 @@
 
 mod actions;
 mod control_call;
+mod form;
 pub mod kit;
 mod layout;
 mod login;
 mod overview;
+mod pager;
 mod report;
 mod requests;
 mod session;

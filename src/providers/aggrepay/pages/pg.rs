@@ -1,8 +1,9 @@
 //! `<dashboard>/aggrepay/pg`: the payment-gateway records `creditwallet` uses, newest first.
 
-use super::{PAGE_SIZE, india, internal, nav, offset, pager};
+use super::{india, nav};
 use crate::app::AppState;
 use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{Extent, PEEK_LIMIT, Pager, database_failed, past_page};
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::store::pages;
 use axum::extract::{Query, State};
@@ -15,20 +16,19 @@ pub async fn list(
     ui: Ui,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (page, offset) = match offset(&query) {
-        Ok(wanted) => wanted,
+    let pager = match Pager::from_query(&query) {
+        Ok(pager) => pager,
         Err(message) => return kit::bad_request(&message),
     };
     let found = state
         .db
-        .read(|conn| pages::pg_records(conn, PAGE_SIZE + 1, offset))
+        .read(|conn| pages::pg_records(conn, PEEK_LIMIT, pager.sql_offset()))
         .await;
     let mut records = match found {
         Ok(records) => records,
-        Err(e) => return internal(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
-    let has_next = records.len() as i64 > PAGE_SIZE;
-    records.truncate(PAGE_SIZE as usize);
+    let has_next = past_page(&mut records);
     let body = html! {
         (nav(&ui))
         @if records.is_empty() { p #no-pg-records { "No payment-gateway records." } } @else {
@@ -45,7 +45,7 @@ pub async fn list(
                 }
             }
         }
-        (pager(&ui, "/aggrepay/pg", &[], page, has_next))
+        (pager.nav(&ui, "/aggrepay/pg", &[], Extent::HasNext(has_next)))
     };
     ui.page("AggrePay payment-gateway records", body)
         .into_response()

@@ -1,10 +1,11 @@
 //! The merchants and batches list (filters `merchant`, `status`), a batch with its customers
 //! and their states, and the customer's Pay / Decline on a pending collect request.
 
-use super::pager::{PER_PAGE, Pager};
-use super::{Fields, checked, failed, field, segment};
 use crate::app::AppState;
 use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    Extent, Fields, PER_PAGE, Pager, checked, database_failed, field, segment,
+};
 use crate::db::DbError;
 use crate::providers::chillr::lifecycle::{PaymentStatus, Timeline, batch_status, expires_at};
 use crate::providers::chillr::magic::DECLINES_AFTER_A_MINUTE_SUFFIX;
@@ -70,7 +71,7 @@ pub async fn list(
         .await;
     let (merchants, summaries) = match read {
         Ok(read) => read,
-        Err(e) => return failed(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
     let batches: Vec<(&'static str, BatchSummary)> = summaries
         .into_iter()
@@ -106,7 +107,7 @@ pub async fn list(
             } }
             " " button { "Filter" }
         }
-        (pager.nav(&ui, "/chillr", &filters, total, "batches"))
+        (pager.nav(&ui, "/chillr", &filters, Extent::Total { rows: total, noun: "batches" }))
         table #batches {
             tr { th { "batch_id" } th { "merchant" } th { "name" } th { "expiry date" } th { "created" } th { "customers" } th { "collect requests" } th { "status" } }
             @for (status, batch) in batches.iter().skip(pager.offset()).take(PER_PAGE) {
@@ -153,7 +154,7 @@ async fn render(
     {
         Ok(Some(batch)) => batch,
         Ok(None) => return kit::not_found(&format!("no batch {batch_id}")),
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let view = status_view(&batch, ui.now);
     let here = format!("/chillr/batches/{}", segment(&batch.batch_id));
@@ -167,7 +168,7 @@ async fn render(
             tr { th { "status" } td { span #batch-status { (view.batch_status) } } }
         }
         h2 { "Customers" }
-        (pager.nav(ui, &here, &[], view.customers.len(), "customers"))
+        (pager.nav(ui, &here, &[], Extent::Total { rows: view.customers.len(), noun: "customers" }))
         table #customers {
             tr { th { "msisdn" } th { "amount" } th { "state" } th { "transaction id" } th { "paid at" } th {} }
             @for customer in view.customers.iter().skip(pager.offset()).take(PER_PAGE) {

@@ -1,9 +1,8 @@
 //! The Chillr user registry (shared by all merchants) and the form that registers users.
 
-use super::pager::{PER_PAGE, Pager};
-use super::{Fields, checked, failed, segment};
 use crate::app::AppState;
 use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{Extent, Fields, PER_PAGE, Pager, checked, database_failed, segment};
 use crate::providers::chillr::store;
 use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
@@ -37,7 +36,7 @@ async fn render(
         .await
     {
         Ok(read) => read,
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let body = html! {
         @if let Some(message) = error { (kit::error_box(message)) }
@@ -49,7 +48,7 @@ async fn render(
             br; button { "Register" }
         }
         h2 { "Users" }
-        (pager.nav(ui, "/chillr/users", &[], total as usize, "users"))
+        (pager.nav(ui, "/chillr/users", &[], Extent::Total { rows: total as usize, noun: "users" }))
         table #users {
             tr { th { "msisdn" } th { "phone" } }
             @for msisdn in &users {

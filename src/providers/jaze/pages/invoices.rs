@@ -1,10 +1,10 @@
 //! `/jaze/invoices` (filter `user`): the invoices of every account, and the form that adds one.
 
-use super::pager::{PER_PAGE, Pager};
 use super::record::Record;
-use super::{Fields, account_select, answer, checked, create, failed, field, typed};
+use super::{account_select, answer, create, typed};
 use crate::app::AppState;
 use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{Extent, Fields, PER_PAGE, Pager, checked, database_failed, field};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
 use axum::extract::{Query, State};
@@ -53,7 +53,7 @@ async fn render(
         .await;
     let (accounts, (total, invoices)) = match read {
         Ok(read) => read,
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let user_text = user.map(|u| u.to_string());
     let body = html! {
@@ -73,7 +73,7 @@ async fn render(
             label { "user_id " input name="user" size="6" value=(user_text.as_deref().unwrap_or("")); } " "
             button { "Filter" }
         }
-        (pager.nav(ui, "/jaze/invoices", &[("user", user_text.as_deref())], total as usize, "invoices"))
+        (pager.nav(ui, "/jaze/invoices", &[("user", user_text.as_deref())], Extent::Total { rows: total as usize, noun: "invoices" }))
         table #invoices {
             tr { th { "account" } th { "invoice_id" } th { "user_id" } th { "amount" } th { "date" } }
             @for invoice in &invoices {

@@ -2,11 +2,13 @@
 //! receipt links, and the form that adds one.
 
 use super::invoices::user_filter;
-use super::pager::{PER_PAGE, Pager};
 use super::record::Record;
-use super::{Fields, account_select, answer, checked, create, failed, field, segment, typed};
+use super::{account_select, answer, create, typed};
 use crate::app::AppState;
 use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    Extent, Fields, PER_PAGE, Pager, checked, database_failed, field, segment,
+};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
 use axum::extract::{Query, State};
@@ -58,7 +60,7 @@ async fn render(
         .await;
     let (accounts, (total, payments)) = match read {
         Ok(read) => read,
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let user_text = user.map(|u| u.to_string());
     let chosen = field(form, "method");
@@ -88,7 +90,7 @@ async fn render(
             } } " "
             button { "Filter" }
         }
-        (pager.nav(ui, "/jaze/payments", &filters, total as usize, "payments"))
+        (pager.nav(ui, "/jaze/payments", &filters, Extent::Total { rows: total as usize, noun: "payments" }))
         table #payments {
             tr { th { "account" } th { "payment_id" } th { "user_id" } th { "amount" } th { "method" } th { "bank" } th { "created" } th { "invoices" } th { "receipt" } }
             @for payment in &payments {

@@ -1,10 +1,10 @@
 //! `/jaze`: the users of every ISP account, and the form that adds one.
 
-use super::pager::{PER_PAGE, Pager};
 use super::record::Record;
-use super::{Fields, account_select, answer, checked, create, failed, typed};
+use super::{account_select, answer, create, typed};
 use crate::app::AppState;
 use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{Extent, Fields, PER_PAGE, Pager, checked, database_failed};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
 use axum::extract::{Query, State};
@@ -44,7 +44,7 @@ async fn render(
         .await;
     let (accounts, (total, users)) = match read {
         Ok(read) => read,
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let body = html! {
         p { a href=(ui.href("/jaze/invoices")) { "Invoices" } " · " a href=(ui.href("/jaze/payments")) { "Payments" } }
@@ -58,7 +58,7 @@ async fn render(
             button { "Add" }
         }
         h2 { "Users" }
-        (pager.nav(ui, "/jaze", &[], total as usize, "users"))
+        (pager.nav(ui, "/jaze", &[], Extent::Total { rows: total as usize, noun: "users" }))
         table #users {
             tr { th { "account" } th { "user_id" } th { "customer number" } th { "name" } th { "invoices" } th { "payments" } }
             @for user in &users {

@@ -3,8 +3,9 @@
 //! Each answers 303 to the order's page, or shows the refusal there with status 400.
 
 use super::order::refused;
-use super::{internal, order_href};
+use super::order_href;
 use crate::app::AppState;
+use crate::dashboard::kit::database_failed;
 use crate::dashboard::kit::{self, Ui};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{Change, Wanted, parse_decimal_18_2, why_not};
@@ -130,6 +131,6 @@ async fn change(
     match outcome {
         Ok(Ok(())) => back(ui, cpay_id),
         Ok(Err(message)) => refused(state, ui, cpay_id, &message).await,
-        Err(e) => internal(ui, e),
+        Err(e) => database_failed(ui, e),
     }
 }

@@ -1,8 +1,9 @@
 //! `<dashboard>/paypro/orders/{ConnectPayId}`: an order, its history, its Click2Pay link and
 //! the forms that pay, block or refund it.
 
-use super::{internal, order_href};
+use super::order_href;
 use crate::app::AppState;
+use crate::dashboard::kit::database_failed;
 use crate::dashboard::kit::{self, Ui};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{OrderStatus, amount_due, effective, expires_at};
@@ -39,7 +40,7 @@ async fn render(state: &AppState, ui: &Ui, cpay_id: &str, error: Option<&str>) -
         Ok(None) => {
             return kit::not_found(&format!("no PayPro order with ConnectPay Id {cpay_id}"));
         }
-        Err(e) => return internal(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let now = state.clock.now();
     let title = format!("PayPro order {}", order.order_number);
