@@ -1,24 +1,43 @@
 //! What every dashboard handler does with its input: a query parameter or form field read
-//! trimmed, a POSTed form taken once its CSRF token is checked, an id put into a URL path,
+//! trimmed, a POSTed form taken only once its CSRF token is checked, an id put into a URL path,
 //! and the page for a database failure.
 
-use super::kit::{CsrfRefused, Ui, error_box};
-use axum::extract::Form;
-use axum::extract::rejection::FormRejection;
+use super::kit::{Ui, error_box};
+use axum::extract::{Form, FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::collections::HashMap;
 
-/// A POSTed form as a handler receives it; a malformed body reads as no fields (and so fails
-/// the CSRF check).
-pub type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
+/// A POSTed form's fields once its CSRF token is checked: a handler takes this (as its last
+/// argument) instead of checking by hand; a missing or wrong token is answered 403 before the
+/// handler runs. A malformed body reads as no fields, and so fails the check.
+pub struct CheckedForm(pub HashMap<String, String>);
 
-/// A form's fields once its CSRF token is checked.
-pub fn checked(ui: &Ui, fields: Fields) -> Result<HashMap<String, String>, CsrfRefused> {
-    let fields = fields.map(|Form(f)| f).unwrap_or_default();
-    ui.check_csrf(fields.get("csrf").map(String::as_str))?;
-    Ok(fields)
+impl<S: Send + Sync> FromRequest<S> for CheckedForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let ui = request.extensions().get::<Ui>().cloned();
+        let fields = Form::<HashMap<String, String>>::from_request(request, state)
+            .await
+            .map(|Form(fields)| fields)
+            .unwrap_or_default();
+        let Some(ui) = ui else {
+            return Err(not_guarded().into_response());
+        };
+        ui.check_csrf(fields.get("csrf").map(String::as_str))
+            .map_err(IntoResponse::into_response)?;
+        Ok(CheckedForm(fields))
+    }
+}
+
+/// A page handler reached without the session guard: a wiring mistake, not the user's.
+fn not_guarded() -> (StatusCode, &'static str) {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the dashboard's session guard did not run",
+    )
 }
 
 /// A field or query parameter, trimmed; `None` when absent or blank.

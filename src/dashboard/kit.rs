@@ -3,7 +3,7 @@
 //! form does what the matching `/__sandbox` call does).
 
 pub use super::control_call::call;
-pub use super::form::{Fields, checked, database_failed, field, segment};
+pub use super::form::{CheckedForm, database_failed, field, segment};
 pub use super::layout::{bad_request, error_box, not_found};
 pub use super::pager::{Extent, PAGE_SIZE, PEEK_LIMIT, PER_PAGE, Pager, past_page};
 pub use super::session::CsrfRefused;

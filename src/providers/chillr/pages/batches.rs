@@ -2,10 +2,8 @@
 //! and their states, and the customer's Pay / Decline on a pending collect request.
 
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
-use crate::dashboard::kit::{
-    Extent, Fields, PER_PAGE, Pager, checked, database_failed, field, segment,
-};
+use crate::dashboard::kit::{self, CheckedForm, Ui};
+use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, field, segment};
 use crate::db::DbError;
 use crate::providers::chillr::lifecycle::{PaymentStatus, Timeline, batch_status, expires_at};
 use crate::providers::chillr::magic::DECLINES_AFTER_A_MINUTE_SUFFIX;
@@ -243,12 +241,8 @@ pub async fn act(
     State(state): State<AppState>,
     ui: Ui,
     Path((batch_id, msisdn)): Path<(String, String)>,
-    fields: Fields,
+    CheckedForm(fields): CheckedForm,
 ) -> Response {
-    let fields = match checked(&ui, fields) {
-        Ok(fields) => fields,
-        Err(refused) => return refused.into_response(),
-    };
     let first = Pager { page: 1 };
     let action = match field(&fields, "do") {
         Some(action @ ("pay" | "decline")) => action,

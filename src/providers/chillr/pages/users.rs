@@ -1,8 +1,8 @@
 //! The Chillr user registry (shared by all merchants) and the form that registers users.
 
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
-use crate::dashboard::kit::{Extent, Fields, PER_PAGE, Pager, checked, database_failed, segment};
+use crate::dashboard::kit::{self, CheckedForm, Ui};
+use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, segment};
 use crate::providers::chillr::store;
 use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
@@ -67,11 +67,11 @@ async fn render(
     (status, ui.page("Chillr users", body)).into_response()
 }
 
-pub async fn register(State(state): State<AppState>, ui: Ui, fields: Fields) -> Response {
-    let fields = match checked(&ui, fields) {
-        Ok(fields) => fields,
-        Err(refused) => return refused.into_response(),
-    };
+pub async fn register(
+    State(state): State<AppState>,
+    ui: Ui,
+    CheckedForm(fields): CheckedForm,
+) -> Response {
     let typed = fields.get("msisdns").map(String::as_str).unwrap_or("");
     let msisdns: Vec<&str> = typed
         .split(|c: char| c == ',' || c.is_whitespace())

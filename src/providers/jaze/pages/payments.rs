@@ -5,10 +5,8 @@ use super::invoices::user_filter;
 use super::record::Record;
 use super::{account_select, answer, create, typed};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
-use crate::dashboard::kit::{
-    Extent, Fields, PER_PAGE, Pager, checked, database_failed, field, segment,
-};
+use crate::dashboard::kit::{self, CheckedForm, Ui};
+use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, field, segment};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
 use axum::extract::{Query, State};
@@ -112,11 +110,11 @@ async fn render(
     answer(ui, "Jaze payments", error, body)
 }
 
-pub async fn add(State(state): State<AppState>, ui: Ui, fields: Fields) -> Response {
-    let fields = match checked(&ui, fields) {
-        Ok(fields) => fields,
-        Err(refused) => return refused.into_response(),
-    };
+pub async fn add(
+    State(state): State<AppState>,
+    ui: Ui,
+    CheckedForm(fields): CheckedForm,
+) -> Response {
     let record = Record::new(&fields)
         .whole("user_id", true)
         .and_then(|r| r.amount("amount"))
