@@ -2,6 +2,7 @@
 //! dashboard is mounted for this request, the form token, and calls to the control plane (so a
 //! form does what the matching `/__sandbox` call does).
 
+pub use super::answer::page_with_refusal;
 pub use super::control_call::call;
 pub use super::form::{CheckedForm, database_failed, field, segment};
 pub use super::layout::{bad_request, error_box, not_found};

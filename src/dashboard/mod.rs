@@ -3,6 +3,7 @@
 //! forms that steer it. No JavaScript: every action is a form POST answered by a 303.
 
 mod actions;
+mod answer;
 mod control_call;
 mod form;
 pub mod kit;

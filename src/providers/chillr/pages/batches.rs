@@ -2,7 +2,7 @@
 //! and their states, and the customer's Pay / Decline on a pending collect request.
 
 use crate::app::AppState;
-use crate::dashboard::kit::{self, CheckedForm, Ui};
+use crate::dashboard::kit::{self, CheckedForm, Ui, page_with_refusal};
 use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, field, segment};
 use crate::db::DbError;
 use crate::providers::chillr::lifecycle::{PaymentStatus, Timeline, batch_status, expires_at};
@@ -11,7 +11,7 @@ use crate::providers::chillr::rules::{format_expiry_date, status_view};
 use crate::providers::chillr::store::{self, pages::BatchSummary};
 use crate::providers::chillr::wire::CustomerStatus;
 use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
@@ -157,7 +157,6 @@ async fn render(
     let view = status_view(&batch, ui.now);
     let here = format!("/chillr/batches/{}", segment(&batch.batch_id));
     let body = html! {
-        @if let Some(message) = error { (kit::error_box(message)) }
         table #batch {
             tr { th { "merchant" } td { a href={ (ui.href("/chillr")) "?merchant=" (segment(&batch.api_key)) } { (batch.api_key) } } }
             tr { th { "name" } td { (view.name) } }
@@ -174,12 +173,7 @@ async fn render(
             }
         }
     };
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    (status, ui.page(&format!("Batch {}", batch.batch_id), body)).into_response()
+    page_with_refusal(ui, &format!("Batch {}", batch.batch_id), error, body)
 }
 
 fn customer_row(ui: &Ui, batch_path: &str, customer: &CustomerStatus) -> Markup {

@@ -1,11 +1,11 @@
 //! The Chillr user registry (shared by all merchants) and the form that registers users.
 
 use crate::app::AppState;
-use crate::dashboard::kit::{self, CheckedForm, Ui};
+use crate::dashboard::kit::{self, CheckedForm, Ui, page_with_refusal};
 use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, segment};
 use crate::providers::chillr::store;
 use axum::extract::{Query, State};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use std::collections::HashMap;
@@ -39,7 +39,6 @@ async fn render(
         Err(e) => return database_failed(ui, e),
     };
     let body = html! {
-        @if let Some(message) = error { (kit::error_box(message)) }
         h2 { "Register users" }
         form method="post" action=(ui.href("/chillr/users")) {
             (ui.csrf_field())
@@ -59,12 +58,7 @@ async fn render(
             }
         }
     };
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    (status, ui.page("Chillr users", body)).into_response()
+    page_with_refusal(ui, "Chillr users", error, body)
 }
 
 pub async fn register(

@@ -8,10 +8,9 @@ mod record;
 mod users;
 
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui, field};
+use crate::dashboard::kit::{self, field};
 use axum::Router;
-use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
 use axum::routing::get;
 use maud::{Markup, html};
 use serde_json::{Map, Value};
@@ -27,20 +26,6 @@ pub fn router() -> Router<AppState> {
 /// What was typed in a field, to show it again beside a refusal.
 fn typed<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
     fields.get(name).map(String::as_str).unwrap_or("")
-}
-
-/// A list page, with a refusal (status 400) when there is one.
-fn answer(ui: &Ui, title: &str, error: Option<&str>, body: Markup) -> Response {
-    let body = html! {
-        @if let Some(message) = error { (kit::error_box(message)) }
-        (body)
-    };
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    (status, ui.page(title, body)).into_response()
 }
 
 /// The account a new record goes to; left out ("the only one") by default.

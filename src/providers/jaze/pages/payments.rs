@@ -3,9 +3,9 @@
 
 use super::invoices::user_filter;
 use super::record::Record;
-use super::{account_select, answer, create, typed};
+use super::{account_select, create, typed};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, CheckedForm, Ui};
+use crate::dashboard::kit::{self, CheckedForm, Ui, page_with_refusal};
 use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, field, segment};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
@@ -107,7 +107,7 @@ async fn render(
             }
         }
     };
-    answer(ui, "Jaze payments", error, body)
+    page_with_refusal(ui, "Jaze payments", error, body)
 }
 
 pub async fn add(

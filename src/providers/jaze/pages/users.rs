@@ -1,9 +1,9 @@
 //! `/jaze`: the users of every ISP account, and the form that adds one.
 
 use super::record::Record;
-use super::{account_select, answer, create, typed};
+use super::{account_select, create, typed};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, CheckedForm, Ui};
+use crate::dashboard::kit::{self, CheckedForm, Ui, page_with_refusal};
 use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
@@ -73,7 +73,7 @@ async fn render(
             }
         }
     };
-    answer(ui, "Jaze users", error, body)
+    page_with_refusal(ui, "Jaze users", error, body)
 }
 
 pub async fn add(

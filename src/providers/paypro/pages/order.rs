@@ -4,14 +4,13 @@
 use super::order_href;
 use crate::app::AppState;
 use crate::dashboard::kit::database_failed;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{self, Ui, page_with_refusal};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{OrderStatus, amount_due, effective, expires_at};
 use crate::providers::paypro::store::merchants::{self, Merchant};
 use crate::providers::paypro::store::{self, Order, shown};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
@@ -45,19 +44,13 @@ async fn render(state: &AppState, ui: &Ui, cpay_id: &str, error: Option<&str>) -
     let now = state.clock.now();
     let title = format!("PayPro order {}", order.order_number);
     let body = html! {
-        @if let Some(message) = error { (kit::error_box(message)) }
         p { a href=(ui.href("/paypro")) { "All orders" } }
         (details(&order, &merchant, now))
         (actions(ui, &order, now))
         h2 { "History" }
         (history(&order, now))
     };
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    (status, ui.page(&title, body)).into_response()
+    page_with_refusal(ui, &title, error, body)
 }
 
 fn details(order: &Order, merchant: &Merchant, now: DateTime<Utc>) -> Markup {
