@@ -3,7 +3,10 @@
 //! rows, or only "is there a next page" when counting would cost too much.
 
 use super::form::field;
-use super::kit::Ui;
+use super::kit::{Ui, bad_request};
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::response::Response;
 use maud::{Markup, html};
 use std::collections::HashMap;
 
@@ -97,5 +100,20 @@ impl Pager {
                 @if has_next { " " a rel="next" href=(link(self.page + 1)) { "next →" } }
             }
         }
+    }
+}
+
+/// A list handler takes the page asked for as an argument; a bad `?page=` is answered 400,
+/// naming it, before the handler runs.
+impl<S: Send + Sync> FromRequestParts<S> for Pager {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        // A query string that is not form-encoded reads as no page; the handler's own
+        // `Query` refuses it.
+        let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+            .map(|Query(query)| query)
+            .unwrap_or_default();
+        Pager::from_query(&query).map_err(|message| bad_request(&message))
     }
 }

@@ -61,12 +61,9 @@ fn usage_cells(customer: &Customer, now: &Current) -> Markup {
 pub async fn list(
     State(state): State<AppState>,
     ui: Ui,
+    pager: Pager,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let pager = match Pager::from_query(&query) {
-        Ok(pager) => pager,
-        Err(message) => return kit::bad_request(&message),
-    };
     let api_key = field(&query, "merchant").unwrap_or_default().to_string();
     let now = state.clock.now();
     let found = state
@@ -127,12 +124,8 @@ pub async fn one(
     State(state): State<AppState>,
     ui: Ui,
     Path(customer_id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    pager: Pager,
 ) -> Response {
-    let pager = match Pager::from_query(&query) {
-        Ok(pager) => pager,
-        Err(message) => return kit::bad_request(&message),
-    };
     let now = state.clock.now();
     let found = state
         .db

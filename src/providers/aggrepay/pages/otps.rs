@@ -57,12 +57,9 @@ pub fn otp_table(entries: &[OutboxEntry], now: DateTime<Utc>) -> Markup {
 pub async fn list(
     State(state): State<AppState>,
     ui: Ui,
+    pager: Pager,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let pager = match Pager::from_query(&query) {
-        Ok(pager) => pager,
-        Err(message) => return kit::bad_request(&message),
-    };
     let given = field(&query, "mobile").unwrap_or_default().to_string();
     let mobile = match given.as_str() {
         "" => None,

@@ -2,24 +2,15 @@
 
 use super::{india, nav};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::Ui;
 use crate::dashboard::kit::{Extent, PEEK_LIMIT, Pager, database_failed, past_page};
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::store::pages;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::html;
-use std::collections::HashMap;
 
-pub async fn list(
-    State(state): State<AppState>,
-    ui: Ui,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let pager = match Pager::from_query(&query) {
-        Ok(pager) => pager,
-        Err(message) => return kit::bad_request(&message),
-    };
+pub async fn list(State(state): State<AppState>, ui: Ui, pager: Pager) -> Response {
     let found = state
         .db
         .read(|conn| pages::pg_records(conn, PEEK_LIMIT, pager.sql_offset()))

@@ -46,12 +46,9 @@ fn status_of(batch: &BatchSummary, now: DateTime<Utc>) -> &'static str {
 pub async fn list(
     State(state): State<AppState>,
     ui: Ui,
+    pager: Pager,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let pager = match Pager::from_query(&query) {
-        Ok(pager) => pager,
-        Err(message) => return kit::bad_request(&message),
-    };
     let merchant = field(&query, "merchant");
     let status = field(&query, "status");
     if let Some(status) = status.filter(|s| !STATUSES.contains(s)) {
@@ -129,12 +126,9 @@ pub async fn one(
     State(state): State<AppState>,
     ui: Ui,
     Path(batch_id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    pager: Pager,
 ) -> Response {
-    match Pager::from_query(&query) {
-        Ok(pager) => render(&state, &ui, &batch_id, &pager, None).await,
-        Err(message) => kit::bad_request(&message),
-    }
+    render(&state, &ui, &batch_id, &pager, None).await
 }
 
 /// The batch page; with `error`, the refusal of an action on it (status 400).

@@ -4,21 +4,13 @@ use crate::app::AppState;
 use crate::dashboard::kit::{self, CheckedForm, Ui, page_with_refusal};
 use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, segment};
 use crate::providers::chillr::store;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use std::collections::HashMap;
 
-pub async fn list(
-    State(state): State<AppState>,
-    ui: Ui,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    match Pager::from_query(&query) {
-        Ok(pager) => render(&state, &ui, &pager, None, "").await,
-        Err(message) => kit::bad_request(&message),
-    }
+pub async fn list(State(state): State<AppState>, ui: Ui, pager: Pager) -> Response {
+    render(&state, &ui, &pager, None, "").await
 }
 
 /// The users page; with `error`, the refused registration and what was typed (status 400).

@@ -14,12 +14,9 @@ use std::collections::HashMap;
 pub async fn list(
     State(state): State<AppState>,
     ui: Ui,
+    pager: Pager,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let pager = match Pager::from_query(&query) {
-        Ok(pager) => pager,
-        Err(message) => return kit::bad_request(&message),
-    };
     let merchant_name = field(&query, "merchant").unwrap_or_default().to_string();
     let found = state
         .db
