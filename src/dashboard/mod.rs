@@ -5,6 +5,7 @@
 mod actions;
 mod answer;
 mod control_call;
+mod count;
 mod form;
 pub mod kit;
 mod layout;
