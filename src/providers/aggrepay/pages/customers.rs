@@ -5,9 +5,8 @@
 
 use super::{india, nav};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
 use crate::dashboard::kit::{
-    Extent, PAGE_SIZE, PEEK_LIMIT, Pager, database_failed, field, past_page,
+    self, Extent, PAGE_SIZE, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
 };
 use crate::db::DbError;
 use crate::providers::aggrepay::amount::shown;

@@ -2,8 +2,7 @@
 
 use super::nav;
 use crate::app::AppState;
-use crate::dashboard::kit::Ui;
-use crate::dashboard::kit::database_failed;
+use crate::dashboard::kit::{Ui, database_failed};
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::store::pages;
 use axum::extract::State;

@@ -3,8 +3,9 @@
 
 use super::{india, nav};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
-use crate::dashboard::kit::{Extent, PEEK_LIMIT, Pager, database_failed, field, past_page};
+use crate::dashboard::kit::{
+    self, Extent, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
+};
 use crate::providers::aggrepay::rules::normalize_mobile;
 use crate::providers::aggrepay::store::otp_outbox::OutboxEntry;
 use crate::providers::aggrepay::store::pages;

@@ -2,8 +2,7 @@
 
 use super::{india, nav};
 use crate::app::AppState;
-use crate::dashboard::kit::Ui;
-use crate::dashboard::kit::{Extent, PEEK_LIMIT, Pager, database_failed, past_page};
+use crate::dashboard::kit::{Extent, PEEK_LIMIT, Pager, Ui, database_failed, past_page};
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::store::pages;
 use axum::extract::State;

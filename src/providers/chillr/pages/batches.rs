@@ -2,8 +2,10 @@
 //! and their states, and the customer's Pay / Decline on a pending collect request.
 
 use crate::app::AppState;
-use crate::dashboard::kit::{self, CheckedForm, Ui, page_with_refusal};
-use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, field, segment};
+use crate::dashboard::kit::{
+    self, CheckedForm, Extent, PER_PAGE, Pager, Ui, database_failed, field, page_with_refusal,
+    segment,
+};
 use crate::db::DbError;
 use crate::providers::chillr::lifecycle::{PaymentStatus, Timeline, batch_status, expires_at};
 use crate::providers::chillr::magic::DECLINES_AFTER_A_MINUTE_SUFFIX;

@@ -1,8 +1,9 @@
 //! The Chillr user registry (shared by all merchants) and the form that registers users.
 
 use crate::app::AppState;
-use crate::dashboard::kit::{self, CheckedForm, Ui, page_with_refusal};
-use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, segment};
+use crate::dashboard::kit::{
+    self, CheckedForm, Extent, PAGE_SIZE, Pager, Ui, database_failed, page_with_refusal, segment,
+};
 use crate::providers::chillr::store;
 use axum::extract::State;
 use axum::http::Method;
@@ -21,10 +22,10 @@ async fn render(
     error: Option<&str>,
     typed: &str,
 ) -> Response {
-    let offset = pager.offset() as i64;
+    let offset = pager.sql_offset();
     let (total, users) = match state
         .db
-        .read(|conn| store::pages::users_page(conn, offset, PER_PAGE as i64))
+        .read(|conn| store::pages::users_page(conn, offset, PAGE_SIZE))
         .await
     {
         Ok(read) => read,

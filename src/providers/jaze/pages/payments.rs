@@ -5,8 +5,10 @@ use super::invoices::user_filter;
 use super::record::Record;
 use super::{account_select, create, typed};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, CheckedForm, Ui, page_with_refusal};
-use crate::dashboard::kit::{Extent, PER_PAGE, Pager, database_failed, field, segment};
+use crate::dashboard::kit::{
+    self, CheckedForm, Extent, PAGE_SIZE, Pager, Ui, database_failed, field, page_with_refusal,
+    segment,
+};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
 use axum::extract::{Query, State};
@@ -46,13 +48,13 @@ async fn render(
         Ok(read) => read,
         Err(message) => return kit::bad_request(&message),
     };
-    let offset = pager.offset() as i64;
+    let offset = pager.sql_offset();
     let read = state
         .db
         .read(|conn| {
             Ok::<_, DbError>((
                 pages::accounts(conn)?,
-                pages::payments_page(conn, user, method, offset, PER_PAGE as i64)?,
+                pages::payments_page(conn, user, method, offset, PAGE_SIZE)?,
             ))
         })
         .await;

@@ -3,8 +3,7 @@
 
 use super::order_href;
 use crate::app::AppState;
-use crate::dashboard::kit::database_failed;
-use crate::dashboard::kit::{self, Ui, page_with_refusal};
+use crate::dashboard::kit::{self, Ui, database_failed, page_with_refusal};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{OrderStatus, amount_due, effective, expires_at};
 use crate::providers::paypro::store::merchants::{self, Merchant};

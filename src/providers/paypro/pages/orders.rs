@@ -3,8 +3,9 @@
 
 use super::order_href;
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
-use crate::dashboard::kit::{Extent, PEEK_LIMIT, Pager, database_failed, field, past_page};
+use crate::dashboard::kit::{
+    self, Extent, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
+};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{OrderStatus, effective};
 use crate::providers::paypro::store::merchants::{self, Merchant};
