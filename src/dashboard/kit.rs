@@ -2,8 +2,12 @@
 //! dashboard is mounted for this request, the form token, and calls to the control plane (so a
 //! form does what the matching `/__sandbox` call does).
 
+pub use super::answer::page_with_refusal;
 pub use super::control_call::call;
+pub use super::count::count;
+pub use super::form::{CheckedForm, database_failed, field, segment};
 pub use super::layout::{bad_request, error_box, not_found};
+pub use super::pager::{Extent, PAGE_SIZE, PEEK_LIMIT, PER_PAGE, Pager, past_page};
 pub use super::session::CsrfRefused;
 
 use super::layout;

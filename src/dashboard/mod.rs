@@ -4,12 +4,16 @@
 //! refresh) only re-fetches lists, and every page works without it.
 
 mod actions;
+mod answer;
 mod control_call;
+mod count;
+mod form;
 pub mod kit;
 mod layout;
 mod live;
 mod login;
 mod overview;
+mod pager;
 mod phone;
 mod report;
 mod requests;

@@ -25,6 +25,7 @@ mod connections_flood;
 mod control_errors;
 mod dashboard;
 mod dashboard_chillr_jaze;
+mod dashboard_kit;
 mod dashboard_paypro_aggrepay;
 mod diagnosis_aggrepay;
 mod diagnosis_aggrepay_rules;

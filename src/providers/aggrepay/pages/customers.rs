@@ -3,9 +3,11 @@
 //! The usage is the running totals the limit checks read (`store::limits::current`), for
 //! the India-time day and month of the sandbox clock.
 
-use super::{PAGE_SIZE, india, internal, nav, offset, pager, param};
+use super::{india, nav};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    self, Extent, PAGE_SIZE, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
+};
 use crate::db::DbError;
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::store::customers::Customer;
@@ -58,13 +60,10 @@ fn usage_cells(customer: &Customer, now: &Current) -> Markup {
 pub async fn list(
     State(state): State<AppState>,
     ui: Ui,
+    pager: Pager,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (page, offset) = match offset(&query) {
-        Ok(wanted) => wanted,
-        Err(message) => return kit::bad_request(&message),
-    };
-    let api_key = param(&query, "merchant").unwrap_or_default().to_string();
+    let api_key = field(&query, "merchant").unwrap_or_default().to_string();
     let now = state.clock.now();
     let found = state
         .db
@@ -77,7 +76,8 @@ pub async fn list(
                     None => return Ok(Err(format!("merchant: no AggrePay merchant `{key}`"))),
                 },
             };
-            let rows = pages::customers(conn, &merchants, merchant, PAGE_SIZE + 1, offset)?;
+            let rows =
+                pages::customers(conn, &merchants, merchant, PEEK_LIMIT, pager.sql_offset())?;
             let mut listed = Vec::with_capacity(rows.len());
             for row in rows {
                 let usage = limits::current(conn, row.customer.row, now)?;
@@ -89,10 +89,9 @@ pub async fn list(
     let mut customers = match found {
         Ok(Ok(found)) => found,
         Ok(Err(message)) => return kit::bad_request(&message),
-        Err(e) => return internal(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
-    let has_next = customers.len() as i64 > PAGE_SIZE;
-    customers.truncate(PAGE_SIZE as usize);
+    let has_next = past_page(&mut customers);
     let body = html! {
         (nav(&ui))
         p { "Usage is of the India-time day and month on the sandbox clock, against each limit." }
@@ -115,7 +114,7 @@ pub async fn list(
                 }
             }
         }
-        (pager(&ui, "/aggrepay/customers", &[("merchant", api_key.as_str())], page, has_next))
+        (pager.nav(&ui, "/aggrepay/customers", &[("merchant", Some(api_key.as_str()))], Extent::HasNext(has_next)))
     };
     ui.page("AggrePay customers", body).into_response()
 }
@@ -124,12 +123,8 @@ pub async fn one(
     State(state): State<AppState>,
     ui: Ui,
     Path(customer_id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    pager: Pager,
 ) -> Response {
-    let (page, offset) = match offset(&query) {
-        Ok(wanted) => wanted,
-        Err(message) => return kit::bad_request(&message),
-    };
     let now = state.clock.now();
     let found = state
         .db
@@ -141,14 +136,19 @@ pub async fn one(
             let usage = limits::current(conn, row.customer.row, now)?;
             let total = entries::count(conn, row.customer.row)?;
             // `entries::page` counts pages from 0; a dashboard page is 50 entries.
-            let ledger = entries::page(conn, row.customer.row, PAGE_SIZE, offset / PAGE_SIZE)?;
+            let ledger = entries::page(
+                conn,
+                row.customer.row,
+                PAGE_SIZE,
+                pager.sql_offset() / PAGE_SIZE,
+            )?;
             Ok::<_, DbError>(Some((row, usage, total, ledger)))
         })
         .await;
     let (row, usage, total, ledger) = match found {
         Ok(Some(found)) => found,
         Ok(None) => return kit::not_found(&format!("no AggrePay customer {customer_id}")),
-        Err(e) => return internal(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
     let CustomerRow { api_key, customer } = row;
     let body = html! {
@@ -187,7 +187,7 @@ pub async fn one(
                 }
             }
         }
-        (pager(&ui, &format!("/aggrepay/customers/{}", utf8_percent_encode(&customer.customer_id, NON_ALPHANUMERIC)), &[], page, offset + PAGE_SIZE < total))
+        (pager.nav(&ui, &format!("/aggrepay/customers/{}", utf8_percent_encode(&customer.customer_id, NON_ALPHANUMERIC)), &[], Extent::HasNext(pager.sql_offset() + PAGE_SIZE < total)))
     };
     let title = format!("AggrePay customer {}", customer.customer_id);
     ui.page(&title, body).into_response()

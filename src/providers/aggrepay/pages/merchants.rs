@@ -1,8 +1,8 @@
 //! `<dashboard>/aggrepay`: the merchants with their default limits and customer counts.
 
-use super::{internal, nav};
+use super::nav;
 use crate::app::AppState;
-use crate::dashboard::kit::Ui;
+use crate::dashboard::kit::{Ui, database_failed};
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::store::pages;
 use axum::extract::State;
@@ -12,7 +12,7 @@ use maud::html;
 pub async fn list(State(state): State<AppState>, ui: Ui) -> Response {
     let merchants = match state.db.read(pages::merchants).await {
         Ok(merchants) => merchants,
-        Err(e) => return internal(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
     let body = html! {
         (nav(&ui))

@@ -1,9 +1,11 @@
 //! `<dashboard>/aggrepay/otps`: the SMS outbox, newest first, each OTP with its state now;
 //! `?mobile=` for one number (any form the API accepts).
 
-use super::{PAGE_SIZE, india, internal, nav, offset, pager, param};
+use super::{india, nav};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    self, Extent, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
+};
 use crate::providers::aggrepay::rules::normalize_mobile;
 use crate::providers::aggrepay::store::otp_outbox::OutboxEntry;
 use crate::providers::aggrepay::store::pages;
@@ -56,13 +58,10 @@ pub fn otp_table(entries: &[OutboxEntry], now: DateTime<Utc>) -> Markup {
 pub async fn list(
     State(state): State<AppState>,
     ui: Ui,
+    pager: Pager,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (page, offset) = match offset(&query) {
-        Ok(wanted) => wanted,
-        Err(message) => return kit::bad_request(&message),
-    };
-    let given = param(&query, "mobile").unwrap_or_default().to_string();
+    let given = field(&query, "mobile").unwrap_or_default().to_string();
     let mobile = match given.as_str() {
         "" => None,
         text => match normalize_mobile(text) {
@@ -76,14 +75,13 @@ pub async fn list(
     };
     let found = state
         .db
-        .read(|conn| pages::otps(conn, mobile.as_deref(), PAGE_SIZE + 1, offset))
+        .read(|conn| pages::otps(conn, mobile.as_deref(), PEEK_LIMIT, pager.sql_offset()))
         .await;
     let mut entries = match found {
         Ok(entries) => entries,
-        Err(e) => return internal(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
-    let has_next = entries.len() as i64 > PAGE_SIZE;
-    entries.truncate(PAGE_SIZE as usize);
+    let has_next = past_page(&mut entries);
     let now = state.clock.now();
     let body = html! {
         (nav(&ui))
@@ -92,7 +90,7 @@ pub async fn list(
             " " button { "Filter" }
         }
         @if entries.is_empty() { p #no-otps { "No OTPs sent." } } @else { (otp_table(&entries, now)) }
-        (pager(&ui, "/aggrepay/otps", &[("mobile", given.as_str())], page, has_next))
+        (pager.nav(&ui, "/aggrepay/otps", &[("mobile", Some(given.as_str()))], Extent::HasNext(has_next)))
     };
     ui.page("AggrePay OTP outbox", body).into_response()
 }

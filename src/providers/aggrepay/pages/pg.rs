@@ -1,34 +1,24 @@
 //! `<dashboard>/aggrepay/pg`: the payment-gateway records `creditwallet` uses, newest first.
 
-use super::{PAGE_SIZE, india, internal, nav, offset, pager};
+use super::{india, nav};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{Extent, PEEK_LIMIT, Pager, Ui, database_failed, past_page};
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::store::pages;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::html;
-use std::collections::HashMap;
 
-pub async fn list(
-    State(state): State<AppState>,
-    ui: Ui,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let (page, offset) = match offset(&query) {
-        Ok(wanted) => wanted,
-        Err(message) => return kit::bad_request(&message),
-    };
+pub async fn list(State(state): State<AppState>, ui: Ui, pager: Pager) -> Response {
     let found = state
         .db
-        .read(|conn| pages::pg_records(conn, PAGE_SIZE + 1, offset))
+        .read(|conn| pages::pg_records(conn, PEEK_LIMIT, pager.sql_offset()))
         .await;
     let mut records = match found {
         Ok(records) => records,
-        Err(e) => return internal(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
-    let has_next = records.len() as i64 > PAGE_SIZE;
-    records.truncate(PAGE_SIZE as usize);
+    let has_next = past_page(&mut records);
     let body = html! {
         (nav(&ui))
         @if records.is_empty() { p #no-pg-records { "No payment-gateway records." } } @else {
@@ -45,7 +35,7 @@ pub async fn list(
                 }
             }
         }
-        (pager(&ui, "/aggrepay/pg", &[], page, has_next))
+        (pager.nav(&ui, "/aggrepay/pg", &[], Extent::HasNext(has_next)))
     };
     ui.page("AggrePay payment-gateway records", body)
         .into_response()

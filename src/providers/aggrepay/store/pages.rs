@@ -4,6 +4,7 @@
 use super::customers::{COLUMNS, Customer, customer_from};
 use super::merchants::{Merchant, merchant_from};
 use super::otp_outbox::OutboxEntry;
+use crate::dashboard::kit::count;
 use crate::db::DbError;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -155,14 +156,22 @@ pub fn otps(
 
 /// The overview's counts.
 pub fn counts(conn: &Connection) -> Result<Vec<(&'static str, i64)>, DbError> {
-    let count = |table: &str| -> Result<i64, DbError> {
-        conn.prepare_cached(&format!("select count(*) from {table}"))?
-            .query_row([], |r| r.get(0))
-    };
     Ok(vec![
-        ("merchants", count("aggrepay_merchants")?),
-        ("customers", count("aggrepay_customers")?),
-        ("transactions", count("aggrepay_transactions")?),
-        ("OTPs sent", count("aggrepay_otps")?),
+        (
+            "merchants",
+            count(conn, "select count(*) from aggrepay_merchants")?,
+        ),
+        (
+            "customers",
+            count(conn, "select count(*) from aggrepay_customers")?,
+        ),
+        (
+            "transactions",
+            count(conn, "select count(*) from aggrepay_transactions")?,
+        ),
+        (
+            "OTPs sent",
+            count(conn, "select count(*) from aggrepay_otps")?,
+        ),
     ])
 }

@@ -1,10 +1,11 @@
 //! The merchants and batches list (filters `merchant`, `status`), a batch with its customers
 //! and their states, and the customer's Pay / Decline on a pending collect request.
 
-use super::pager::{PER_PAGE, Pager};
-use super::{Fields, checked, failed, field, segment};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    self, CheckedForm, Extent, PER_PAGE, Pager, Ui, database_failed, field, page_with_refusal,
+    segment,
+};
 use crate::db::DbError;
 use crate::providers::chillr::lifecycle::{PaymentStatus, Timeline, batch_status, expires_at};
 use crate::providers::chillr::magic::DECLINES_AFTER_A_MINUTE_SUFFIX;
@@ -12,7 +13,7 @@ use crate::providers::chillr::rules::{format_expiry_date, status_view};
 use crate::providers::chillr::store::{self, pages::BatchSummary};
 use crate::providers::chillr::wire::CustomerStatus;
 use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
@@ -47,12 +48,9 @@ fn status_of(batch: &BatchSummary, now: DateTime<Utc>) -> &'static str {
 pub async fn list(
     State(state): State<AppState>,
     ui: Ui,
+    pager: Pager,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let pager = match Pager::from_query(&query) {
-        Ok(pager) => pager,
-        Err(message) => return kit::bad_request(&message),
-    };
     let merchant = field(&query, "merchant");
     let status = field(&query, "status");
     if let Some(status) = status.filter(|s| !STATUSES.contains(s)) {
@@ -70,7 +68,7 @@ pub async fn list(
         .await;
     let (merchants, summaries) = match read {
         Ok(read) => read,
-        Err(e) => return failed(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
     let batches: Vec<(&'static str, BatchSummary)> = summaries
         .into_iter()
@@ -106,7 +104,7 @@ pub async fn list(
             } }
             " " button { "Filter" }
         }
-        (pager.nav(&ui, "/chillr", &filters, total, "batches"))
+        (pager.nav(&ui, "/chillr", &filters, Extent::Total { rows: total, noun: "batches" }))
         table #batches {
             tr { th { "batch_id" } th { "merchant" } th { "name" } th { "expiry date" } th { "created" } th { "customers" } th { "collect requests" } th { "status" } }
             @for (status, batch) in batches.iter().skip(pager.offset()).take(PER_PAGE) {
@@ -130,12 +128,9 @@ pub async fn one(
     State(state): State<AppState>,
     ui: Ui,
     Path(batch_id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    pager: Pager,
 ) -> Response {
-    match Pager::from_query(&query) {
-        Ok(pager) => render(&state, &ui, &batch_id, &pager, None).await,
-        Err(message) => kit::bad_request(&message),
-    }
+    render(&state, &ui, &batch_id, &pager, None).await
 }
 
 /// The batch page; with `error`, the refusal of an action on it (status 400).
@@ -153,12 +148,11 @@ async fn render(
     {
         Ok(Some(batch)) => batch,
         Ok(None) => return kit::not_found(&format!("no batch {batch_id}")),
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let view = status_view(&batch, ui.now);
     let here = format!("/chillr/batches/{}", segment(&batch.batch_id));
     let body = html! {
-        @if let Some(message) = error { (kit::error_box(message)) }
         table #batch {
             tr { th { "merchant" } td { a href={ (ui.href("/chillr")) "?merchant=" (segment(&batch.api_key)) } { (batch.api_key) } } }
             tr { th { "name" } td { (view.name) } }
@@ -167,7 +161,7 @@ async fn render(
             tr { th { "status" } td { span #batch-status { (view.batch_status) } } }
         }
         h2 { "Customers" }
-        (pager.nav(ui, &here, &[], view.customers.len(), "customers"))
+        (pager.nav(ui, &here, &[], Extent::Total { rows: view.customers.len(), noun: "customers" }))
         table #customers {
             tr { th { "msisdn" } th { "amount" } th { "state" } th { "transaction id" } th { "paid at" } th {} }
             @for customer in view.customers.iter().skip(pager.offset()).take(PER_PAGE) {
@@ -175,12 +169,7 @@ async fn render(
             }
         }
     };
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    (status, ui.page(&format!("Batch {}", batch.batch_id), body)).into_response()
+    page_with_refusal(ui, &format!("Batch {}", batch.batch_id), error, body)
 }
 
 fn customer_row(ui: &Ui, batch_path: &str, customer: &CustomerStatus) -> Markup {
@@ -242,12 +231,8 @@ pub async fn act(
     State(state): State<AppState>,
     ui: Ui,
     Path((batch_id, msisdn)): Path<(String, String)>,
-    fields: Fields,
+    CheckedForm(fields): CheckedForm,
 ) -> Response {
-    let fields = match checked(&ui, fields) {
-        Ok(fields) => fields,
-        Err(refused) => return refused.into_response(),
-    };
     let first = Pager { page: 1 };
     let action = match field(&fields, "do") {
         Some(action @ ("pay" | "decline")) => action,

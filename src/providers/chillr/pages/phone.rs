@@ -2,8 +2,7 @@
 //! Pay / Decline on the pending ones (back to the phone page once done).
 
 use super::batches::act_form;
-use super::segment;
-use crate::dashboard::kit::Ui;
+use crate::dashboard::kit::{Ui, segment};
 use crate::db::DbError;
 use crate::providers::chillr::lifecycle::{PaymentStatus, Timeline, expires_at};
 use crate::providers::chillr::store::{self, pages::collects_to};

@@ -1,25 +1,17 @@
 //! The Chillr user registry (shared by all merchants) and the form that registers users.
 
-use super::pager::{PER_PAGE, Pager};
-use super::{Fields, checked, failed, segment};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    self, CheckedForm, Extent, PAGE_SIZE, Pager, Ui, database_failed, page_with_refusal, segment,
+};
 use crate::providers::chillr::store;
-use axum::extract::{Query, State};
-use axum::http::{Method, StatusCode};
+use axum::extract::State;
+use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use std::collections::HashMap;
 
-pub async fn list(
-    State(state): State<AppState>,
-    ui: Ui,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    match Pager::from_query(&query) {
-        Ok(pager) => render(&state, &ui, &pager, None, "").await,
-        Err(message) => kit::bad_request(&message),
-    }
+pub async fn list(State(state): State<AppState>, ui: Ui, pager: Pager) -> Response {
+    render(&state, &ui, &pager, None, "").await
 }
 
 /// The users page; with `error`, the refused registration and what was typed (status 400).
@@ -30,17 +22,16 @@ async fn render(
     error: Option<&str>,
     typed: &str,
 ) -> Response {
-    let offset = pager.offset() as i64;
+    let offset = pager.sql_offset();
     let (total, users) = match state
         .db
-        .read(|conn| store::pages::users_page(conn, offset, PER_PAGE as i64))
+        .read(|conn| store::pages::users_page(conn, offset, PAGE_SIZE))
         .await
     {
         Ok(read) => read,
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let body = html! {
-        @if let Some(message) = error { (kit::error_box(message)) }
         h2 { "Register users" }
         form method="post" action=(ui.href("/chillr/users")) {
             (ui.csrf_field())
@@ -49,7 +40,7 @@ async fn render(
             br; button { "Register" }
         }
         h2 { "Users" }
-        (pager.nav(ui, "/chillr/users", &[], total as usize, "users"))
+        (pager.nav(ui, "/chillr/users", &[], Extent::Total { rows: total as usize, noun: "users" }))
         table #users {
             tr { th { "msisdn" } th { "phone" } }
             @for msisdn in &users {
@@ -60,19 +51,14 @@ async fn render(
             }
         }
     };
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    (status, ui.page("Chillr users", body)).into_response()
+    page_with_refusal(ui, "Chillr users", error, body)
 }
 
-pub async fn register(State(state): State<AppState>, ui: Ui, fields: Fields) -> Response {
-    let fields = match checked(&ui, fields) {
-        Ok(fields) => fields,
-        Err(refused) => return refused.into_response(),
-    };
+pub async fn register(
+    State(state): State<AppState>,
+    ui: Ui,
+    CheckedForm(fields): CheckedForm,
+) -> Response {
     let typed = fields.get("msisdns").map(String::as_str).unwrap_or("");
     let msisdns: Vec<&str> = typed
         .split(|c: char| c == ',' || c.is_whitespace())

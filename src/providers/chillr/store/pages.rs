@@ -3,6 +3,7 @@
 //! collect requests sent to one number.
 
 use super::{bad_value, parse_stamp};
+use crate::dashboard::kit::count;
 use crate::db::DbError;
 use crate::providers::chillr::lifecycle::PaymentStatus;
 use crate::providers::chillr::magic::DECLINES_AFTER_A_MINUTE_SUFFIX;
@@ -33,10 +34,6 @@ pub struct Collect {
     pub amount: String,
     pub status: PaymentStatus,
     pub acted_at: Option<DateTime<Utc>>,
-}
-
-fn count(conn: &Connection, sql: &str) -> Result<i64, DbError> {
-    conn.prepare_cached(sql)?.query_row([], |r| r.get(0))
 }
 
 /// The overview's counts.

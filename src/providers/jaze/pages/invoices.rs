@@ -1,10 +1,11 @@
 //! `/jaze/invoices` (filter `user`): the invoices of every account, and the form that adds one.
 
-use super::pager::{PER_PAGE, Pager};
 use super::record::Record;
-use super::{Fields, account_select, answer, checked, create, failed, field, typed};
+use super::{account_select, create, typed};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    self, CheckedForm, Extent, PAGE_SIZE, Pager, Ui, database_failed, field, page_with_refusal,
+};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
 use axum::extract::{Query, State};
@@ -41,19 +42,19 @@ async fn render(
         Ok(read) => read,
         Err(message) => return kit::bad_request(&message),
     };
-    let offset = pager.offset() as i64;
+    let offset = pager.sql_offset();
     let read = state
         .db
         .read(|conn| {
             Ok::<_, DbError>((
                 pages::accounts(conn)?,
-                pages::invoices_page(conn, user, offset, PER_PAGE as i64)?,
+                pages::invoices_page(conn, user, offset, PAGE_SIZE)?,
             ))
         })
         .await;
     let (accounts, (total, invoices)) = match read {
         Ok(read) => read,
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let user_text = user.map(|u| u.to_string());
     let body = html! {
@@ -73,7 +74,7 @@ async fn render(
             label { "user_id " input name="user" size="6" value=(user_text.as_deref().unwrap_or("")); } " "
             button { "Filter" }
         }
-        (pager.nav(ui, "/jaze/invoices", &[("user", user_text.as_deref())], total as usize, "invoices"))
+        (pager.nav(ui, "/jaze/invoices", &[("user", user_text.as_deref())], Extent::Total { rows: total as usize, noun: "invoices" }))
         table #invoices {
             tr { th { "account" } th { "invoice_id" } th { "user_id" } th { "amount" } th { "date" } }
             @for invoice in &invoices {
@@ -87,14 +88,14 @@ async fn render(
             }
         }
     };
-    answer(ui, "Jaze invoices", error, body)
+    page_with_refusal(ui, "Jaze invoices", error, body)
 }
 
-pub async fn add(State(state): State<AppState>, ui: Ui, fields: Fields) -> Response {
-    let fields = match checked(&ui, fields) {
-        Ok(fields) => fields,
-        Err(refused) => return refused.into_response(),
-    };
+pub async fn add(
+    State(state): State<AppState>,
+    ui: Ui,
+    CheckedForm(fields): CheckedForm,
+) -> Response {
     let record = Record::new(&fields)
         .whole("user_id", true)
         .and_then(|r| r.amount("amount"))

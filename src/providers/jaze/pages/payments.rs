@@ -2,11 +2,13 @@
 //! receipt links, and the form that adds one.
 
 use super::invoices::user_filter;
-use super::pager::{PER_PAGE, Pager};
 use super::record::Record;
-use super::{Fields, account_select, answer, checked, create, failed, field, segment, typed};
+use super::{account_select, create, typed};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    self, CheckedForm, Extent, PAGE_SIZE, Pager, Ui, database_failed, field, page_with_refusal,
+    segment,
+};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
 use axum::extract::{Query, State};
@@ -46,19 +48,19 @@ async fn render(
         Ok(read) => read,
         Err(message) => return kit::bad_request(&message),
     };
-    let offset = pager.offset() as i64;
+    let offset = pager.sql_offset();
     let read = state
         .db
         .read(|conn| {
             Ok::<_, DbError>((
                 pages::accounts(conn)?,
-                pages::payments_page(conn, user, method, offset, PER_PAGE as i64)?,
+                pages::payments_page(conn, user, method, offset, PAGE_SIZE)?,
             ))
         })
         .await;
     let (accounts, (total, payments)) = match read {
         Ok(read) => read,
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let user_text = user.map(|u| u.to_string());
     let chosen = field(form, "method");
@@ -88,7 +90,7 @@ async fn render(
             } } " "
             button { "Filter" }
         }
-        (pager.nav(ui, "/jaze/payments", &filters, total as usize, "payments"))
+        (pager.nav(ui, "/jaze/payments", &filters, Extent::Total { rows: total as usize, noun: "payments" }))
         table #payments {
             tr { th { "account" } th { "payment_id" } th { "user_id" } th { "amount" } th { "method" } th { "bank" } th { "created" } th { "invoices" } th { "receipt" } }
             @for payment in &payments {
@@ -107,14 +109,14 @@ async fn render(
             }
         }
     };
-    answer(ui, "Jaze payments", error, body)
+    page_with_refusal(ui, "Jaze payments", error, body)
 }
 
-pub async fn add(State(state): State<AppState>, ui: Ui, fields: Fields) -> Response {
-    let fields = match checked(&ui, fields) {
-        Ok(fields) => fields,
-        Err(refused) => return refused.into_response(),
-    };
+pub async fn add(
+    State(state): State<AppState>,
+    ui: Ui,
+    CheckedForm(fields): CheckedForm,
+) -> Response {
     let record = Record::new(&fields)
         .whole("user_id", true)
         .and_then(|r| r.amount("amount"))

@@ -1,7 +1,7 @@
 //! A form's fields as the JSON record the control plane takes; a value of the wrong kind is
 //! refused here, naming the field, so the message says more than a JSON parse error.
 
-use super::field;
+use crate::dashboard::kit::field;
 use crate::money::Amount;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};

@@ -1,10 +1,11 @@
 //! `/jaze`: the users of every ISP account, and the form that adds one.
 
-use super::pager::{PER_PAGE, Pager};
 use super::record::Record;
-use super::{Fields, account_select, answer, checked, create, failed, typed};
+use super::{account_select, create, typed};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    self, CheckedForm, Extent, PAGE_SIZE, Pager, Ui, database_failed, page_with_refusal,
+};
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
 use axum::extract::{Query, State};
@@ -32,19 +33,19 @@ async fn render(
         Ok(pager) => pager,
         Err(message) => return kit::bad_request(&message),
     };
-    let offset = pager.offset() as i64;
+    let offset = pager.sql_offset();
     let read = state
         .db
         .read(|conn| {
             Ok::<_, DbError>((
                 pages::accounts(conn)?,
-                pages::users_page(conn, offset, PER_PAGE as i64)?,
+                pages::users_page(conn, offset, PAGE_SIZE)?,
             ))
         })
         .await;
     let (accounts, (total, users)) = match read {
         Ok(read) => read,
-        Err(e) => return failed(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let body = html! {
         p { a href=(ui.href("/jaze/invoices")) { "Invoices" } " · " a href=(ui.href("/jaze/payments")) { "Payments" } }
@@ -58,7 +59,7 @@ async fn render(
             button { "Add" }
         }
         h2 { "Users" }
-        (pager.nav(ui, "/jaze", &[], total as usize, "users"))
+        (pager.nav(ui, "/jaze", &[], Extent::Total { rows: total as usize, noun: "users" }))
         table #users {
             tr { th { "account" } th { "user_id" } th { "customer number" } th { "name" } th { "invoices" } th { "payments" } }
             @for user in &users {
@@ -73,14 +74,14 @@ async fn render(
             }
         }
     };
-    answer(ui, "Jaze users", error, body)
+    page_with_refusal(ui, "Jaze users", error, body)
 }
 
-pub async fn add(State(state): State<AppState>, ui: Ui, fields: Fields) -> Response {
-    let fields = match checked(&ui, fields) {
-        Ok(fields) => fields,
-        Err(refused) => return refused.into_response(),
-    };
+pub async fn add(
+    State(state): State<AppState>,
+    ui: Ui,
+    CheckedForm(fields): CheckedForm,
+) -> Response {
     let record = Record::new(&fields)
         .whole("user_id", true)
         .and_then(|r| r.text("customer_number", true))

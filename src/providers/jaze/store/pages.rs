@@ -1,6 +1,7 @@
 //! The SQL of Jaze's dashboard pages: the overview's counts, the accounts the forms offer,
 //! and one page each of users, invoices and payments (newest first, with their totals).
 
+use crate::dashboard::kit::count;
 use crate::db::DbError;
 use rusqlite::{Connection, params};
 
@@ -32,10 +33,6 @@ pub struct PaymentRow {
     pub receipt_token: String,
     /// The invoices it pays, comma-separated in their order.
     pub invoice_ids: Option<String>,
-}
-
-fn count(conn: &Connection, sql: &str) -> Result<i64, DbError> {
-    conn.prepare_cached(sql)?.query_row([], |r| r.get(0))
 }
 
 /// The overview's counts.

@@ -3,28 +3,17 @@
 //! Each answers 303 to the order's page, or shows the refusal there with status 400.
 
 use super::order::refused;
-use super::{internal, order_href};
+use super::order_href;
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{self, CheckedForm, Ui, database_failed};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{Change, Wanted, parse_decimal_18_2, why_not};
 use crate::providers::paypro::store::{self, merchants, shown};
 use axum::body::Body;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use std::collections::HashMap;
-
-type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
-
-/// The form's fields once its CSRF token is checked.
-fn checked(ui: &Ui, fields: Fields) -> Result<HashMap<String, String>, kit::CsrfRefused> {
-    let fields = fields.map(|Form(f)| f).unwrap_or_default();
-    ui.check_csrf(fields.get("csrf").map(String::as_str))?;
-    Ok(fields)
-}
 
 fn back(ui: &Ui, cpay_id: &str) -> Response {
     Redirect::to(&order_href(ui, cpay_id)).into_response()
@@ -34,11 +23,8 @@ pub async fn pay(
     State(state): State<AppState>,
     ui: Ui,
     Path(cpay_id): Path<String>,
-    fields: Fields,
+    _csrf_checked: CheckedForm,
 ) -> Response {
-    if let Err(refusal) = checked(&ui, fields) {
-        return refusal.into_response();
-    }
     let path = format!(
         "/paypro/orders/{}/pay",
         utf8_percent_encode(&cpay_id, NON_ALPHANUMERIC)
@@ -61,11 +47,8 @@ pub async fn block(
     State(state): State<AppState>,
     ui: Ui,
     Path(cpay_id): Path<String>,
-    fields: Fields,
+    _csrf_checked: CheckedForm,
 ) -> Response {
-    if let Err(refusal) = checked(&ui, fields) {
-        return refusal.into_response();
-    }
     change(&state, &ui, &cpay_id, Change::Block, None).await
 }
 
@@ -73,12 +56,8 @@ pub async fn refund(
     State(state): State<AppState>,
     ui: Ui,
     Path(cpay_id): Path<String>,
-    fields: Fields,
+    CheckedForm(fields): CheckedForm,
 ) -> Response {
-    let fields = match checked(&ui, fields) {
-        Ok(fields) => fields,
-        Err(refusal) => return refusal.into_response(),
-    };
     let amount = fields.get("amount").map(|a| a.trim().to_string());
     change(&state, &ui, &cpay_id, Change::Refund, amount).await
 }
@@ -130,6 +109,6 @@ async fn change(
     match outcome {
         Ok(Ok(())) => back(ui, cpay_id),
         Ok(Err(message)) => refused(state, ui, cpay_id, &message).await,
-        Err(e) => internal(ui, e),
+        Err(e) => database_failed(ui, e),
     }
 }

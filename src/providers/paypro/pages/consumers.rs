@@ -1,8 +1,9 @@
 //! `<dashboard>/paypro/consumers`: every merchant's consumers (or one merchant's), 50 a page.
 
-use super::{PAGE_SIZE, internal, offset, pager, param};
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    self, Extent, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
+};
 use crate::db::DbError;
 use crate::providers::paypro::store::merchants;
 use crate::providers::paypro::store::pages;
@@ -14,13 +15,10 @@ use std::collections::HashMap;
 pub async fn list(
     State(state): State<AppState>,
     ui: Ui,
+    pager: Pager,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (page, offset) = match offset(&query) {
-        Ok(wanted) => wanted,
-        Err(message) => return kit::bad_request(&message),
-    };
-    let merchant_name = param(&query, "merchant").unwrap_or_default().to_string();
+    let merchant_name = field(&query, "merchant").unwrap_or_default().to_string();
     let found = state
         .db
         .read(|conn| {
@@ -31,16 +29,20 @@ pub async fn list(
                     None => return Ok(Err(format!("merchant: no PayPro merchant `{name}`"))),
                 },
             };
-            Ok::<_, DbError>(Ok(pages::consumers(conn, merchant, PAGE_SIZE + 1, offset)?))
+            Ok::<_, DbError>(Ok(pages::consumers(
+                conn,
+                merchant,
+                PEEK_LIMIT,
+                pager.sql_offset(),
+            )?))
         })
         .await;
     let mut consumers = match found {
         Ok(Ok(found)) => found,
         Ok(Err(message)) => return kit::bad_request(&message),
-        Err(e) => return internal(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
-    let has_next = consumers.len() as i64 > PAGE_SIZE;
-    consumers.truncate(PAGE_SIZE as usize);
+    let has_next = past_page(&mut consumers);
     let body = html! {
         p { a href=(ui.href("/paypro")) { "Orders" } }
         @if consumers.is_empty() { p #no-consumers { "No consumers." } } @else {
@@ -62,7 +64,7 @@ pub async fn list(
                 }
             }
         }
-        (pager(&ui, "/paypro/consumers", &[("merchant", merchant_name.as_str())], page, has_next))
+        (pager.nav(&ui, "/paypro/consumers", &[("merchant", Some(merchant_name.as_str()))], Extent::HasNext(has_next)))
     };
     ui.page("PayPro consumers", body).into_response()
 }

@@ -8,17 +8,9 @@ mod orders;
 
 use crate::app::AppState;
 use crate::dashboard::kit::Ui;
-use crate::db::DbError;
 use axum::Router;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use maud::{Markup, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use std::collections::HashMap;
-
-/// Rows on a page of a list.
-pub const PAGE_SIZE: i64 = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -36,48 +28,4 @@ pub fn order_href(ui: &Ui, connectpay_id: &str) -> String {
         "/paypro/orders/{}",
         utf8_percent_encode(connectpay_id, NON_ALPHANUMERIC)
     ))
-}
-
-/// A query parameter, trimmed; `None` when absent or blank.
-pub fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
-}
-
-/// `?page=N` (from 1; 1 when absent) as an offset, or why it is not a page number.
-pub fn offset(query: &HashMap<String, String>) -> Result<(i64, i64), String> {
-    let page = match param(query, "page") {
-        None => 1,
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|p| (1..=10_000_000).contains(p))
-            .ok_or_else(|| format!("page: `{text}` is not a page number (1, 2, 3...)"))?,
-    };
-    Ok((page, (page - 1) * PAGE_SIZE))
-}
-
-/// Links to the previous and next pages, keeping the filters in `kept`.
-pub fn pager(ui: &Ui, path: &str, kept: &[(&str, &str)], page: i64, has_next: bool) -> Markup {
-    let link = |page: i64| {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in kept.iter().filter(|(_, v)| !v.is_empty()) {
-            query.append_pair(name, value);
-        }
-        query.append_pair("page", &page.to_string());
-        format!("{}?{}", ui.href(path), query.finish())
-    };
-    html! {
-        p.pager {
-            @if page > 1 { a rel="prev" href=(link(page - 1)) { "← Previous" } " " }
-            "Page " (page)
-            @if has_next { " " a rel="next" href=(link(page + 1)) { "Next →" } }
-        }
-    }
-}
-
-/// A database failure: logged, and a page saying so.
-pub fn internal(ui: &Ui, error: DbError) -> Response {
-    tracing::error!(%error, "paypro dashboard: database error");
-    let body = crate::dashboard::kit::error_box("the database failed; see the sandbox's log");
-    (StatusCode::INTERNAL_SERVER_ERROR, ui.page("Error", body)).into_response()
 }

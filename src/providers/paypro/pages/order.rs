@@ -1,16 +1,15 @@
 //! `<dashboard>/paypro/orders/{ConnectPayId}`: an order, its history, its Click2Pay link and
 //! the forms that pay, block or refund it.
 
-use super::{internal, order_href};
+use super::order_href;
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{self, Ui, database_failed, page_with_refusal};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{OrderStatus, amount_due, effective, expires_at};
 use crate::providers::paypro::store::merchants::{self, Merchant};
 use crate::providers::paypro::store::{self, Order, shown};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
@@ -39,24 +38,18 @@ async fn render(state: &AppState, ui: &Ui, cpay_id: &str, error: Option<&str>) -
         Ok(None) => {
             return kit::not_found(&format!("no PayPro order with ConnectPay Id {cpay_id}"));
         }
-        Err(e) => return internal(ui, e),
+        Err(e) => return database_failed(ui, e),
     };
     let now = state.clock.now();
     let title = format!("PayPro order {}", order.order_number);
     let body = html! {
-        @if let Some(message) = error { (kit::error_box(message)) }
         p { a href=(ui.href("/paypro")) { "All orders" } }
         (details(&order, &merchant, now))
         (actions(ui, &order, now))
         h2 { "History" }
         (history(&order, now))
     };
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    (status, ui.page(&title, body)).into_response()
+    page_with_refusal(ui, &title, error, body)
 }
 
 fn details(order: &Order, merchant: &Merchant, now: DateTime<Utc>) -> Markup {

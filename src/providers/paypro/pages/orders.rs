@@ -1,9 +1,11 @@
 //! `<dashboard>/paypro`: the orders, newest first, 50 a page, filtered by merchant (username),
 //! status (as of now on the sandbox clock) and the start of the order number.
 
-use super::{PAGE_SIZE, internal, offset, order_href, pager, param};
+use super::order_href;
 use crate::app::AppState;
-use crate::dashboard::kit::{self, Ui};
+use crate::dashboard::kit::{
+    self, Extent, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
+};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{OrderStatus, effective};
 use crate::providers::paypro::store::merchants::{self, Merchant};
@@ -32,16 +34,16 @@ pub async fn list(
     ui: Ui,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let merchant_name = param(&query, "merchant").unwrap_or_default().to_string();
-    let number = param(&query, "number").unwrap_or_default().to_string();
-    let status_text = param(&query, "status").unwrap_or_default().to_lowercase();
-    let wanted = offset(&query).and_then(|(page, offset)| {
+    let merchant_name = field(&query, "merchant").unwrap_or_default().to_string();
+    let number = field(&query, "number").unwrap_or_default().to_string();
+    let status_text = field(&query, "status").unwrap_or_default().to_lowercase();
+    let wanted = Pager::from_query(&query).and_then(|pager| {
         let status = (!status_text.is_empty())
             .then(|| status(&status_text))
             .transpose()?;
-        Ok((page, offset, status))
+        Ok((pager, status))
     });
-    let (page, offset, status) = match wanted {
+    let (pager, status) = match wanted {
         Ok(wanted) => wanted,
         Err(message) => return kit::bad_request(&message),
     };
@@ -62,17 +64,16 @@ pub async fn list(
                 status,
                 number: Some(number.clone()),
             };
-            let orders = pages::orders(conn, &filter, now, PAGE_SIZE + 1, offset)?;
+            let orders = pages::orders(conn, &filter, now, PEEK_LIMIT, pager.sql_offset())?;
             Ok::<_, DbError>(Ok((merchants, orders)))
         })
         .await;
     let (merchants, mut orders) = match found {
         Ok(Ok(found)) => found,
         Ok(Err(message)) => return kit::bad_request(&message),
-        Err(e) => return internal(&ui, e),
+        Err(e) => return database_failed(&ui, e),
     };
-    let has_next = orders.len() as i64 > PAGE_SIZE;
-    orders.truncate(PAGE_SIZE as usize);
+    let has_next = past_page(&mut orders);
     let username = |order: &Order| {
         merchants
             .iter()
@@ -81,9 +82,9 @@ pub async fn list(
             .unwrap_or_default()
     };
     let kept = [
-        ("merchant", merchant_name.as_str()),
-        ("status", status_text.as_str()),
-        ("number", number.as_str()),
+        ("merchant", Some(merchant_name.as_str())),
+        ("status", Some(status_text.as_str())),
+        ("number", Some(number.as_str())),
     ];
     let body = html! {
         p { a href=(ui.href("/paypro/consumers")) { "Consumers" } }
@@ -123,7 +124,7 @@ pub async fn list(
                 }
             }
         }
-        (pager(&ui, "/paypro", &kept, page, has_next))
+        (pager.nav(&ui, "/paypro", &kept, Extent::HasNext(has_next)))
     };
     ui.page("PayPro orders", body).into_response()
 }

@@ -4,6 +4,7 @@
 
 use super::consumers::Consumer;
 use super::orders::{COLUMNS, Order, order_key, stamp};
+use crate::dashboard::kit::count;
 use crate::db::DbError;
 use crate::providers::paypro::rules::OrderStatus;
 use chrono::{DateTime, Utc};
@@ -99,14 +100,16 @@ pub fn consumers(
 
 /// The overview's counts: merchants, orders, consumers.
 pub fn counts(conn: &Connection) -> Result<Vec<(&'static str, i64)>, DbError> {
-    let count = |table: &str| -> Result<i64, DbError> {
-        conn.prepare_cached(&format!("select count(*) from {table}"))?
-            .query_row([], |r| r.get(0))
-    };
     Ok(vec![
-        ("merchants", count("paypro_merchants")?),
-        ("orders", count("paypro_orders")?),
-        ("consumers", count("paypro_consumers")?),
+        (
+            "merchants",
+            count(conn, "select count(*) from paypro_merchants")?,
+        ),
+        ("orders", count(conn, "select count(*) from paypro_orders")?),
+        (
+            "consumers",
+            count(conn, "select count(*) from paypro_consumers")?,
+        ),
     ])
 }
 
