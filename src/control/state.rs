@@ -149,7 +149,7 @@ pub async fn load_fixtures(
 }
 
 /// The whole state as a fixture document: export, reset, load gives back the same state.
-#[utoipa::path(get, path = "/__sandbox/state", operation_id = "export_state", tag = "state", responses((status = 200, description = "a fixture document", body = Object)))]
+#[utoipa::path(get, path = "/__sandbox/state", operation_id = "export_state", tag = "state", responses((status = 200, description = "a fixture document (its JSON Schema: `/__sandbox/fixtures/schema.json`)", body = Object)))]
 pub async fn export_state(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(fixtures::export(&state.db, &state.providers).await?))
 }

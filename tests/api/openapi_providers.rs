@@ -197,3 +197,50 @@ async fn the_chillr_actions_answer_typed_bodies() {
     );
     assert!(doc["components"]["schemas"]["BatchStatus"]["properties"]["customers"].is_object());
 }
+
+/// Every control-plane answer is described by its shape, except the documents that are
+/// themselves free-form (descriptions, collections, schemas, the state as a fixture document).
+#[tokio::test]
+async fn every_control_plane_answer_has_a_typed_schema() {
+    let app = spawn_app().await;
+    let doc = app.get_json("/__sandbox/openapi.json").await;
+    let free_form = [
+        "/__sandbox/openapi.json",
+        "/__sandbox/openapi/{file}",
+        "/__sandbox/collections/{file}",
+        "/__sandbox/fixtures/schema.json",
+        "/__sandbox/state",
+    ];
+    let mut bare = Vec::new();
+    let mut typed = 0;
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        if free_form.contains(&path.as_str()) {
+            continue;
+        }
+        for (method, operation) in operations.as_object().unwrap() {
+            let Some(responses) = operation["responses"].as_object() else {
+                continue;
+            };
+            for (status, response) in responses {
+                let schema = &response["content"]["application/json"]["schema"];
+                if schema.is_null() {
+                    continue;
+                }
+                let described = schema.get("$ref").is_some()
+                    || schema.get("properties").is_some()
+                    || schema.get("items").is_some()
+                    || schema.get("oneOf").is_some()
+                    || schema.get("allOf").is_some()
+                    || schema["additionalProperties"].is_object()
+                    || schema["type"] != "object";
+                if described {
+                    typed += 1;
+                } else {
+                    bare.push(format!("{method} {path} {status}"));
+                }
+            }
+        }
+    }
+    assert!(bare.is_empty(), "answers described as a bare object: {bare:?}");
+    assert!(typed > 40, "only {typed} typed answers");
+}

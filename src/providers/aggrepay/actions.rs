@@ -37,7 +37,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The longest gateway id accepted (the API answers Laravel's `max:255`).
 pub const MAX_ID_LENGTH: usize = 255;
@@ -126,6 +126,17 @@ pub struct NewRecord {
     pg_transaction_id: Option<String>,
 }
 
+/// A payment-gateway record as the action answers it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PgRecord {
+    api_key: String,
+    pg_transaction_id: String,
+    /// Rupees with two decimals, e.g. `"250.00"`.
+    amount: String,
+    used: bool,
+    created_at: String,
+}
+
 /// Records a payment-gateway transaction that `creditwallet` may then use once.
 #[utoipa::path(
     post,
@@ -134,7 +145,7 @@ pub struct NewRecord {
     tag = "aggrepay",
     request_body = NewRecord,
     responses(
-        (status = 201, description = "the record", body = Object),
+        (status = 201, description = "the record", body = PgRecord),
         (status = 400, body = crate::control::ErrorBody),
         (status = 404, body = crate::control::ErrorBody),
         (status = 409, body = crate::control::ErrorBody)
@@ -143,7 +154,7 @@ pub struct NewRecord {
 pub async fn create_pg_transaction(
     State(state): State<AppState>,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<PgRecord>), ApiError> {
     let NewRecord {
         api_key,
         amount,
@@ -183,13 +194,13 @@ pub async fn create_pg_transaction(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "api_key": api_key,
-            "pg_transaction_id": id,
-            "amount": amount.to_fixed2(),
-            "used": false,
-            "created_at": stamp(now),
-        })),
+        Json(PgRecord {
+            api_key,
+            pg_transaction_id: id,
+            amount: amount.to_fixed2(),
+            used: false,
+            created_at: stamp(now),
+        }),
     ))
 }
 

@@ -8,7 +8,8 @@ use crate::app::AppState;
 use crate::control::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 /// The customer pays the amount due now. 409 with the current status when the order is not
 /// unpaid (paid, blocked, refunded, expired), 404 for an unknown ConnectPayId.
@@ -18,12 +19,12 @@ use serde_json::{Value, json};
     operation_id = "paypro_pay",
     tag = "paypro",
     params(("cpay_id" = String, Path, description = "the order's ConnectPayId")),
-    responses((status = 200, body = Object), (status = 400, body = crate::control::ErrorBody), (status = 404, body = crate::control::ErrorBody), (status = 409, body = crate::control::ErrorBody))
+    responses((status = 200, body = PaidOrder), (status = 400, body = crate::control::ErrorBody), (status = 404, body = crate::control::ErrorBody), (status = 409, body = crate::control::ErrorBody))
 )]
 pub async fn pay(
     State(state): State<AppState>,
     Path(cpay_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PaidOrder>, ApiError> {
     match payment::pay(&state, cpay_id.trim()).await? {
         Outcome::Paid(order, merchant) => Ok(Json(view(&order, &merchant, "Paid"))),
         Outcome::NotPayable(_, status) => Err(ApiError::conflict(
@@ -36,12 +37,29 @@ pub async fn pay(
     }
 }
 
-fn view(order: &Order, merchant: &Merchant, status: &str) -> Value {
-    json!({
-        "ConnectPayId": order.connectpay_id,
-        "OrderNumber": order.order_number,
-        "OrderStatus": status,
-        "AmountPaid": order.amount_paid.map(shown),
-        "DatePaid": order.paid_at.map(|at| local(at, merchant.offset())),
-    })
+/// A paid order as the pay action answers it (PayPro's own field names).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PaidOrder {
+    #[serde(rename = "ConnectPayId")]
+    connect_pay_id: String,
+    #[serde(rename = "OrderNumber")]
+    order_number: String,
+    #[serde(rename = "OrderStatus")]
+    order_status: String,
+    /// The amount paid, as PayPro writes amounts (`4400`, `4400.50`).
+    #[serde(rename = "AmountPaid")]
+    amount_paid: Option<String>,
+    /// When, in the merchant's time, as PayPro writes dates.
+    #[serde(rename = "DatePaid")]
+    date_paid: Option<String>,
+}
+
+fn view(order: &Order, merchant: &Merchant, status: &str) -> PaidOrder {
+    PaidOrder {
+        connect_pay_id: order.connectpay_id.clone(),
+        order_number: order.order_number.clone(),
+        order_status: status.to_string(),
+        amount_paid: order.amount_paid.map(shown),
+        date_paid: order.paid_at.map(|at| local(at, merchant.offset())),
+    }
 }
