@@ -12,8 +12,8 @@ pub const LINT_HEADER: &str = "x-sandbox-lint-findings";
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
-    /// The sandbox's base URL (plain HTTP).
-    #[arg(long, default_value = "http://localhost:8080")]
+    /// The sandbox's base URL (plain HTTP), as the control-plane commands take it.
+    #[arg(long, env = "PAYSANDBOX_URL", default_value = "http://localhost:8080")]
     pub url: String,
     /// json, junit or markdown.
     #[arg(long, default_value = "markdown")]
@@ -27,8 +27,8 @@ pub struct ReportArgs {
     /// `lint`: exit with status 1 when the report has lint findings.
     #[arg(long, value_parser = ["lint"])]
     pub fail_on: Option<String>,
-    /// The sandbox's admin token, when it has one.
-    #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
+    /// The sandbox's admin token, when it has one (`--token`, as the other commands spell it).
+    #[arg(long, alias = "token", env = "ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 }
 

@@ -241,6 +241,9 @@ async fn every_control_plane_answer_has_a_typed_schema() {
             }
         }
     }
-    assert!(bare.is_empty(), "answers described as a bare object: {bare:?}");
+    assert!(
+        bare.is_empty(),
+        "answers described as a bare object: {bare:?}"
+    );
     assert!(typed > 40, "only {typed} typed answers");
 }

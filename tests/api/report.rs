@@ -279,3 +279,29 @@ async fn the_cli_prints_the_report_and_fails_only_when_asked_and_unreachable() {
     assert_eq!(down.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&down.stderr).contains("cannot reach"));
 }
+
+/// `report` finds the sandbox and its token as the control-plane commands do: `PAYSANDBOX_URL`
+/// and `--token`.
+#[tokio::test]
+async fn the_report_command_takes_the_url_variable_and_the_token_flag() {
+    let app = spawn_app_with(|config| config.admin_token = Some("s3cret".into())).await;
+    let url = format!("http://127.0.0.1:{}", app.port);
+    let report = tokio::process::Command::new(binary())
+        .args(["report", "--format", "json", "--token", "s3cret"])
+        .env("PAYSANDBOX_URL", &url)
+        .env_remove("ADMIN_TOKEN")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let body: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(
+        body["providers"].as_array().map(Vec::len),
+        Some(4),
+        "{body}"
+    );
+}
