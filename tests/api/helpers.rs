@@ -144,6 +144,17 @@ pub fn spawn_binary_with_json_logs() -> (
     std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
     String,
 ) {
+    spawn_binary_with_json_logs_and(&[])
+}
+
+/// [`spawn_binary_with_json_logs`] with more command-line arguments.
+pub fn spawn_binary_with_json_logs_and(
+    more: &[&str],
+) -> (
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    String,
+) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(binary())
         .args([
@@ -155,6 +166,7 @@ pub fn spawn_binary_with_json_logs() -> (
             "sqlite::memory:",
         ])
         .args(["--log-format", "json"])
+        .args(more)
         .env("RUST_LOG", "info")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

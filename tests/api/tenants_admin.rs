@@ -229,3 +229,45 @@ async fn an_idle_in_memory_tenant_is_dropped_and_starts_afresh() {
     assert!(gone(&app, "idle").await, "the idle tenant is still listed");
     assert_eq!(idle.get_json("/__sandbox/clock").await["offset_seconds"], 0);
 }
+
+/// The log says which in-memory tenant was dropped for being idle, and after how long.
+#[test]
+fn dropping_an_idle_tenant_is_logged() {
+    let (mut child, lines, address) =
+        crate::helpers::spawn_binary_with_json_logs_and(&["--tenant-idle", "1"]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let answer = reqwest::get(format!("http://{address}/t/idle-logged/__sandbox/clock"))
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+    });
+    // The reaper checks four times per idle period; the line comes within seconds. A reader
+    // thread hands lines over so a missing line fails the test instead of hanging it.
+    let (send, receive) = std::sync::mpsc::channel::<Value>();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if let Ok(line) = serde_json::from_str::<Value>(&line)
+                && send.send(line).is_err()
+            {
+                return;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let dropped = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match receive.recv_timeout(left) {
+            Ok(line) if line["message"] == "in-memory tenant dropped after being idle" => {
+                break Some(line);
+            }
+            Ok(_) => continue,
+            Err(_) => break None,
+        }
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let dropped = dropped.expect("a log line for the dropped tenant");
+    assert_eq!(dropped["tenant"], "idle-logged", "{dropped}");
+    assert_eq!(dropped["idle_seconds"], 1, "{dropped}");
+}
