@@ -7,8 +7,8 @@ use super::endpoints::Endpoint;
 use super::wire;
 use crate::providers::endpoint::Endpoint as _;
 use crate::providers::openapi::{
-    self, Collection, Description, Operation, Sample, SampleBody, default_fixture, json_response,
-    query, reference, typed,
+    self, Collection, Description, Fresh, Operation, Sample, SampleBody, default_fixture,
+    json_response, query, reference, typed,
 };
 use serde_json::{Map, Value, json};
 
@@ -219,102 +219,189 @@ fn failure_sample() -> Value {
 }
 
 /// The document's samples as the default merchant sends them (a form, as its C# sample
-/// does), each order and consumer numbered by the time so that a rerun creates new ones;
-/// later samples use what earlier ones created.
+/// does), in an integrator's order: orders created, read, paid, refunded and blocked, then
+/// consumers added, updated and read. Order and consumer numbers come from the run's stamp so
+/// that a rerun creates new ones; later samples use what earlier ones created.
 fn samples() -> Vec<Sample> {
     let head =
         json!({"MerchantId": "{{paypro_username}}", "MerchantPassword": "{{paypro_password}}"});
-    let order = json!({
-        "OrderNumber": "Postman-{{$timestamp}}", "OrderAmount": "4400",
-        "OrderDueDate": "21/03/2099", "OrderAmountWithinDueDate": "4400",
-        "OrderAmountAfterDueDate": "4400", "OrderType": "Service", "IssueDate": "14/03/2020",
-        "OrderExpireAfterSeconds": "0", "CustomerName": "Umer Aziz",
-        "CustomerMobile": "03123456789", "CustomerEmail": "", "CustomerAddress": "",
-    });
-    let consumer = json!({
-        "ConsumerID": "{{$timestamp}}", "Name": "Usman", "Mobile": "03123456789",
-        "Email": "abcd@paypro.com.pk", "Address": "",
-    });
+    let order = |number: &str| {
+        json!({
+            "OrderNumber": number, "OrderAmount": "4400",
+            "OrderDueDate": "21/03/2099", "OrderAmountWithinDueDate": "4400",
+            "OrderAmountAfterDueDate": "4400", "OrderType": "Service", "IssueDate": "14/03/2020",
+            "OrderExpireAfterSeconds": "0", "CustomerName": "Umer Aziz",
+            "CustomerMobile": "03123456789", "CustomerEmail": "", "CustomerAddress": "",
+        })
+    };
+    let consumer = |id: &str, name: &str| {
+        json!({
+            "ConsumerID": id, "Name": name, "Mobile": "03123456789",
+            "Email": "abcd@paypro.com.pk", "Address": "",
+        })
+    };
     let credentials = || {
         vec![
             ("userName", "{{paypro_username}}".to_string()),
             ("password", "{{paypro_password}}".to_string()),
         ]
     };
-    let success = || vec![("/0/Status", json!("00"))];
+    let csv = |orders: &str| {
+        json!({"Username": "{{paypro_username}}", "Password": "{{paypro_password}}",
+               "CsvOrderNumbers": orders})
+    };
     let form = |name: &'static str, value: Value| SampleBody::Form(vec![(name, value.to_string())]);
     let with = |mut pairs: Vec<(&'static str, String)>, name: &'static str, value: &str| {
         pairs.push((name, value.to_string()));
         pairs
     };
+    let post = |name, path, body| Sample {
+        name,
+        method: "post",
+        path,
+        query: vec![],
+        body,
+        success: vec![("/0/Status", json!("00"))],
+        keep: vec![],
+        status: 200,
+        fresh: vec![],
+    };
+    let get = |name, path, query| Sample {
+        method: "get",
+        query,
+        body: SampleBody::None,
+        ..post(name, path, SampleBody::None)
+    };
     vec![
         Sample {
-            name: "1.0 Single Order Creation",
-            method: "post",
-            path: "/cpay/co",
-            query: vec![],
-            body: form("oJson", json!([head, order])),
-            success: success(),
             keep: vec![
                 ("paypro_cpay_id", "/1/ConnectPayId"),
                 ("paypro_order_number", "/1/OrderNumber"),
             ],
+            fresh: vec![("paypro_run", Fresh::Stamp)],
+            ..post(
+                "1.0 Single Order Creation",
+                "/cpay/co",
+                form("oJson", json!([head, order("Postman-{{paypro_run}}")])),
+            )
         },
         Sample {
-            name: "7.0 Get Order Status",
-            method: "get",
-            path: "/cpay/gos",
-            query: with(credentials(), "cpayId", "{{paypro_cpay_id}}"),
-            body: SampleBody::None,
             success: vec![
                 ("/0/Status", json!("00")),
                 ("/1/OrderStatus", json!("Unpaid")),
             ],
-            keep: vec![],
+            ..get(
+                "7.0 Get Order Status",
+                "/cpay/gos",
+                with(credentials(), "cpayId", "{{paypro_cpay_id}}"),
+            )
         },
         Sample {
-            name: "4.0 Mark Order As Paid",
-            method: "post",
-            path: "/cpay/moap",
-            query: vec![],
-            body: form(
-                "csvOrders",
-                json!({"Username": "{{paypro_username}}", "Password": "{{paypro_password}}",
-                       "CsvOrderNumbers": "{{paypro_order_number}}"}),
-            ),
-            success: success(),
-            keep: vec![],
+            keep: vec![("paypro_cpay_id_c", "/2/ConnectPayId")],
+            ..post(
+                "2.0 Multiple Order Creation",
+                "/cpay/cmo",
+                form(
+                    "oJson",
+                    json!([
+                        head,
+                        order("Postman-{{paypro_run}}-B"),
+                        order("Postman-{{paypro_run}}-C")
+                    ]),
+                ),
+            )
         },
-        Sample {
-            name: "3.0 Get Paid Orders",
-            method: "get",
-            path: "/cpay/gpojson",
-            query: with(
+        post(
+            "4.0 Mark Order As Paid",
+            "/cpay/moap",
+            form("csvOrders", csv("{{paypro_order_number}}")),
+        ),
+        get(
+            "3.0 Get Paid Orders",
+            "/cpay/gpojson",
+            with(
                 with(credentials(), "startDate", "2017/01/01"),
                 "endDate",
-                "2020/01/01",
+                "2099/12/31",
             ),
-            body: SampleBody::None,
-            success: success(),
-            keep: vec![],
+        ),
+        post(
+            "6.0 Mark Order For Refund",
+            "/cpay/mofr",
+            form("csvOrders", csv("{{paypro_order_number}},4400|")),
+        ),
+        post(
+            "5.0 Mark Order As Blocked",
+            "/cpay/moab",
+            form(
+                "csvOrders",
+                csv("Postman-{{paypro_run}}-B,Postman-{{paypro_run}}-C"),
+            ),
+        ),
+        Sample {
+            success: vec![
+                ("/0/Status", json!("00")),
+                ("/1/OrderStatus", json!("Blocked")),
+            ],
+            ..get(
+                "7.0 Get Order Status (blocked)",
+                "/cpay/gos",
+                with(credentials(), "cpayId", "{{paypro_cpay_id_c}}"),
+            )
         },
         Sample {
-            name: "8.0 Add Consumer",
-            method: "post",
-            path: "/cpay/cc",
-            query: vec![],
-            body: form("oJson", json!([head, consumer])),
-            success: success(),
             keep: vec![("paypro_consumer", "/1/FullConsumerCode")],
+            ..post(
+                "8.0 Add Consumer",
+                "/cpay/cc",
+                form("oJson", json!([head, consumer("{{paypro_run}}", "Usman")])),
+            )
         },
         Sample {
-            name: "12.0 Get Consumer Data",
-            method: "get",
-            path: "/cpay/gcd",
-            query: with(credentials(), "fullConsumerCode", "{{paypro_consumer}}"),
-            body: SampleBody::None,
-            success: success(),
-            keep: vec![],
+            keep: vec![
+                ("paypro_consumer_1", "/1/ConsumerNumber"),
+                ("paypro_consumer_2", "/2/ConsumerNumber"),
+            ],
+            ..post(
+                "9.0 Add Multiple Consumer",
+                "/cpay/cmc",
+                form(
+                    "oJson",
+                    json!([
+                        head,
+                        consumer("{{paypro_run}}1", "User"),
+                        consumer("{{paypro_run}}2", "User 2")
+                    ]),
+                ),
+            )
+        },
+        post(
+            "10.0 Update Consumer",
+            "/cpay/uc",
+            form(
+                "oJson",
+                json!([head, consumer("{{paypro_consumer}}", "Usman Khan")]),
+            ),
+        ),
+        post(
+            "11.0 Update Multiple Consumers",
+            "/cpay/umc",
+            form(
+                "oJson",
+                json!([
+                    head,
+                    consumer("{{paypro_consumer_1}}", "User One"),
+                    consumer("{{paypro_consumer_2}}", "User Two")
+                ]),
+            ),
+        ),
+        Sample {
+            success: vec![("/0/Status", json!("00")), ("/1/Name", json!("Usman Khan"))],
+            ..get(
+                "12.0 Get Consumer Data",
+                "/cpay/gcd",
+                with(credentials(), "fullConsumerCode", "{{paypro_consumer}}"),
+            )
         },
     ]
 }
