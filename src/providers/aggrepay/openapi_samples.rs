@@ -177,6 +177,20 @@ pub fn samples() -> Vec<Sample> {
             ],
             vec![],
         ),
+        // The section's documented error: the same debit reversed again.
+        Sample {
+            success: vec![("/error/code", json!("TRANSACTION-ALREADY-REVERSED"))],
+            ..post(
+                "8. Debit Reversal: already reversed (the documented error)",
+                "/api/v1/debitreversal",
+                &[
+                    debit_id,
+                    ("transaction_id", "{{aggrepay_transaction_id}}"),
+                    ("description", "Order 42 cancelled"),
+                ],
+                vec![],
+            )
+        },
         post(
             "7. Wallet to Wallet Transfer",
             "/api/v1/wallettowallet",

@@ -311,6 +311,15 @@ fn samples() -> Vec<Sample> {
                 ),
             )
         },
+        // The document's sample of cmo is its error: an order number that exists already.
+        Sample {
+            success: vec![("/0/Status", json!("01"))],
+            ..post(
+                "2.0 Multiple Order Creation: an order that exists (the document's sample)",
+                "/cpay/cmo",
+                form("oJson", json!([head, order("Postman-{{paypro_run}}-B")])),
+            )
+        },
         post(
             "4.0 Mark Order As Paid",
             "/cpay/moap",
