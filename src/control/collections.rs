@@ -124,9 +124,10 @@ fn item(sample: &Value) -> Value {
         });
         request["header"] = json!([{"key": "Content-Type", "value": "application/json"}]);
     }
+    let status = sample["status"].as_u64().unwrap_or(200);
     let mut test = vec![
         "pm.test(\"the documented success\", function () {".to_string(),
-        "    pm.response.to.have.status(200);".to_string(),
+        format!("    pm.response.to.have.status({status});"),
         "    const json = pm.response.json();".to_string(),
     ];
     for check in sample["success"].as_array().into_iter().flatten() {
@@ -146,9 +147,25 @@ fn item(sample: &Value) -> Value {
             accessor(keep["pointer"].as_str().unwrap_or_default())
         ));
     }
+    let mut events = vec![script("test", &test)];
+    let fresh: Vec<String> = sample["fresh"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let value = match f["kind"].as_str() {
+                Some("mobile") => "'9' + String(Date.now()).slice(-9)",
+                _ => "String(Date.now())",
+            };
+            format!("pm.collectionVariables.set({}, {value});", f["variable"])
+        })
+        .collect();
+    if !fresh.is_empty() {
+        events.push(script("prerequest", &fresh));
+    }
     json!({
         "name": sample["name"],
         "request": request,
-        "event": [script("test", &test)],
+        "event": events,
     })
 }

@@ -53,6 +53,28 @@ pub struct Sample {
     pub success: Vec<(&'static str, Value)>,
     /// Values of the answer kept for later samples: variable name, JSON pointer.
     pub keep: Vec<(&'static str, &'static str)>,
+    /// The documented HTTP status (the providers answer 200; some control-plane actions 201).
+    pub status: u16,
+    /// Variables given a fresh value before the request (a rerun needs new ones).
+    pub fresh: Vec<(&'static str, Fresh)>,
+}
+
+/// A value drawn anew on each run, in the collection's pre-request script.
+#[derive(Clone, Copy)]
+pub enum Fresh {
+    /// The milliseconds since 1970, as text: unique per run.
+    Stamp,
+    /// An Indian mobile number: `9` and the last nine digits of the milliseconds.
+    Mobile,
+}
+
+impl Fresh {
+    pub fn name(self) -> &'static str {
+        match self {
+            Fresh::Stamp => "stamp",
+            Fresh::Mobile => "mobile",
+        }
+    }
 }
 
 pub enum SampleBody {
@@ -140,10 +162,18 @@ fn sample(name: &str, sample: &Sample) -> Value {
         SampleBody::Form(fields) => json!({"form": pairs(fields)}),
         SampleBody::Json(value) => json!({"json": value}),
     };
+    // Control-plane steps (the customer's phone, the bank) are not under the prefix.
+    let path = if sample.path.starts_with("/__sandbox/") {
+        sample.path.to_string()
+    } else {
+        format!("/{name}{}", sample.path)
+    };
     json!({
         "name": sample.name,
         "method": sample.method.to_uppercase(),
-        "path": format!("/{name}{}", sample.path),
+        "path": path,
+        "status": sample.status,
+        "fresh": sample.fresh.iter().map(|(k, f)| json!({"variable": k, "kind": f.name()})).collect::<Vec<_>>(),
         "query": pairs(&sample.query),
         "body": body,
         "success": sample.success.iter().map(|(p, v)| json!({"pointer": p, "equals": v})).collect::<Vec<_>>(),

@@ -212,6 +212,8 @@ fn samples() -> Vec<Sample> {
             body: SampleBody::Json(collect),
             success: success(),
             keep: vec![("chillr_batch_id", "/data/batch_id")],
+            status: 200,
+            fresh: vec![],
         },
         Sample {
             name: "Status check API",
@@ -221,6 +223,8 @@ fn samples() -> Vec<Sample> {
             body: SampleBody::Json(status),
             success: success(),
             keep: vec![],
+            status: 200,
+            fresh: vec![],
         },
     ]
 }

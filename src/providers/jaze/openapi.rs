@@ -183,6 +183,8 @@ fn samples() -> Vec<Sample> {
         body: SampleBody::None,
         success,
         keep: vec![],
+        status: 200,
+        fresh: vec![],
     };
     let log = (
         "/0/ExternalPayment/merchantTxnId",

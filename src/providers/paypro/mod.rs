@@ -13,6 +13,7 @@ mod handlers;
 mod lint;
 mod magic;
 mod openapi;
+mod openapi_samples;
 mod pages;
 mod payload;
 mod payment;

@@ -4,11 +4,11 @@
 //! the answer array `[{"Status"}, items...]` with the items of [`wire`], HTTP 200 always.
 
 use super::endpoints::Endpoint;
+use super::openapi_samples;
 use super::wire;
 use crate::providers::endpoint::Endpoint as _;
 use crate::providers::openapi::{
-    self, Collection, Description, Operation, Sample, SampleBody, default_fixture, json_response,
-    query, reference, typed,
+    self, Description, Operation, json_response, query, reference, typed,
 };
 use serde_json::{Map, Value, json};
 
@@ -150,8 +150,8 @@ pub fn description() -> Value {
             operations,
             schemas,
             security: None,
-            samples: samples(),
-            collection: collection(),
+            samples: openapi_samples::samples(),
+            collection: openapi_samples::collection(),
         },
     )
 }
@@ -216,121 +216,4 @@ fn answer_array(mut items: Vec<Value>) -> Value {
 
 fn failure_sample() -> Value {
     json!([{"Status": "01"}, {"Description": "Invalid Data. Username or password is invalid"}])
-}
-
-/// The document's samples as the default merchant sends them (a form, as its C# sample
-/// does), each order and consumer numbered by the time so that a rerun creates new ones;
-/// later samples use what earlier ones created.
-fn samples() -> Vec<Sample> {
-    let head =
-        json!({"MerchantId": "{{paypro_username}}", "MerchantPassword": "{{paypro_password}}"});
-    let order = json!({
-        "OrderNumber": "Postman-{{$timestamp}}", "OrderAmount": "4400",
-        "OrderDueDate": "21/03/2099", "OrderAmountWithinDueDate": "4400",
-        "OrderAmountAfterDueDate": "4400", "OrderType": "Service", "IssueDate": "14/03/2020",
-        "OrderExpireAfterSeconds": "0", "CustomerName": "Umer Aziz",
-        "CustomerMobile": "03123456789", "CustomerEmail": "", "CustomerAddress": "",
-    });
-    let consumer = json!({
-        "ConsumerID": "{{$timestamp}}", "Name": "Usman", "Mobile": "03123456789",
-        "Email": "abcd@paypro.com.pk", "Address": "",
-    });
-    let credentials = || {
-        vec![
-            ("userName", "{{paypro_username}}".to_string()),
-            ("password", "{{paypro_password}}".to_string()),
-        ]
-    };
-    let success = || vec![("/0/Status", json!("00"))];
-    let form = |name: &'static str, value: Value| SampleBody::Form(vec![(name, value.to_string())]);
-    let with = |mut pairs: Vec<(&'static str, String)>, name: &'static str, value: &str| {
-        pairs.push((name, value.to_string()));
-        pairs
-    };
-    vec![
-        Sample {
-            name: "1.0 Single Order Creation",
-            method: "post",
-            path: "/cpay/co",
-            query: vec![],
-            body: form("oJson", json!([head, order])),
-            success: success(),
-            keep: vec![
-                ("paypro_cpay_id", "/1/ConnectPayId"),
-                ("paypro_order_number", "/1/OrderNumber"),
-            ],
-        },
-        Sample {
-            name: "7.0 Get Order Status",
-            method: "get",
-            path: "/cpay/gos",
-            query: with(credentials(), "cpayId", "{{paypro_cpay_id}}"),
-            body: SampleBody::None,
-            success: vec![
-                ("/0/Status", json!("00")),
-                ("/1/OrderStatus", json!("Unpaid")),
-            ],
-            keep: vec![],
-        },
-        Sample {
-            name: "4.0 Mark Order As Paid",
-            method: "post",
-            path: "/cpay/moap",
-            query: vec![],
-            body: form(
-                "csvOrders",
-                json!({"Username": "{{paypro_username}}", "Password": "{{paypro_password}}",
-                       "CsvOrderNumbers": "{{paypro_order_number}}"}),
-            ),
-            success: success(),
-            keep: vec![],
-        },
-        Sample {
-            name: "3.0 Get Paid Orders",
-            method: "get",
-            path: "/cpay/gpojson",
-            query: with(
-                with(credentials(), "startDate", "2017/01/01"),
-                "endDate",
-                "2020/01/01",
-            ),
-            body: SampleBody::None,
-            success: success(),
-            keep: vec![],
-        },
-        Sample {
-            name: "8.0 Add Consumer",
-            method: "post",
-            path: "/cpay/cc",
-            query: vec![],
-            body: form("oJson", json!([head, consumer])),
-            success: success(),
-            keep: vec![("paypro_consumer", "/1/FullConsumerCode")],
-        },
-        Sample {
-            name: "12.0 Get Consumer Data",
-            method: "get",
-            path: "/cpay/gcd",
-            query: with(credentials(), "fullConsumerCode", "{{paypro_consumer}}"),
-            body: SampleBody::None,
-            success: success(),
-            keep: vec![],
-        },
-    ]
-}
-
-fn collection() -> Collection {
-    Collection {
-        variables: vec![
-            (
-                "paypro_username",
-                default_fixture("/paypro/merchants/0/username"),
-            ),
-            (
-                "paypro_password",
-                default_fixture("/paypro/merchants/0/password"),
-            ),
-        ],
-        ..Collection::default()
-    }
 }
