@@ -17,6 +17,10 @@ const ROLES: &[&str] = &[
     "fixtures",
     "actions",
     "magic",
+    "diagnoses",
+    "lint",
+    "openapi",
+    "pages",
 ];
 
 fn slices() -> Vec<PathBuf> {
