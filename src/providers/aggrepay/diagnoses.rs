@@ -298,7 +298,7 @@ pub static RULES: &[Rule] = &[
 /// A Laravel validation refusal: the field and rule read from its message, which is the
 /// hint ([`laravel::explain`]).
 pub fn invalid_params(message: &str) -> Diagnosis {
-    laravel::explain(message)
+    laravel::explain(PARAMS_INVALID.diagnose(), message)
 }
 
 /// `INVALID-INPUT-DATA` carries several messages, one rule each.

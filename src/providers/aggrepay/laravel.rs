@@ -7,7 +7,6 @@
 //! explanation with the message as the hint.
 
 use crate::diagnosis::Diagnosis;
-use crate::providers::aggrepay::diagnoses::PARAMS_INVALID;
 
 /// The fields whose values never appear in a diagnosis.
 pub const SECRET_FIELDS: &[&str] = &[
@@ -144,9 +143,9 @@ fn must(what: &str) -> Option<(String, String)> {
     }
 }
 
-/// The diagnosis of a Laravel message: field, rule (`expected`) and the message in the hint.
-pub fn explain(message: &str) -> Diagnosis {
-    let diagnosis = PARAMS_INVALID.diagnose();
+/// `diagnosis` (the INVALID-PARAMS rule's) with what a Laravel message says: field, rule
+/// (`expected`) and the message in the hint.
+pub fn explain(diagnosis: Diagnosis, message: &str) -> Diagnosis {
     match read(message) {
         Some(reading) => {
             let diagnosis = diagnosis
@@ -161,15 +160,29 @@ pub fn explain(message: &str) -> Diagnosis {
     }
 }
 
-/// The diagnosis of a message about the value `value` posted as `name`.
-pub fn explain_value(message: &str, name: &str, value: Option<&str>) -> Diagnosis {
+/// [`explain`] for a message about the value `value` posted as `name`.
+pub fn explain_value(
+    diagnosis: Diagnosis,
+    message: &str,
+    name: &str,
+    value: Option<&str>,
+) -> Diagnosis {
     let got = value.map_or_else(|| ABSENT.to_string(), |v| shown_value(name, v));
-    explain(message).field(name).got(got)
+    explain(diagnosis, message).field(name).got(got)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnosis::Rule;
+
+    const RULE: Rule = Rule {
+        id: "test.params.invalid",
+        code: "INVALID-PARAMS",
+        doc: "",
+        summary: "",
+        hint: "",
+    };
 
     #[test]
     fn messages_are_read_back_into_field_and_rule() {
@@ -220,7 +233,7 @@ mod tests {
             ),
         ];
         for (message, field, rule) in cases {
-            let diagnosis = explain(message);
+            let diagnosis = explain(RULE.diagnose(), message);
             assert_eq!(diagnosis.field.as_deref(), Some(field), "{message}");
             assert_eq!(diagnosis.expected.as_deref(), Some(rule), "{message}");
             assert!(diagnosis.hint.contains(message), "{message}");
@@ -229,9 +242,19 @@ mod tests {
 
     #[test]
     fn secret_values_are_masked() {
-        let diagnosis = explain_value("The mpin must be 4 digits.", "mpin", Some("123"));
+        let diagnosis = explain_value(
+            RULE.diagnose(),
+            "The mpin must be 4 digits.",
+            "mpin",
+            Some("123"),
+        );
         assert_eq!(diagnosis.got.as_deref(), Some("*** (3 characters)"));
-        let diagnosis = explain_value("The amount must be a number.", "amount", Some("ten"));
+        let diagnosis = explain_value(
+            RULE.diagnose(),
+            "The amount must be a number.",
+            "amount",
+            Some("ten"),
+        );
         assert_eq!(diagnosis.got.as_deref(), Some("`ten`"));
     }
 }

@@ -4,10 +4,10 @@
 use crate::providers::aggrepay::amount::{AmountProblem, parse_paise};
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::request::Fields;
-use crate::providers::aggrepay::laravel;
 use crate::providers::aggrepay::magic::{refuse_magic_move, refuse_magic_mpin};
 use crate::providers::aggrepay::store::customers::{Customer, NewCustomer};
 use crate::providers::aggrepay::why;
+use crate::providers::aggrepay::{diagnoses, laravel};
 
 pub use crate::providers::aggrepay::limit_checks::{credit_allowed, debit_allowed};
 use chrono::NaiveDate;
@@ -22,7 +22,8 @@ pub fn label(name: &str) -> String {
 
 /// A refusal of the value posted as `name` (None: absent), explained with that value.
 pub fn refused(name: &str, value: Option<&str>, message: String) -> AggrePayError {
-    let diagnosis = laravel::explain_value(&message, name, value);
+    let diagnosis =
+        laravel::explain_value(diagnoses::PARAMS_INVALID.diagnose(), &message, name, value);
     AggrePayError::InvalidParams(message).with(diagnosis)
 }
 
