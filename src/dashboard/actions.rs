@@ -3,31 +3,17 @@
 //! refusal on the overview page.
 
 use super::control_call::call;
+use super::form::{CheckedForm, field, segment};
 use super::layout::base;
-use super::session::{CsrfRefused, Session, check_csrf};
+use super::session::{Session, check_csrf};
 use super::{layout, overview};
 use crate::app::AppState;
 use axum::body::Body;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
-
-type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
-
-/// The form's fields once its CSRF token is checked.
-fn checked(session: &Session, fields: Fields) -> Result<HashMap<String, String>, CsrfRefused> {
-    let fields = fields.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(session, fields.get("csrf").map(String::as_str))?;
-    Ok(fields)
-}
-
-fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
-}
 
 /// 303 to the overview on success, the overview with the refusal otherwise.
 fn done(state: &AppState, session: &Session, result: Result<Value, String>) -> Response {
@@ -49,12 +35,8 @@ async fn json_call(
 pub async fn clock(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
-    fields: Fields,
+    CheckedForm(fields): CheckedForm,
 ) -> Response {
-    let fields = match checked(&session, fields) {
-        Ok(f) => f,
-        Err(refused) => return refused.into_response(),
-    };
     let change = match field(&fields, "do") {
         Some("set") => json!({ "set": field(&fields, "set").unwrap_or_default() }),
         Some("advance") => json!({ "advance": field(&fields, "advance").unwrap_or_default() }),
@@ -68,12 +50,8 @@ pub async fn clock(
 pub async fn add_fault(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
-    fields: Fields,
+    CheckedForm(fields): CheckedForm,
 ) -> Response {
-    let fields = match checked(&session, fields) {
-        Ok(f) => f,
-        Err(refused) => return refused.into_response(),
-    };
     let mut spec = match field(&fields, "fields").map(serde_json::from_str::<Map<String, Value>>) {
         None => Map::new(),
         Some(Ok(more)) => more,
@@ -96,15 +74,9 @@ pub async fn remove_fault(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     Path(id): Path<String>,
-    fields: Fields,
+    _: CheckedForm,
 ) -> Response {
-    if let Err(refused) = checked(&session, fields) {
-        return refused.into_response();
-    }
-    let path = format!(
-        "/faults/{}",
-        percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC)
-    );
+    let path = format!("/faults/{}", segment(&id));
     let result = call(
         &state,
         Method::DELETE,
@@ -119,11 +91,8 @@ pub async fn remove_fault(
 pub async fn clear_faults(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
-    fields: Fields,
+    _: CheckedForm,
 ) -> Response {
-    if let Err(refused) = checked(&session, fields) {
-        return refused.into_response();
-    }
     let result = call(
         &state,
         Method::DELETE,
@@ -138,12 +107,8 @@ pub async fn clear_faults(
 pub async fn reset(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
-    fields: Fields,
+    CheckedForm(fields): CheckedForm,
 ) -> Response {
-    let fields = match checked(&session, fields) {
-        Ok(f) => f,
-        Err(refused) => return refused.into_response(),
-    };
     let empty = field(&fields, "empty") == Some("true");
     let path = format!("/reset?empty={empty}");
     let result = call(
