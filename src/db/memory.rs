@@ -1,7 +1,8 @@
-//! Where an in-memory database lives: a WAL database in a private folder on a memory file
-//! system (`/dev/shm`), removed when the database is dropped; folders left by a killed process
-//! are removed by the next start. README "Decisions" ("The database") says why not SQLite's
-//! own in-memory databases.
+//! Where an in-memory database lives: a WAL database whose bytes are in the heap
+//! ([`super::heap_files`]), anchored to empty files in a private folder (on `/dev/shm` when
+//! there is one), removed when the database is dropped; folders left by a killed process are
+//! removed by the next start. README "Decisions" ("The database") says why not SQLite's own
+//! in-memory databases.
 
 use anyhow::Context;
 use std::fs::File;
@@ -12,8 +13,6 @@ const PREFIX: &str = "paysandbox-";
 const LOCK: &str = "lock";
 /// The lock file's name until it is locked.
 const UNLOCKED: &str = "lock.new";
-/// `/dev/shm` is used when it has at least this much room (Docker gives containers 64 MiB).
-const ROOM_NEEDED: u64 = 1 << 30;
 /// A folder whose lock file is not there yet may be one a starting process is creating.
 const CREATING_GRACE: Duration = Duration::from_secs(60);
 
@@ -49,13 +48,11 @@ impl MemoryDir {
     }
 }
 
-/// `/dev/shm` when it is there with room, else the system's temporary folder.
+/// `/dev/shm` when it is there, else the system's temporary folder: the files stay empty, so
+/// room does not matter, only that the folder is gone with the machine.
 fn parent() -> PathBuf {
     let shm = Path::new("/dev/shm");
-    let room = rustix::fs::statvfs(shm)
-        .map(|s| s.f_bavail.saturating_mul(s.f_frsize))
-        .unwrap_or(0);
-    if room >= ROOM_NEEDED {
+    if shm.is_dir() {
         shm.to_path_buf()
     } else {
         std::env::temp_dir()

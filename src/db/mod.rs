@@ -14,6 +14,7 @@
 //! so a client that goes away can never leave a transaction half done.
 
 mod blocking;
+mod heap_files;
 mod memory;
 mod migrate;
 mod open;

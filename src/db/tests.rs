@@ -157,6 +157,37 @@ async fn an_in_memory_database_grows_while_it_is_read() {
 }
 
 #[tokio::test]
+async fn an_in_memory_database_keeps_its_pages_in_the_heap_and_its_files_stay_empty() {
+    let db = connect("sqlite::memory:");
+    let folder = db.0._memory.as_ref().unwrap().database();
+    let folder = folder.parent().unwrap().to_path_buf();
+    for phone in ["9447741462", "9447741463", "9447741464"] {
+        db.write(|c| c.execute("insert into users (phone) values (?)", [phone]))
+            .await
+            .unwrap();
+    }
+    assert_eq!(users(&db).await, 3, "a reader reads the writer's pages");
+    let mut names = vec![];
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert_eq!(
+            entry.metadata().unwrap().len(),
+            0,
+            "{name} holds bytes on disk"
+        );
+        names.push(name);
+    }
+    names.sort();
+    assert!(
+        names.contains(&"sandbox.db".to_string()),
+        "the main file is there as the anchor of its locks: {names:?}"
+    );
+    drop(db);
+    assert!(!folder.exists());
+}
+
+#[tokio::test]
 async fn two_in_memory_databases_are_separate() {
     let one = connect("sqlite::memory:");
     let two = connect("sqlite::memory:");
