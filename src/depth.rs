@@ -23,7 +23,11 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Whether `text` nests deeper than [`MAX_DEPTH`]. Stops at the first level too many.
 pub fn too_deep(text: impl AsRef<[u8]>) -> bool {
-    scan(text.as_ref(), MAX_DEPTH) > MAX_DEPTH
+    let text = text.as_ref();
+    // A text cannot nest deeper than it has opening brackets; counting them is a loop the
+    // compiler vectorises, many times faster than the scan, and settles nearly every body.
+    let opening = text.iter().filter(|&&b| b == b'[' || b == b'{').count();
+    opening > MAX_DEPTH && scan(text, MAX_DEPTH) > MAX_DEPTH
 }
 
 /// The deepest nesting in `text`, counted as the module header says.

@@ -15,6 +15,7 @@
 
 mod blocking;
 mod heap_files;
+mod memo;
 mod memory;
 mod migrate;
 mod open;
@@ -44,6 +45,7 @@ pub struct Db(Arc<Inner>);
 struct Inner {
     writer: Mutex<Connection>,
     readers: pool::Readers,
+    memos: Arc<memo::Memos>,
     /// Last, so it is removed after every connection to the files in it has closed.
     _memory: Option<MemoryDir>,
 }
@@ -86,6 +88,13 @@ impl Db {
             .with_context(|| format!("cannot open the database `{database}`"))?;
         migrate::migrate(&mut writer, migrations)
             .context("cannot apply the database migrations")?;
+        let memos = Arc::new(memo::Memos::default());
+        let hooked = memos.clone();
+        writer
+            .update_hook(Some(move |_, _: &str, table: &str, _| {
+                hooked.row_changed(table)
+            }))
+            .context("cannot watch the database's writes")?;
         let readers = (0..readers.max(1))
             .map(|_| open::open(&path, in_memory, Role::Reader))
             .collect::<Result<Vec<_>, _>>()
@@ -93,6 +102,7 @@ impl Db {
         Ok(Db(Arc::new(Inner {
             writer: Mutex::new(writer),
             readers: pool::Readers::new(readers),
+            memos,
             _memory: memory,
         })))
     }
@@ -120,6 +130,34 @@ impl Db {
         }
     }
 
+    /// [`Db::read`] of a value read from `table` by `key` (a merchant by its name), kept in
+    /// memory until a write changes `table` ([`memo`]). `f` reads only from `table`.
+    #[track_caller]
+    pub fn read_memo<V, E>(
+        &self,
+        table: &'static str,
+        key: &str,
+        f: impl FnOnce(&Connection) -> Result<V, E>,
+    ) -> impl Future<Output = Result<V, E>>
+    where
+        V: Clone + Send + Sync + 'static,
+    {
+        let memos = &self.0.memos;
+        let kept = memos.get::<V>(table, key);
+        // Taken before the read's snapshot begins: a write committed after it makes the value
+        // stale, one committed before it is in the snapshot.
+        let epoch = memos.epoch_for(table);
+        let miss = kept.is_none().then(|| (key.to_string(), self.read(f)));
+        async move {
+            let Some((key, read)) = miss else {
+                return Ok(kept.expect("a value when there is no read"));
+            };
+            let value = read.await?;
+            memos.put(table, &key, epoch, value.clone());
+            Ok(value)
+        }
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed when it returns `Ok`, rolled
     /// back (nothing changed) when it returns `Err`.
     #[track_caller]
@@ -135,8 +173,10 @@ impl Db {
             let conn = self.0.writer.lock().await;
             blocking::run(place, || {
                 let tx = WriteTransaction::begin(&conn)?;
+                self.0.memos.write_began();
                 let out = f(&conn)?;
                 tx.commit()?;
+                self.0.memos.write_committed();
                 Ok(out)
             })
         }
@@ -171,6 +211,7 @@ impl Db {
             // The backup bypasses the statement caches' view of the schema; start them afresh.
             conn.flush_prepared_statement_cache();
             self.0.readers.schema_replaced();
+            self.0.memos.all_changed();
             Ok(())
         })
     }
@@ -250,10 +291,12 @@ pub fn is_empty(conn: &Connection) -> Result<bool, DbError> {
 
 /// Deletes every row of every state table, inside the caller's transaction.
 pub fn wipe(conn: &Connection) -> Result<(), DbError> {
-    // Foreign keys are checked at commit, so the tables can be emptied in any order.
+    // Foreign keys are checked at commit, so the tables can be emptied in any order. The
+    // `where` keeps SQLite from truncating the table whole, which would bypass the update
+    // hook that tells the memos ([`memo`]) their table changed.
     conn.execute_batch("pragma defer_foreign_keys = on")?;
     for table in state_tables(conn)? {
-        conn.execute(&format!("delete from \"{table}\""), [])?;
+        conn.execute(&format!("delete from \"{table}\" where true"), [])?;
     }
     Ok(())
 }

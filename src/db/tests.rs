@@ -452,3 +452,66 @@ async fn readers_read_the_restored_state() {
         assert!(counts.iter().all(|&n| n == 0), "{counts:?}");
     }
 }
+
+/// How many users [`Db::read_memo`] says there are, counting the reads it really made.
+async fn memo_users(db: &Db, reads: &std::sync::atomic::AtomicUsize) -> i64 {
+    db.read_memo("users", "all", |c| {
+        reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        c.query_row("select count(*) from users", [], |r| r.get::<_, i64>(0))
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_kept_value_is_read_again_only_after_its_table_changes() {
+    for (db, _dir) in both_kinds(2) {
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let read = || reads.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(memo_users(&db, &reads).await, 0);
+        assert_eq!(memo_users(&db, &reads).await, 0);
+        assert_eq!(read(), 1, "the second time comes from memory");
+        db.write(|c| c.execute("insert into orders (id) values (1)", []))
+            .await
+            .unwrap();
+        assert_eq!(memo_users(&db, &reads).await, 0);
+        assert_eq!(read(), 1, "a write to another table keeps it");
+        db.write(|c| c.execute("insert into users (phone) values ('9447741462')", []))
+            .await
+            .unwrap();
+        assert_eq!(
+            memo_users(&db, &reads).await,
+            1,
+            "the acknowledged write is seen"
+        );
+        assert_eq!(read(), 2);
+        let failed: Result<(), DbError> = db
+            .write(|c| {
+                c.execute("insert into users (phone) values ('9447741463')", [])?;
+                Err(DbError::QueryReturnedNoRows)
+            })
+            .await;
+        assert!(failed.is_err());
+        assert_eq!(memo_users(&db, &reads).await, 1);
+        assert_eq!(read(), 2, "a write rolled back changed nothing");
+        db.write(wipe).await.unwrap();
+        assert_eq!(
+            memo_users(&db, &reads).await,
+            0,
+            "a wiped table is read again"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_restore_makes_every_kept_value_read_again() {
+    let db = connect("sqlite::memory:");
+    let snapshot = db.snapshot().await.unwrap();
+    let reads = std::sync::atomic::AtomicUsize::new(0);
+    db.write(|c| c.execute("insert into users (phone) values ('9447741462')", []))
+        .await
+        .unwrap();
+    assert_eq!(memo_users(&db, &reads).await, 1);
+    db.restore(&snapshot).await.unwrap();
+    assert_eq!(memo_users(&db, &reads).await, 0);
+}

@@ -51,6 +51,7 @@ mod jaze_records;
 mod journal;
 mod masking;
 mod masking_edges;
+mod merchant_memo;
 mod nesting;
 mod nesting_actions;
 mod nesting_control;

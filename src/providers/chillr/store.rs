@@ -12,6 +12,7 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row};
 use std::collections::{HashMap, HashSet};
 
+#[derive(Clone)]
 pub struct Merchant {
     pub id: i64,
     pub api_secret_key: String,
@@ -100,6 +101,9 @@ pub fn all_merchants(conn: &Connection) -> Result<Vec<(String, String)>, DbError
         .query_map([], |r| Ok((r.get("api_key")?, r.get("api_secret_key")?)))?
         .collect()
 }
+
+/// The table merchants are read from (the key of their memo, [`crate::db::Db::read_memo`]).
+pub const MERCHANTS: &str = "chillr_merchants";
 
 pub fn merchant_by_api_key(conn: &Connection, api_key: &str) -> Result<Option<Merchant>, DbError> {
     conn.prepare_cached("select id, api_secret_key from chillr_merchants where api_key = ?")?

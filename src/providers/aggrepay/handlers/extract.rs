@@ -78,7 +78,9 @@ async fn authenticate(db: &Db, fields: Fields) -> Result<Authenticated, AggrePay
         .get("api_key")
         .ok_or_else(|| AggrePayError::Unauthorized.with(diagnoses::api_key_missing()))?;
     let merchant = db
-        .read(|conn| merchants::by_api_key(conn, api_key))
+        .read_memo(merchants::TABLE, api_key, |conn| {
+            merchants::by_api_key(conn, api_key)
+        })
         .await?
         .ok_or(AggrePayError::Unauthorized)?;
     check_hash(db, &merchant, &fields).await?;

@@ -22,6 +22,9 @@ pub struct Limits {
     pub daily_debit_amount: i64,
 }
 
+/// The table merchants are read from (the key of their memo, [`crate::db::Db::read_memo`]).
+pub const TABLE: &str = "aggrepay_merchants";
+
 /// The merchant of an api_key.
 pub fn by_api_key(conn: &Connection, api_key: &str) -> Result<Option<Merchant>, DbError> {
     conn.prepare_cached(

@@ -129,7 +129,9 @@ async fn authenticate(
         Some(key) => {
             state
                 .db
-                .read(|conn| store::merchant_by_api_key(conn, key))
+                .read_memo(store::MERCHANTS, key, |conn| {
+                    store::merchant_by_api_key(conn, key)
+                })
                 .await?
         }
         None => None,

@@ -34,10 +34,12 @@ impl FromRequestParts<AppState> for Account {
         let lookup = token.clone();
         let found = state
             .db
-            .read(move |conn| match store::account_key(conn, &lookup)? {
-                Some(account) => Ok(Ok(account)),
-                // Told apart so that a key sent as the user name is never shown.
-                None => store::is_api_key(conn, &lookup).map(Err),
+            .read_memo(store::ACCOUNTS, &token, move |conn| {
+                match store::account_key(conn, &lookup)? {
+                    Some(account) => Ok(Ok(account)),
+                    // Told apart so that a key sent as the user name is never shown.
+                    None => store::is_api_key(conn, &lookup).map(Err),
+                }
             })
             .await?;
         match found {

@@ -17,6 +17,9 @@ pub use records::{
 use crate::db::DbError;
 use rusqlite::{Connection, OptionalExtension};
 
+/// The table accounts are read from (the key of their memo, [`crate::db::Db::read_memo`]).
+pub const ACCOUNTS: &str = "jaze_accounts";
+
 /// Whether some account has this text as its API Key (a token and key sent swapped).
 pub fn is_api_key(conn: &Connection, text: &str) -> Result<bool, DbError> {
     Ok(conn

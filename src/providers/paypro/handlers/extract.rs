@@ -80,7 +80,9 @@ async fn authenticate<T: Input>(
     )?;
     let found = state
         .db
-        .read(|conn| merchants::by_username(conn, username))
+        .read_memo(merchants::TABLE, username, |conn| {
+            merchants::by_username(conn, username)
+        })
         .await?;
     let near = match found {
         Some(_) => None,

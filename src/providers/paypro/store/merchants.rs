@@ -82,6 +82,9 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Merchant, DbError> {
         .query_row([id], merchant_from)
 }
 
+/// The table merchants are read from (the key of their memo, [`crate::db::Db::read_memo`]).
+pub const TABLE: &str = "paypro_merchants";
+
 /// The merchant with this username, if any.
 pub fn by_username(conn: &Connection, username: &str) -> Result<Option<Merchant>, DbError> {
     conn.prepare_cached(select!("where username = ?"))?
