@@ -24,6 +24,8 @@ use std::sync::{Arc, Mutex, RwLock};
 const CAPACITY: usize = 4096;
 
 type Value = Arc<dyn Any + Send + Sync>;
+/// One table's values by key, each with the epoch it was read at.
+type Kept = HashMap<String, (u64, Value)>;
 
 #[derive(Default)]
 pub(super) struct Memos {
@@ -33,7 +35,7 @@ pub(super) struct Memos {
     touched: AtomicBool,
     epoch: AtomicU64,
     /// By table, then by key.
-    values: Mutex<HashMap<&'static str, HashMap<String, (u64, Value)>>>,
+    values: Mutex<HashMap<&'static str, Kept>>,
 }
 
 impl Memos {
