@@ -515,3 +515,34 @@ async fn a_restore_makes_every_kept_value_read_again() {
     db.restore(&snapshot).await.unwrap();
     assert_eq!(memo_users(&db, &reads).await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 6)]
+async fn by_default_a_read_finds_a_connection_while_three_long_reads_hold_theirs() {
+    let db = Db::connect_with("sqlite::memory:", MADE_UP, default_read_connections()).unwrap();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let held = Arc::new(std::sync::Mutex::new(held));
+    let (started, long_reads_in) = std::sync::mpsc::channel::<()>();
+    let long: Vec<_> = (0..3)
+        .map(|_| {
+            let (db, held, started) = (db.clone(), held.clone(), started.clone());
+            tokio::spawn(async move {
+                db.read(move |_| {
+                    started.send(()).unwrap();
+                    let _ = held.lock().unwrap().recv();
+                })
+                .await
+            })
+        })
+        .collect();
+    for _ in 0..3 {
+        long_reads_in
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the long reads start");
+    }
+    let short = tokio::time::timeout(Duration::from_secs(5), users(&db)).await;
+    assert_eq!(short.ok(), Some(0), "a fourth read is served meanwhile");
+    drop(release);
+    for read in long {
+        read.await.unwrap();
+    }
+}

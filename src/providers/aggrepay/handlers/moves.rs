@@ -167,7 +167,8 @@ pub async fn debitreversal(
 async fn moved(
     state: &AppState,
     auth: &Authenticated,
-    f: impl FnOnce(&Connection, &Merchant, &Fields, DateTime<Utc>) -> Result<Recorded, AggrePayError>,
+    f: impl FnOnce(&Connection, &Merchant, &Fields, DateTime<Utc>) -> Result<Recorded, AggrePayError>
+    + Send,
 ) -> Result<Recorded, AggrePayError> {
     auth.write(&state.db, |tx, merchant, fields| {
         f(tx, merchant, fields, state.clock.now())
