@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn work_runs_on_a_lower_priority_thread_and_borrows_from_the_caller() {
-        let words = vec!["long".to_string(), "work".to_string()];
+        let words = ["long".to_string(), "work".to_string()];
         let caller = rustix::process::getpriority_process(None).unwrap();
         let (joined, nice, name) = run(|| {
             let nice = rustix::process::getpriority_process(None).unwrap();
