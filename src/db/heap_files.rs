@@ -130,6 +130,13 @@ fn files() -> &'static Mutex<HashMap<String, Shared>> {
     FILES.get_or_init(Default::default)
 }
 
+/// Whether the bytes of the file at `path` are held (some connection has it open).
+#[cfg(test)]
+pub(super) fn holds(path: &std::path::Path) -> bool {
+    let files = files().lock().unwrap_or_else(|e| e.into_inner());
+    files.contains_key(path.to_string_lossy().as_ref())
+}
+
 /// An open file: SQLite's header, then `unix-excl`'s own file object right after it.
 #[repr(C)]
 struct HeapFile {

@@ -183,8 +183,14 @@ async fn an_in_memory_database_keeps_its_pages_in_the_heap_and_its_files_stay_em
         names.contains(&"sandbox.db".to_string()),
         "the main file is there as the anchor of its locks: {names:?}"
     );
+    let main = folder.join("sandbox.db");
+    assert!(super::heap_files::holds(&main));
     drop(db);
     assert!(!folder.exists());
+    assert!(
+        !super::heap_files::holds(&main),
+        "the bytes are freed with the last connection"
+    );
 }
 
 #[tokio::test]
