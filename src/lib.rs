@@ -22,7 +22,6 @@ pub mod healthcheck;
 pub mod journal;
 pub mod lenient;
 pub mod log_output;
-pub mod long_work;
 pub mod mask;
 pub mod money;
 pub mod phone;

@@ -57,13 +57,11 @@ pub(super) enum Place {
 /// Runs `f` (which may borrow, unlike `spawn_blocking`'s) on this thread: inline, or after
 /// handing this worker's queue to another thread (`block_in_place`). On the current-thread
 /// runtime of `#[tokio::test]` (or outside tokio) it always runs inline.
-pub(super) fn run<T: Send>(place: Place, f: impl FnOnce() -> T + Send) -> T {
+pub(super) fn run<T>(place: Place, f: impl FnOnce() -> T) -> T {
     let multi_thread = matches!(Handle::try_current(),
         Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread);
     let slot = match place {
-        Place::OffWorker if multi_thread => {
-            return tokio::task::block_in_place(|| crate::long_work::run(f));
-        }
+        Place::OffWorker if multi_thread => return tokio::task::block_in_place(f),
         Place::OffWorker => return f(),
         Place::ByHistory(site) => slot(site),
     };
@@ -73,11 +71,9 @@ pub(super) fn run<T: Send>(place: Place, f: impl FnOnce() -> T + Send) -> T {
         // handed its queue to (on one core, milliseconds): the closure's own CPU time is what
         // tells whether the site is still long.
         tokio::task::block_in_place(|| {
-            crate::long_work::run(|| {
-                let started = thread_cpu_time();
-                let out = f();
-                (out, thread_cpu_time().saturating_sub(started))
-            })
+            let started = thread_cpu_time();
+            let out = f();
+            (out, thread_cpu_time().saturating_sub(started))
         })
     } else {
         let started = Instant::now();

@@ -119,10 +119,7 @@ impl Db {
     /// Runs `f` on a read connection, in one read transaction: it sees the state of the last
     /// write committed before it began, whatever commits meanwhile. It cannot write.
     #[track_caller]
-    pub fn read<T: Send>(
-        &self,
-        f: impl FnOnce(&Connection) -> T + Send,
-    ) -> impl Future<Output = T> {
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> T) -> impl Future<Output = T> {
         let place = Place::ByHistory(Location::caller());
         async move {
             let mut lent = self.0.readers.lend().await;
@@ -149,20 +146,20 @@ impl Db {
         &self,
         table: &'static str,
         key: &str,
-        f: impl FnOnce(&Connection) -> Result<V, E> + Send,
+        f: impl FnOnce(&Connection) -> Result<V, E>,
     ) -> impl Future<Output = Result<V, E>>
     where
         V: Clone + Send + Sync + 'static,
-        E: Send,
     {
         let memos = &self.0.memos;
         let kept = memos.get::<V>(table, key);
-        // Taken before the read's snapshot begins: a write committed after it makes the value
-        // stale, one committed before it is in the snapshot.
-        let epoch = memos.epoch_for(table);
-        let miss = kept.is_none().then(|| (key.to_string(), self.read(f)));
+        // The epoch is taken before the read's snapshot begins: a write committed after it
+        // makes the value stale, one committed before it is in the snapshot.
+        let miss = kept
+            .is_none()
+            .then(|| (key.to_string(), memos.epoch_for(table), self.read(f)));
         async move {
-            let Some((key, read)) = miss else {
+            let Some((key, epoch, read)) = miss else {
                 return Ok(kept.expect("a value when there is no read"));
             };
             let value = read.await?;
@@ -176,22 +173,18 @@ impl Db {
     #[track_caller]
     pub fn write<T, E>(
         &self,
-        f: impl FnOnce(&Connection) -> Result<T, E> + Send,
+        f: impl FnOnce(&Connection) -> Result<T, E>,
     ) -> impl Future<Output = Result<T, E>>
     where
-        T: Send,
-        E: From<DbError> + Send,
+        E: From<DbError>,
     {
         let place = Place::ByHistory(Location::caller());
         async move {
-            let mut conn = self.0.writer.lock().await;
-            // Lent as `&mut` (a `Connection` can move between threads, not be shared by them).
-            let conn: &mut Connection = &mut conn;
-            blocking::run(place, move || {
-                let conn = &*conn;
-                let tx = WriteTransaction::begin(conn)?;
+            let conn = self.0.writer.lock().await;
+            blocking::run(place, || {
+                let tx = WriteTransaction::begin(&conn)?;
                 self.0.memos.write_began();
-                let out = f(conn)?;
+                let out = f(&conn)?;
                 tx.commit()?;
                 self.0.memos.write_committed();
                 Ok(out)

@@ -125,19 +125,19 @@ async fn check_hash(db: &Db, merchant: &Merchant, fields: &Fields) -> Result<(),
 
 impl Authenticated {
     /// Runs `f` (checks and SQL only) under one read hold of the database.
-    pub async fn read<T: Send>(
+    pub async fn read<T>(
         &self,
         db: &Db,
-        f: impl FnOnce(&Connection, &Merchant, &Fields) -> Result<T, AggrePayError> + Send,
+        f: impl FnOnce(&Connection, &Merchant, &Fields) -> Result<T, AggrePayError>,
     ) -> Result<T, AggrePayError> {
         db.read(|conn| f(conn, &self.merchant, &self.fields)).await
     }
 
     /// Runs `f` in one write transaction: all of it, or nothing when it fails.
-    pub async fn write<T: Send>(
+    pub async fn write<T>(
         &self,
         db: &Db,
-        f: impl FnOnce(&Connection, &Merchant, &Fields) -> Result<T, AggrePayError> + Send,
+        f: impl FnOnce(&Connection, &Merchant, &Fields) -> Result<T, AggrePayError>,
     ) -> Result<T, AggrePayError> {
         db.write(|tx| f(tx, &self.merchant, &self.fields)).await
     }

@@ -167,8 +167,7 @@ pub async fn debitreversal(
 async fn moved(
     state: &AppState,
     auth: &Authenticated,
-    f: impl FnOnce(&Connection, &Merchant, &Fields, DateTime<Utc>) -> Result<Recorded, AggrePayError>
-    + Send,
+    f: impl FnOnce(&Connection, &Merchant, &Fields, DateTime<Utc>) -> Result<Recorded, AggrePayError>,
 ) -> Result<Recorded, AggrePayError> {
     auth.write(&state.db, |tx, merchant, fields| {
         f(tx, merchant, fields, state.clock.now())

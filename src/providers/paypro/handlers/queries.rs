@@ -64,12 +64,11 @@ pub async fn gpojson(
     if !large {
         return Ok(encode());
     }
-    // 100,000 orders encode to ~30 MB in about a third of a second: as long work, so no
-    // async worker (and no request queued behind it on that worker) waits for it, and short
-    // requests go first on a busy core.
-    crate::long_work::spawn(encode)
+    // 100,000 orders encode to ~30 MB in about a third of a second: on the blocking pool, so
+    // no async worker (and no request queued behind it on that worker) waits for it.
+    tokio::task::spawn_blocking(encode)
         .await
-        .ok_or_else(Failure::service_fail)
+        .map_err(|_| Failure::service_fail())
 }
 
 /// Listings with at least this many orders are encoded off the async workers.
