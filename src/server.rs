@@ -32,12 +32,14 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 /// The header every answer under a provider path carries its journal id in.
-pub const REQUEST_ID_HEADER: &str = "x-sandbox-request-id";
+pub const REQUEST_ID_HEADER: header::HeaderName =
+    header::HeaderName::from_static("x-sandbox-request-id");
 
 #[cfg(test)]
 mod tests {
@@ -80,11 +82,12 @@ pub async fn serve(
         state.config.max_connections,
     ));
     let refusals = Refusals::default();
-    let front = Front {
+    // Shared, not cloned, per request: a `Front` holds a dozen reference counts.
+    let front = Arc::new(Front {
         router,
         state,
         refusals: refusals.clone(),
-    };
+    });
     tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -371,9 +374,9 @@ impl Front {
                     .is_success()
                     .then(|| Outcome::success(success))
             });
-        if let Ok(value) = header::HeaderValue::from_str(&id.to_string()) {
-            response.headers_mut().insert(REQUEST_ID_HEADER, value);
-        }
+        response
+            .headers_mut()
+            .insert(REQUEST_ID_HEADER, header::HeaderValue::from(id));
         let (head, body) = response.into_parts();
         let bytes = body
             .collect()

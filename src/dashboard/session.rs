@@ -37,7 +37,7 @@ fn digest(parts: &[&str]) -> String {
         hash.update((part.len() as u64).to_be_bytes());
         hash.update(part.as_bytes());
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(hash.finalize())
 }
 
 fn admin_token(state: &AppState) -> Option<&str> {
@@ -63,10 +63,7 @@ pub fn set_cookie(value: &str) -> HeaderValue {
 }
 
 pub fn new_nonce() -> String {
-    rand::random::<[u8; 16]>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(rand::random::<[u8; 16]>())
 }
 
 fn session_for(nonce: String, bearer: bool, authed: bool) -> Session {

@@ -56,9 +56,13 @@ pub(super) fn read_request_line(text: &[u8]) -> Line {
     }
 }
 
-/// Whether the target needs rewriting at all (most do not).
+/// Whether the target needs rewriting at all (most do not). Every request pays this scan, so
+/// it asks the table first and looks at a `%`'s escape only where there is one.
 pub(super) fn needs_encoding(target: &[u8]) -> bool {
-    (0..target.len()).any(|i| needs(target, i))
+    target
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| SPECIAL[usize::from(b)] && needs(target, i))
 }
 
 /// Appends the target to `out`, encoded; see the module documentation.
@@ -90,10 +94,25 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Bytes `http::Uri` refuses in a target, or that RFC 3986 calls unsafe there.
 pub(super) fn must_encode(b: u8) -> bool {
-    matches!(
-        b,
-        0..=0x20 | 0x7F..=0xFF | b'"' | b'#' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
-    )
+    ENCODED[usize::from(b)]
+}
+
+/// [`must_encode`] as a table, built from its definition at compile time.
+static ENCODED: [bool; 256] = table(false);
+/// The bytes [`needs`] has to look at: those encoded, and `%`.
+static SPECIAL: [bool; 256] = table(true);
+
+const fn table(with_percent: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(
+            b as u8,
+            0..=0x20 | 0x7F..=0xFF | b'"' | b'#' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+        ) || (with_percent && b as u8 == b'%');
+        b += 1;
+    }
+    table
 }
 
 /// Whether the bytes after a `%` make an escape: two hex digits, or ASP.NET's `u` and four.

@@ -83,7 +83,7 @@ mod tests {
         };
         let hash = hash.trim_end_matches("\"}");
         let digest = Sha512::digest(format!("{salt}{without}}}").as_bytes());
-        let expected: String = digest.iter().map(|b| format!("{b:02X}")).collect();
+        let expected = hex::encode_upper(digest);
         hash == expected
     }
 

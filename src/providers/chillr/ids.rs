@@ -14,12 +14,7 @@ static COUNTER: LazyLock<AtomicU32> = LazyLock::new(|| AtomicU32::new(rand::rng(
 pub fn batch_id(created_at: DateTime<Utc>) -> String {
     let seconds = u32::try_from(created_at.timestamp().max(0)).unwrap_or(u32::MAX);
     let counter = COUNTER.fetch_add(1, Ordering::Relaxed) & 0x00ff_ffff;
-    let mut id = format!("{seconds:08x}");
-    for byte in PROCESS.iter() {
-        id.push_str(&format!("{byte:02x}"));
-    }
-    id.push_str(&format!("{counter:06x}"));
-    id
+    format!("{seconds:08x}{}{counter:06x}", hex::encode(*PROCESS))
 }
 
 pub fn is_batch_id(text: &str) -> bool {

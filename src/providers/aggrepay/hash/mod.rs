@@ -50,16 +50,12 @@ pub fn is_hash_field(name: &str) -> bool {
 }
 
 pub fn sha512_upper(data: &str) -> String {
-    upper_hex(&Sha512::digest(data.as_bytes()))
-}
-
-fn upper_hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02X}")).collect()
+    hex::encode_upper(Sha512::digest(data.as_bytes()))
 }
 
 /// What a client that took SHA-256 for SHA-512 sends.
 pub fn sha256_upper(data: &str) -> String {
-    upper_hex(&sha2::Sha256::digest(data.as_bytes()))
+    hex::encode_upper(sha2::Sha256::digest(data.as_bytes()))
 }
 
 #[cfg(test)]

@@ -41,32 +41,34 @@ macro_rules! columns {
 /// The columns [`customer_from`] reads (for the store's other queries).
 pub(super) const COLUMNS: &str = columns!();
 
+/// A customer from a row that starts with [`COLUMNS`], read by position: by name, rusqlite
+/// searches the columns for each one, and that search was a twentieth of a balance request.
 pub(super) fn customer_from(row: &Row, defaults: Limits) -> rusqlite::Result<Customer> {
-    let over = |column: &str, default: i64| -> rusqlite::Result<i64> {
+    let over = |column: usize, default: i64| -> rusqlite::Result<i64> {
         Ok(row.get::<_, Option<i64>>(column)?.unwrap_or(default))
     };
     Ok(Customer {
-        row: row.get("id")?,
-        customer_id: row.get("customer_id")?,
-        mobile_number: row.get("mobile_number")?,
-        email: row.get("email")?,
-        first_name: row.get("first_name")?,
-        last_name: row.get("last_name")?,
-        date_of_birth: row.get("date_of_birth")?,
-        address_line_1: row.get("address_line_1")?,
-        address_line_2: row.get("address_line_2")?,
-        city: row.get("city")?,
-        pincode: row.get("pincode")?,
-        description: row.get("description")?,
-        mpin: row.get("mpin")?,
-        active: row.get::<_, i64>("active")? != 0,
-        balance: row.get("balance")?,
+        row: row.get(0)?,
+        customer_id: row.get(1)?,
+        mobile_number: row.get(2)?,
+        email: row.get(3)?,
+        first_name: row.get(4)?,
+        last_name: row.get(5)?,
+        date_of_birth: row.get(6)?,
+        address_line_1: row.get(7)?,
+        address_line_2: row.get(8)?,
+        city: row.get(9)?,
+        pincode: row.get(10)?,
+        description: row.get(11)?,
+        mpin: row.get(12)?,
+        active: row.get::<_, i64>(13)? != 0,
+        balance: row.get(14)?,
         limits: Limits {
-            max_balance: over("max_balance", defaults.max_balance)?,
-            monthly_credit: over("monthly_credit", defaults.monthly_credit)?,
-            monthly_debit: over("monthly_debit", defaults.monthly_debit)?,
-            daily_debit_count: over("daily_debit_count", defaults.daily_debit_count)?,
-            daily_debit_amount: over("daily_debit_amount", defaults.daily_debit_amount)?,
+            max_balance: over(15, defaults.max_balance)?,
+            monthly_credit: over(16, defaults.monthly_credit)?,
+            monthly_debit: over(17, defaults.monthly_debit)?,
+            daily_debit_count: over(18, defaults.daily_debit_count)?,
+            daily_debit_amount: over(19, defaults.daily_debit_amount)?,
         },
     })
 }

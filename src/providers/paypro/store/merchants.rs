@@ -15,6 +15,8 @@ pub struct Merchant {
     pub fee: String,
     /// The enabled services as stored: a JSON array of endpoint names.
     pub services: String,
+    /// `services` read once when the row is, not on every request that asks.
+    enabled: Vec<String>,
     pub utc_offset: String,
     /// `title` or `upper`.
     pub status_case: String,
@@ -28,10 +30,7 @@ impl Merchant {
 
     /// Whether `service` (an endpoint name) is enabled.
     pub fn serves(&self, service: &str) -> bool {
-        serde_json::from_str::<Vec<String>>(&self.services)
-            .unwrap_or_default()
-            .iter()
-            .any(|s| s == service)
+        self.enabled.iter().any(|s| s == service)
     }
 }
 
@@ -61,7 +60,9 @@ macro_rules! select {
 
 fn merchant_from(row: &Row) -> rusqlite::Result<Merchant> {
     let status_case: String = row.get("status_case")?;
+    let services: String = row.get("services")?;
     Ok(Merchant {
+        enabled: serde_json::from_str(&services).unwrap_or_default(),
         id: row.get("id")?,
         username: row.get("username")?,
         password: row.get("password")?,
@@ -69,7 +70,7 @@ fn merchant_from(row: &Row) -> rusqlite::Result<Merchant> {
         min_amount: row.get("min_amount")?,
         max_amount: row.get("max_amount")?,
         fee: row.get("fee")?,
-        services: row.get("services")?,
+        services,
         utc_offset: row.get("utc_offset")?,
         upper_case_status: status_case == "upper",
         status_case,
