@@ -76,6 +76,11 @@ impl Provider for PayPro {
                 name: "0011_paypro_dashboard_indexes",
                 sql: include_str!("migrations/0011_paypro_dashboard_indexes.sql"),
             },
+            Migration {
+                version: 12,
+                name: "0012_paypro_dashboard_indexes_dropped",
+                sql: include_str!("migrations/0012_paypro_dashboard_indexes_dropped.sql"),
+            },
         ]
     }
 
