@@ -1,173 +1,55 @@
-//! The accept loop and the front every request passes before the router.
+//! The front every request passes before the router.
 //!
-//! The front first finds the tenant a `/t/<tenant>/` prefix names (creating it on first use),
-//! takes the prefix off and runs the rest against that tenant's state and router.
-//!
-//! The front reads the body under the size limit (a larger body is still read to its end,
-//! then answered 413), applies fault rules, turns a panic into the provider's internal
-//! error, records the request journal and writes the one log line per request. It sits on
-//! hyper directly, not on `axum::serve`, because a `drop` or `timeout` fault must be able to
-//! close a connection without any answer, which an axum handler cannot do.
+//! It first finds the tenant a `/t/<tenant>/` prefix names (creating it on first use), takes
+//! the prefix off and runs the rest against that tenant's state and router. Then it reads the
+//! body under the size limit (a larger body is still read to its end, then answered 413),
+//! applies fault rules, turns a panic into the provider's internal error, and has the request
+//! journaled, counted and logged ([`super::record`]).
 
+use super::answers::{ReadBody, json, read_body, refused_answer, too_large};
+use super::paths::{is_normal, normalize_path, with_path};
+use super::record::{PendingEntry, RequestLine, elapsed_ms, fault_label, log};
+use super::{CloseWithoutAnswer, REQUEST_ID_HEADER};
 use crate::app::AppState;
-use crate::connections::{Connections, Limits};
 use crate::diagnosis::{Outcome, kernel_rules, near_miss};
 use crate::faults::{Action, Decision};
-use crate::journal::{Head, Record};
-use crate::lenient::{LenientStream, Refusal, Refusals};
+use crate::journal::Head;
+use crate::lenient::Refusals;
 use crate::providers::Provider;
 use crate::tenants::name::Target;
 use crate::tenants::{self, CreateError};
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Method, Request, Response, StatusCode, header};
-use axum::response::IntoResponse;
-use bytes::{Bytes, BytesMut};
+use axum::http::{Request, Response, StatusCode, header};
+use bytes::Bytes;
 use futures_util::FutureExt;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
-use serde_json::Value;
 use std::borrow::Cow;
-use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
+use std::time::Instant;
 use tower::ServiceExt;
 
-/// The header every answer under a provider path carries its journal id in.
-pub const REQUEST_ID_HEADER: header::HeaderName =
-    header::HeaderName::from_static("x-sandbox-request-id");
-
-#[cfg(test)]
-mod tests {
-    use super::{is_normal, normalize_path};
-
-    #[test]
-    fn paths_lose_repeated_and_trailing_slashes() {
-        assert_eq!(
-            normalize_path("//api/v1//get_payment_details/2/"),
-            "/api/v1/get_payment_details/2"
-        );
-        assert_eq!(normalize_path("/"), "/");
-        assert_eq!(normalize_path("//"), "/");
-        assert_eq!(normalize_path("/cpay/co"), "/cpay/co");
-    }
-
-    #[test]
-    fn only_paths_that_normalising_changes_are_not_normal() {
-        for path in [
-            "/", "", "//", "/a", "/a/", "//a", "/a//b", "/a/b", "*", "a/b", "/a/b/", "/a.b",
-        ] {
-            assert_eq!(is_normal(path), normalize_path(path) == path, "{path:?}");
-        }
-    }
-}
-
-/// How long open requests may take to finish after a shutdown signal.
-const DRAIN: Duration = Duration::from_secs(5);
-
-pub async fn serve(
-    listener: TcpListener,
-    router: Router,
-    state: AppState,
-    shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()> {
-    let graceful = GracefulShutdown::new();
-    let connections = Connections::new(Limits::new(
-        state.config.header_read_timeout,
-        state.config.idle_timeout,
-        state.config.max_connections,
-    ));
-    let refusals = Refusals::default();
-    // Shared, not cloned, per request: a `Front` holds a dozen reference counts.
-    let front = Arc::new(Front {
-        router,
-        state,
-        refusals: refusals.clone(),
-    });
-    tokio::pin!(shutdown);
-    loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(e) => {
-                    // Out of file descriptors and the like: wait and go on accepting.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        let Some(admitted) = connections.admit().await else {
-            connections.refuse(stream);
-            continue;
-        };
-        let _ = stream.set_nodelay(true);
-        let front = front.clone();
-        let activity = admitted.activity();
-        let service = hyper::service::service_fn(move |request| {
-            let front = front.clone();
-            let busy = activity.busy();
-            async move {
-                let _busy = busy;
-                front.enter(request).await
-            }
-        });
-        let connection = hyper::server::conn::http1::Builder::new()
-            .pipeline_flush(true)
-            .serve_connection(
-                TokioIo::new(LenientStream::new(admitted.track(stream), refusals.clone())),
-                service,
-            );
-        let connection = graceful.watch(connection);
-        tokio::spawn(admitted.serve(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection closed");
-            }
-        }));
-    }
-    drop(listener);
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(DRAIN) => tracing::warn!("open requests did not finish in time"),
-    }
-    Ok(())
-}
-
-/// Returned to hyper to close a connection without an answer.
-#[derive(Debug)]
-pub struct CloseWithoutAnswer;
-
-impl std::fmt::Display for CloseWithoutAnswer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("closed without an answer")
-    }
-}
-
-impl std::error::Error for CloseWithoutAnswer {}
-
 #[derive(Clone)]
-struct Front {
+pub(super) struct Front {
     router: Router,
-    state: AppState,
+    pub(super) state: AppState,
     /// How the lenient front marks a malformed request it wants answered.
     refusals: Refusals,
 }
 
-/// The request body, or how many bytes it had when it was over the limit.
-enum ReadBody {
-    Within(Bytes),
-    TooLarge(usize),
-}
-
 impl Front {
+    pub(super) fn new(router: Router, state: AppState, refusals: Refusals) -> Self {
+        Front {
+            router,
+            state,
+            refusals,
+        }
+    }
+
     /// Finds the tenant the path names and handles the request as that tenant's, with the
     /// prefix taken off; a bad name or a tenant that cannot be had is answered here.
-    async fn enter(
+    pub(super) async fn enter(
         &self,
         mut request: Request<Incoming>,
     ) -> Result<Response<Body>, CloseWithoutAnswer> {
@@ -227,7 +109,7 @@ impl Front {
     }
 
     /// The path as the client sent it, with the tenant prefix, for the log line.
-    fn shown<'a>(&self, path: &'a str) -> Cow<'a, str> {
+    pub(super) fn shown<'a>(&self, path: &'a str) -> Cow<'a, str> {
         if self.state.prefix.is_empty() {
             Cow::Borrowed(path)
         } else {
@@ -488,227 +370,5 @@ impl Front {
             }
         };
         Some(Outcome::refused(diagnosis))
-    }
-}
-
-/// Whether [`normalize_path`] would give the path back unchanged, as it does for nearly every
-/// request: then it is not copied.
-fn is_normal(path: &str) -> bool {
-    path == "/" || (path.starts_with('/') && !path.ends_with('/') && !path.contains("//"))
-}
-
-/// Repeated slashes collapsed and a trailing slash dropped (`//api/v1/x/` is `/api/v1/x`), as
-/// the real services tolerate both (one real client sends `//api/v1/...`).
-pub fn normalize_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        out.push('/');
-        out.push_str(segment);
-    }
-    if out.is_empty() {
-        out.push('/');
-    }
-    out
-}
-
-fn with_path(uri: &axum::http::Uri, path: &str) -> axum::http::Uri {
-    let target = match uri.query() {
-        Some(query) => format!("{path}?{query}"),
-        None => path.to_string(),
-    };
-    let mut builder = axum::http::Uri::builder();
-    if let Some(scheme) = uri.scheme() {
-        builder = builder.scheme(scheme.clone());
-    }
-    if let Some(authority) = uri.authority() {
-        builder = builder.authority(authority.clone());
-    }
-    builder
-        .path_and_query(target)
-        .build()
-        .unwrap_or_else(|_| uri.clone())
-}
-
-/// A provider request on its way, recorded in the journal (and logged) when dropped.
-struct PendingEntry<'a> {
-    id: u64,
-    /// How the provider (or the front) says the request ended, and why.
-    outcome: Option<Outcome>,
-    front: &'a Front,
-    method: Method,
-    /// The target as received, for the log line.
-    uri: &'a axum::http::Uri,
-    /// None when the journal is off.
-    head: Option<Head>,
-    provider: &'static str,
-    endpoint: Option<&'static str>,
-    request_body: Bytes,
-    fault: Option<String>,
-    arrived: chrono::DateTime<chrono::FixedOffset>,
-    started: Instant,
-    status: Option<StatusCode>,
-    response_body: Bytes,
-}
-
-impl Drop for PendingEntry<'_> {
-    fn drop(&mut self) {
-        let duration_ms = elapsed_ms(self.started);
-        let code = self.outcome.as_ref().map(|o| o.code.clone());
-        if let (Some(endpoint), Some(code)) = (self.endpoint, &code) {
-            self.front
-                .state
-                .outcomes
-                .count(self.provider, endpoint, code, self.id, self.arrived);
-        }
-        let fault = self.fault.clone();
-        // Journaled before the line is written, so whoever sees the line finds the entry.
-        if let Some(head) = self.head.take() {
-            self.front.state.journal.record(Record {
-                id: self.id,
-                time: self.arrived,
-                provider: self.provider,
-                endpoint: self.endpoint,
-                method: self.method.clone(),
-                head,
-                body: std::mem::take(&mut self.request_body),
-                status: self.status.map(|s| s.as_u16()),
-                response_body: std::mem::take(&mut self.response_body),
-                fault: self.fault.take(),
-                duration_ms,
-                outcome: self.outcome.take(),
-            });
-        }
-        log(&RequestLine {
-            method: &self.method,
-            path: &self.front.shown(self.uri.path()),
-            status: self.status,
-            duration_ms,
-            provider: Some(self.provider),
-            endpoint: self.endpoint,
-            code: code.as_deref(),
-            fault: fault.as_deref(),
-        });
-    }
-}
-
-/// Reads the whole body; past `max` it keeps reading (so the connection is not reset) but
-/// keeps nothing.
-async fn read_body(mut body: Incoming, max: usize) -> Result<ReadBody, hyper::Error> {
-    let mut kept = BytesMut::new();
-    let mut total = 0usize;
-    while let Some(frame) = body.frame().await {
-        if let Ok(data) = frame?.into_data() {
-            total = total.saturating_add(data.len());
-            if total <= max {
-                kept.extend_from_slice(&data);
-            } else if !kept.is_empty() {
-                kept = BytesMut::new();
-            }
-        }
-    }
-    Ok(if total > max {
-        ReadBody::TooLarge(total)
-    } else {
-        ReadBody::Within(kept.freeze())
-    })
-}
-
-fn too_large(provider: Option<&dyn Provider>, size: usize) -> Response<Body> {
-    let message = format!("The request body ({size} bytes) is over the sandbox's limit");
-    let body = match provider {
-        Some(provider) => provider.http_error_body(StatusCode::PAYLOAD_TOO_LARGE, &message),
-        None => serde_json::json!({"error": message}),
-    };
-    json(StatusCode::PAYLOAD_TOO_LARGE, body)
-}
-
-/// The answer to a request the lenient front refused (malformed HTTP): the connection closes.
-fn refused_answer(provider: Option<&dyn Provider>, refusal: &Refusal) -> Response<Body> {
-    let body = match provider {
-        Some(provider) => provider.http_error_body(refusal.status, &refusal.message),
-        None => serde_json::json!({"error": refusal.message}),
-    };
-    let mut response = json(refusal.status, body);
-    response.headers_mut().insert(
-        header::CONNECTION,
-        header::HeaderValue::from_static("close"),
-    );
-    response
-}
-
-fn json(status: StatusCode, body: Value) -> Response<Body> {
-    (status, axum::Json(body)).into_response()
-}
-
-fn fault_label(decision: &Decision) -> Option<String> {
-    (!decision.fired.is_empty()).then(|| {
-        decision
-            .fired
-            .iter()
-            .map(|k| {
-                serde_json::to_value(k)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            })
-            .collect::<Vec<_>>()
-            .join("+")
-    })
-}
-
-fn elapsed_ms(started: Instant) -> f64 {
-    started.elapsed().as_secs_f64() * 1000.0
-}
-
-/// What the one line per request says.
-struct RequestLine<'a> {
-    method: &'a Method,
-    path: &'a str,
-    status: Option<StatusCode>,
-    duration_ms: f64,
-    provider: Option<&'a str>,
-    endpoint: Option<&'a str>,
-    /// The provider's result code (`00`, `HASH-MISMATCH`, `58`).
-    code: Option<&'a str>,
-    /// The fault rule that fired, when one did.
-    fault: Option<&'a str>,
-}
-
-/// The one line per request. Its fields are recorded straight into the subscriber's reused
-/// buffer; nothing is formatted unless the line is enabled.
-fn log(line: &RequestLine<'_>) {
-    if !tracing::enabled!(target: "paysandbox::request", tracing::Level::INFO) {
-        return;
-    }
-    let message = match line.status {
-        Some(_) => "request",
-        None => "request closed without an answer",
-    };
-    let status = line.status.map(|s| s.as_u16());
-    let fields = crate::log_output::RequestFields {
-        method: line.method.as_str(),
-        path: line.path,
-        status,
-        duration_ms: line.duration_ms,
-        provider: line.provider,
-        endpoint: line.endpoint,
-        code: line.code,
-        fault: line.fault,
-    };
-    if crate::log_output::request_line(message, &fields) {
-        return;
-    }
-    let (method, path, duration_ms) = (line.method, line.path, line.duration_ms);
-    let (provider, endpoint, code, fault) = (line.provider, line.endpoint, line.code, line.fault);
-    match status {
-        Some(status) => tracing::info!(
-            target: "paysandbox::request",
-            %method, path, status, duration_ms, provider, endpoint, code, fault, "request"
-        ),
-        None => tracing::info!(
-            target: "paysandbox::request",
-            %method, path, duration_ms, provider, endpoint, code, fault,
-            "request closed without an answer"
-        ),
     }
 }
