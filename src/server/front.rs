@@ -8,13 +8,12 @@
 
 use super::answers::{ReadBody, json, read_body, refused_answer, too_large};
 use super::paths::{is_normal, normalize_path, with_path};
-use super::record::{PendingEntry, RequestLine, elapsed_ms, fault_label, log};
-use super::{CloseWithoutAnswer, REQUEST_ID_HEADER};
+use super::record::{PendingEntry, RequestLine, elapsed_ms, fault_label, log, shown};
 use crate::app::AppState;
 use crate::diagnosis::{Outcome, kernel_rules, near_miss};
 use crate::faults::{Action, Decision};
 use crate::journal::Head;
-use crate::lenient::Refusals;
+use crate::lenient::{Refusal, Refusals};
 use crate::providers::Provider;
 use crate::tenants::name::Target;
 use crate::tenants::{self, CreateError};
@@ -25,15 +24,30 @@ use bytes::Bytes;
 use futures_util::FutureExt;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 use tower::ServiceExt;
 
+/// The header every answer under a provider path carries its journal id in.
+pub const REQUEST_ID_HEADER: header::HeaderName =
+    header::HeaderName::from_static("x-sandbox-request-id");
+
+/// Returned to hyper to close a connection without an answer.
+#[derive(Debug)]
+pub struct CloseWithoutAnswer;
+
+impl std::fmt::Display for CloseWithoutAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("closed without an answer")
+    }
+}
+
+impl std::error::Error for CloseWithoutAnswer {}
+
 #[derive(Clone)]
 pub(super) struct Front {
     router: Router,
-    pub(super) state: AppState,
+    state: AppState,
     /// How the lenient front marks a malformed request it wants answered.
     refusals: Refusals,
 }
@@ -108,15 +122,6 @@ impl Front {
         })
     }
 
-    /// The path as the client sent it, with the tenant prefix, for the log line.
-    pub(super) fn shown<'a>(&self, path: &'a str) -> Cow<'a, str> {
-        if self.state.prefix.is_empty() {
-            Cow::Borrowed(path)
-        } else {
-            Cow::Owned(format!("{}{path}", self.state.prefix))
-        }
-    }
-
     async fn handle(
         &self,
         request: Request<Incoming>,
@@ -143,23 +148,9 @@ impl Front {
         let routed = self.state.providers.route(path);
         let routed = routed.or_else(|| self.state.providers.near(path));
         let Some(routed) = routed else {
-            let method = parts.method.clone();
-            let response = match (refused, body) {
-                (Some(refusal), _) => refused_answer(None, &refusal),
-                (None, ReadBody::Within(bytes)) => self.call(parts, bytes, None).await,
-                (None, ReadBody::TooLarge(size)) => too_large(None, size),
-            };
-            log(&RequestLine {
-                method: &method,
-                path: &self.shown(received.path()),
-                status: Some(response.status()),
-                duration_ms: elapsed_ms(started),
-                provider: None,
-                endpoint: None,
-                code: None,
-                fault: None,
-            });
-            return Ok(response);
+            return Ok(self
+                .unrouted(parts, body, refused, &received, started)
+                .await);
         };
         let provider = routed.provider;
         let endpoint = provider.endpoint_of(routed.inner_path);
@@ -175,7 +166,7 @@ impl Front {
         let mut journal_entry = PendingEntry {
             id,
             outcome: None,
-            front: self,
+            state: &self.state,
             method: parts.method.clone(),
             uri: &received,
             head: self
@@ -199,7 +190,73 @@ impl Front {
         if !decision.delay.is_zero() {
             tokio::time::sleep(decision.delay).await;
         }
-        let mut response = match decision.action {
+        let mut response = self
+            .answer(
+                decision.action,
+                refused,
+                parts,
+                body,
+                provider,
+                &mut journal_entry,
+            )
+            .await?;
+        journal_entry.outcome =
+            self.outcome_of(&mut response, provider, routed.inner_path, endpoint);
+        response
+            .headers_mut()
+            .insert(REQUEST_ID_HEADER, header::HeaderValue::from(id));
+        let (head, body) = response.into_parts();
+        let bytes = body
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        journal_entry.status = Some(head.status);
+        journal_entry.response_body = bytes.clone();
+        Ok(Response::from_parts(head, Body::from(bytes)))
+    }
+
+    /// A request under no provider's path (the control plane, the dashboard, an unknown
+    /// path): answered and logged, not journaled.
+    async fn unrouted(
+        &self,
+        parts: axum::http::request::Parts,
+        body: ReadBody,
+        refused: Option<Refusal>,
+        received: &axum::http::Uri,
+        started: Instant,
+    ) -> Response<Body> {
+        let method = parts.method.clone();
+        let response = match (refused, body) {
+            (Some(refusal), _) => refused_answer(None, &refusal),
+            (None, ReadBody::Within(bytes)) => self.call(parts, bytes, None).await,
+            (None, ReadBody::TooLarge(size)) => too_large(None, size),
+        };
+        log(&RequestLine {
+            method: &method,
+            path: &shown(&self.state, received.path()),
+            status: Some(response.status()),
+            duration_ms: elapsed_ms(started),
+            provider: None,
+            endpoint: None,
+            code: None,
+            fault: None,
+        });
+        response
+    }
+
+    /// A provider request's answer: the front's own (malformed, a fault, too large) or the
+    /// router's. A `drop` or `timeout` fault closes the connection without one.
+    async fn answer(
+        &self,
+        action: Option<Action>,
+        refused: Option<Refusal>,
+        parts: axum::http::request::Parts,
+        body: ReadBody,
+        provider: &dyn Provider,
+        entry: &mut PendingEntry<'_>,
+    ) -> Result<Response<Body>, CloseWithoutAnswer> {
+        Ok(match action {
             _ if let Some(refusal) = &refused => Outcome::refused(
                 kernel_rules::HTTP_MALFORMED
                     .diagnose()
@@ -208,12 +265,11 @@ impl Front {
             )
             .on(refused_answer(Some(provider), refusal)),
             Some(Action::Drop) => {
-                journal_entry.outcome = Some(Outcome::refused(kernel_rules::FAULT_DROP.diagnose()));
+                entry.outcome = Some(Outcome::refused(kernel_rules::FAULT_DROP.diagnose()));
                 return Err(CloseWithoutAnswer);
             }
             Some(Action::Timeout { hold }) => {
-                journal_entry.outcome =
-                    Some(Outcome::refused(kernel_rules::FAULT_TIMEOUT.diagnose()));
+                entry.outcome = Some(Outcome::refused(kernel_rules::FAULT_TIMEOUT.diagnose()));
                 tokio::time::sleep(hold).await;
                 return Err(CloseWithoutAnswer);
             }
@@ -235,7 +291,18 @@ impl Front {
                 )
                 .on(too_large(Some(provider), size)),
             },
-        };
+        })
+    }
+
+    /// How the request ended, for the journal and the report: what the handler noted, else
+    /// why the path matched nothing, else the endpoint's documented success.
+    fn outcome_of(
+        &self,
+        response: &mut Response<Body>,
+        provider: &dyn Provider,
+        inner_path: &str,
+        endpoint: Option<&'static str>,
+    ) -> Option<Outcome> {
         let noted = response.extensions_mut().remove::<Outcome>();
         // A success may note facts (an order number) without a code: its code is the
         // endpoint's documented success.
@@ -247,27 +314,15 @@ impl Front {
             }
             outcome
         });
-        journal_entry.outcome = noted
-            .or_else(|| self.unmatched_path(&response, provider, routed.inner_path, endpoint))
+        noted
+            .or_else(|| self.unmatched_path(response, provider, inner_path, endpoint))
             .or_else(|| {
                 let success = provider.success_code(endpoint?)?;
                 response
                     .status()
                     .is_success()
                     .then(|| Outcome::success(success))
-            });
-        response
-            .headers_mut()
-            .insert(REQUEST_ID_HEADER, header::HeaderValue::from(id));
-        let (head, body) = response.into_parts();
-        let bytes = body
-            .collect()
-            .await
-            .map(|b| b.to_bytes())
-            .unwrap_or_default();
-        journal_entry.status = Some(head.status);
-        journal_entry.response_body = bytes.clone();
-        Ok(Response::from_parts(head, Body::from(bytes)))
+            })
     }
 
     /// Runs the router; a panic becomes the provider's internal error (or a plain 500 on the

@@ -9,13 +9,13 @@ mod front;
 mod paths;
 mod record;
 
+pub use front::{CloseWithoutAnswer, REQUEST_ID_HEADER};
 pub use paths::normalize_path;
 
 use crate::app::AppState;
 use crate::connections::{Connections, Limits};
 use crate::lenient::{LenientStream, Refusals};
 use axum::Router;
-use axum::http::header;
 use front::Front;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -23,10 +23,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-
-/// The header every answer under a provider path carries its journal id in.
-pub const REQUEST_ID_HEADER: header::HeaderName =
-    header::HeaderName::from_static("x-sandbox-request-id");
 
 /// How long open requests may take to finish after a shutdown signal.
 const DRAIN: Duration = Duration::from_secs(5);
@@ -95,15 +91,3 @@ pub async fn serve(
     }
     Ok(())
 }
-
-/// Returned to hyper to close a connection without an answer.
-#[derive(Debug)]
-pub struct CloseWithoutAnswer;
-
-impl std::fmt::Display for CloseWithoutAnswer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("closed without an answer")
-    }
-}
-
-impl std::error::Error for CloseWithoutAnswer {}

@@ -1,12 +1,13 @@
 //! What is kept of each request once it ends: its journal entry, its count in the report and
 //! its one log line, written however it ended (answered, closed, or abandoned by the client).
 
-use super::front::Front;
+use crate::app::AppState;
 use crate::diagnosis::Outcome;
 use crate::faults::Decision;
 use crate::journal::{Head, Record};
 use axum::http::{Method, StatusCode};
 use bytes::Bytes;
+use std::borrow::Cow;
 use std::time::Instant;
 
 /// A provider request on its way, recorded in the journal (and logged) when dropped.
@@ -14,7 +15,8 @@ pub(super) struct PendingEntry<'a> {
     pub(super) id: u64,
     /// How the provider (or the front) says the request ended, and why.
     pub(super) outcome: Option<Outcome>,
-    pub(super) front: &'a Front,
+    /// The tenant's state: its journal, report counters and URL prefix.
+    pub(super) state: &'a AppState,
     pub(super) method: Method,
     /// The target as received, for the log line.
     pub(super) uri: &'a axum::http::Uri,
@@ -35,15 +37,14 @@ impl Drop for PendingEntry<'_> {
         let duration_ms = elapsed_ms(self.started);
         let code = self.outcome.as_ref().map(|o| o.code.clone());
         if let (Some(endpoint), Some(code)) = (self.endpoint, &code) {
-            self.front
-                .state
+            self.state
                 .outcomes
                 .count(self.provider, endpoint, code, self.id, self.arrived);
         }
         let fault = self.fault.clone();
         // Journaled before the line is written, so whoever sees the line finds the entry.
         if let Some(head) = self.head.take() {
-            self.front.state.journal.record(Record {
+            self.state.journal.record(Record {
                 id: self.id,
                 time: self.arrived,
                 provider: self.provider,
@@ -60,7 +61,7 @@ impl Drop for PendingEntry<'_> {
         }
         log(&RequestLine {
             method: &self.method,
-            path: &self.front.shown(self.uri.path()),
+            path: &shown(self.state, self.uri.path()),
             status: self.status,
             duration_ms,
             provider: Some(self.provider),
@@ -141,5 +142,14 @@ pub(super) fn log(line: &RequestLine<'_>) {
             %method, path, duration_ms, provider, endpoint, code, fault,
             "request closed without an answer"
         ),
+    }
+}
+
+/// The path as the client sent it, with the tenant prefix, for the log line.
+pub(super) fn shown<'a>(state: &AppState, path: &'a str) -> Cow<'a, str> {
+    if state.prefix.is_empty() {
+        Cow::Borrowed(path)
+    } else {
+        Cow::Owned(format!("{}{path}", state.prefix))
     }
 }
