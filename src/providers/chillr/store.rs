@@ -186,6 +186,18 @@ pub fn batch_exists(conn: &Connection, batch_id: &str) -> Result<bool, DbError> 
         .is_some())
 }
 
+/// `select <the columns batch_from reads, then the merchant id> from the batches <rest>`, a
+/// constant.
+macro_rules! batch_select {
+    ($rest:literal) => {
+        concat!(
+            "select b.id, b.batch_id, m.api_key, b.name, b.expiry_date, b.created_at, \
+             b.merchant_id from chillr_batches b join chillr_merchants m on m.id = b.merchant_id ",
+            $rest
+        )
+    };
+}
+
 /// A batch by its id; with `merchant_id`, only when it is that merchant's.
 pub fn find_batch(
     conn: &Connection,
@@ -193,9 +205,9 @@ pub fn find_batch(
     merchant_id: Option<i64>,
 ) -> Result<Option<StoredBatch>, DbError> {
     let found = conn
-        .prepare_cached(&format!("{BATCH_SELECT} where b.batch_id = ?"))?
+        .prepare_cached(batch_select!("where b.batch_id = ?"))?
         .query_row([batch_id], |row| {
-            let owner: i64 = row.get("merchant_id")?;
+            let owner: i64 = row.get(6)?;
             if merchant_id.is_some_and(|m| m != owner) {
                 return Ok(None);
             }
@@ -210,22 +222,31 @@ pub fn find_batch(
     Ok(Some(batch))
 }
 
-const CUSTOMER_COLUMNS: &str = "batch_id, msisdn, amount, transaction_id, payment_status, acted_at";
-
-fn customers_of(conn: &Connection, batch_row_id: i64) -> Result<Vec<CustomerRecord>, DbError> {
-    conn.prepare_cached(&format!(
-        "select {CUSTOMER_COLUMNS} from chillr_customers where batch_id = ? order by position"
-    ))?
-    .query_map([batch_row_id], customer_from)?
-    .collect()
+/// `select <the columns customer_from reads> from chillr_customers <rest>`, a constant.
+macro_rules! customer_select {
+    ($rest:literal) => {
+        concat!(
+            "select batch_id, msisdn, amount, transaction_id, payment_status, acted_at \
+             from chillr_customers ",
+            $rest
+        )
+    };
 }
 
+fn customers_of(conn: &Connection, batch_row_id: i64) -> Result<Vec<CustomerRecord>, DbError> {
+    conn.prepare_cached(customer_select!("where batch_id = ? order by position"))?
+        .query_map([batch_row_id], customer_from)?
+        .collect()
+}
+
+/// A row of `customer_select!`, read by position (by name, rusqlite searches the columns for
+/// each; a batch's status reads every customer).
 fn customer_from(r: &Row) -> Result<CustomerRecord, DbError> {
-    let transaction_id: Option<String> = r.get("transaction_id")?;
+    let transaction_id: Option<String> = r.get(3)?;
     let request = match transaction_id {
         Some(transaction_id) => {
-            let status: String = r.get("payment_status")?;
-            let acted_at: Option<String> = r.get("acted_at")?;
+            let status: String = r.get(4)?;
+            let acted_at: Option<String> = r.get(5)?;
             Some(Request {
                 transaction_id,
                 status: PaymentStatus::parse_stored(&status).ok_or_else(|| {
@@ -240,20 +261,21 @@ fn customer_from(r: &Row) -> Result<CustomerRecord, DbError> {
         None => None,
     };
     Ok(CustomerRecord {
-        msisdn: r.get("msisdn")?,
-        amount: r.get("amount")?,
+        msisdn: r.get(1)?,
+        amount: r.get(2)?,
         request,
     })
 }
 
+/// A row of `batch_select!`, read by position.
 fn batch_from(row: &Row, customers: Vec<CustomerRecord>) -> Result<StoredBatch, DbError> {
-    let expiry_date: String = row.get("expiry_date")?;
-    let created_at: String = row.get("created_at")?;
+    let expiry_date: String = row.get(4)?;
+    let created_at: String = row.get(5)?;
     Ok(StoredBatch {
-        id: row.get("id")?,
-        batch_id: row.get("batch_id")?,
-        api_key: row.get("api_key")?,
-        name: row.get("name")?,
+        id: row.get(0)?,
+        batch_id: row.get(1)?,
+        api_key: row.get(2)?,
+        name: row.get(3)?,
         expiry_date: expiry_date.parse().map_err(|e| {
             bad_value(
                 row,
@@ -266,26 +288,21 @@ fn batch_from(row: &Row, customers: Vec<CustomerRecord>) -> Result<StoredBatch, 
     })
 }
 
-const BATCH_SELECT: &str = "select b.id, b.batch_id, m.api_key, b.name, b.expiry_date, b.created_at, \
-     b.merchant_id from chillr_batches b join chillr_merchants m on m.id = b.merchant_id";
-
 /// Every batch with its customers, in creation order (the state export): two queries,
 /// whatever the number of batches.
 pub fn all_batches(conn: &Connection) -> Result<Vec<StoredBatch>, DbError> {
     let mut by_batch: HashMap<i64, Vec<CustomerRecord>> = HashMap::new();
-    let mut customers = conn.prepare_cached(&format!(
-        "select {CUSTOMER_COLUMNS} from chillr_customers order by batch_id, position"
-    ))?;
+    let mut customers = conn.prepare_cached(customer_select!("order by batch_id, position"))?;
     let mut rows = customers.query([])?;
     while let Some(row) = rows.next()? {
         by_batch
-            .entry(row.get("batch_id")?)
+            .entry(row.get(0)?)
             .or_default()
             .push(customer_from(row)?);
     }
-    conn.prepare_cached(&format!("{BATCH_SELECT} order by b.id"))?
+    conn.prepare_cached(batch_select!("order by b.id"))?
         .query_map([], |row| {
-            let id: i64 = row.get("id")?;
+            let id: i64 = row.get(0)?;
             batch_from(row, by_batch.remove(&id).unwrap_or_default())
         })?
         .collect()
