@@ -44,7 +44,6 @@ impl std::fmt::Display for CloseWithoutAnswer {
 
 impl std::error::Error for CloseWithoutAnswer {}
 
-#[derive(Clone)]
 pub(super) struct Front {
     router: Router,
     state: AppState,
