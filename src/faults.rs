@@ -9,6 +9,7 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// How long a `timeout` rule holds a request when it gives no `hold_ms`: longer than any
@@ -101,6 +102,10 @@ struct Stored {
 #[derive(Default)]
 pub struct Faults {
     inner: Mutex<Inner>,
+    /// How many rules are stored, kept beside them under the lock: every request asks
+    /// [`Faults::decide`], almost always with no rule set, and then must not touch the lock
+    /// all the workers would otherwise take in turn.
+    stored: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -188,6 +193,7 @@ impl Faults {
             rule: rule.clone(),
             rng: ChaCha8Rng::seed_from_u64(seed),
         });
+        self.stored.store(inner.rules.len(), Ordering::Release);
         rule
     }
 
@@ -200,17 +206,25 @@ impl Faults {
         let mut inner = self.lock();
         let before = inner.rules.len();
         inner.rules.retain(|s| s.rule.id != id);
+        self.stored.store(inner.rules.len(), Ordering::Release);
         inner.rules.len() != before
     }
 
     pub fn clear(&self) {
-        self.lock().rules.clear();
+        let mut inner = self.lock();
+        inner.rules.clear();
+        self.stored.store(0, Ordering::Release);
     }
 
     /// Applies the rules, in the order they were added, to one request. Latencies add up;
     /// the first error, drop or timeout that fires decides the answer, and later ones are
     /// not consulted (they neither draw nor count).
     pub fn decide(&self, provider: &str, endpoint: Option<&str>) -> Decision {
+        // A rule added before this request arrived was counted before its control call was
+        // answered, so it is seen here.
+        if self.stored.load(Ordering::Acquire) == 0 {
+            return Decision::default();
+        }
         let mut inner = self.lock();
         let mut decision = Decision::default();
         for stored in inner.rules.iter_mut() {
@@ -320,5 +334,21 @@ mod tests {
         assert_eq!(first.delay, Duration::from_millis(100));
         assert_eq!(first.action, Some(Action::Error { status: Some(503) }));
         assert_eq!(faults.decide("other", None).action, Some(Action::Drop));
+    }
+
+    #[test]
+    fn rules_left_after_a_removal_or_added_after_a_clear_still_fire() {
+        let faults = Faults::default();
+        let first = faults.add(spec(serde_json::json!({"provider":"acme","kind":"drop"})));
+        faults.add(spec(serde_json::json!({"provider":"acme","kind":"error"})));
+        assert!(faults.remove(first.id));
+        assert_eq!(
+            faults.decide("acme", None).action,
+            Some(Action::Error { status: None })
+        );
+        faults.clear();
+        assert_eq!(faults.decide("acme", None).action, None);
+        faults.add(spec(serde_json::json!({"provider":"acme","kind":"drop"})));
+        assert_eq!(faults.decide("acme", None).action, Some(Action::Drop));
     }
 }
