@@ -265,9 +265,12 @@ async fn no_password_appears_in_a_diagnosis_or_finding() {
     ] {
         ids.push(answered(app.get(&path).await).await.0);
     }
+    // A body that is only the password, and one that is the merchant's stored password.
     let bodies = [
         format!("password={secret}&x=1"),
         format!("MerchantPassword {secret}"),
+        secret.to_string(),
+        PASSWORD.to_string(),
     ];
     for body in bodies {
         ids.push(

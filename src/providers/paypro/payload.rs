@@ -142,7 +142,7 @@ impl Inputs {
             let body = self.raw_body.trim_start_matches('\u{feff}').trim();
             if body.is_empty() {
                 "an empty body".to_string()
-            } else if body.to_ascii_lowercase().contains("password") {
+            } else if body.to_ascii_lowercase().contains("password") || !is_prose_or_markup(body) {
                 format!(
                     "a body that is not JSON ({} characters)",
                     body.chars().count()
@@ -172,6 +172,12 @@ impl Inputs {
         };
         looks_like_json(&decoded).then_some(decoded)
     }
+}
+
+/// Whether a body that is not JSON reads as words or markup, and so can be quoted in part: a
+/// single token (no space, not markup) could be the password itself, sent as the whole body.
+fn is_prose_or_markup(body: &str) -> bool {
+    body.starts_with('<') || body.contains(char::is_whitespace)
 }
 
 fn find(pairs: &[(String, String)], name: &str) -> Option<String> {
