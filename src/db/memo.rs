@@ -17,7 +17,7 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 /// The most values kept of one table; past it the memo starts afresh (the keys come from clients, so an
 /// unbounded memo would be theirs to fill).
@@ -34,8 +34,9 @@ pub(super) struct Memos {
     /// Set by the update hook when the open write changed a watched table.
     touched: AtomicBool,
     epoch: AtomicU64,
-    /// By table, then by key.
-    values: Mutex<HashMap<&'static str, Kept>>,
+    /// By table, then by key. Every request reads it (its merchant) and almost none writes
+    /// it, so readers share the lock.
+    values: RwLock<HashMap<&'static str, Kept>>,
 }
 
 impl Memos {
@@ -84,7 +85,7 @@ impl Memos {
 
     pub(super) fn get<V: Clone + 'static>(&self, table: &'static str, key: &str) -> Option<V> {
         let epoch = self.epoch.load(Ordering::Acquire);
-        let values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        let values = self.values.read().unwrap_or_else(|e| e.into_inner());
         let (at, value) = values.get(table)?.get(key)?;
         (*at == epoch).then(|| value.downcast_ref::<V>().cloned())?
     }
@@ -96,7 +97,7 @@ impl Memos {
         epoch: u64,
         value: V,
     ) {
-        let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        let mut values = self.values.write().unwrap_or_else(|e| e.into_inner());
         let values = values.entry(table).or_default();
         if values.len() >= CAPACITY {
             values.clear();

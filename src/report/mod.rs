@@ -19,9 +19,11 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// How many distinct undocumented codes one endpoint keeps (a client could make up codes no
-/// more than a provider answers, but a fault rule's status is the client's choice).
+/// How many distinct codes one endpoint keeps in one part of the counters, so at most
+/// [`SHARDS`] times this in all (a client could make up codes no more than a provider answers,
+/// but a fault rule's status is the client's choice).
 const UNDOCUMENTED_KEYS: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,10 +41,38 @@ struct Bucket {
 /// Seen outcomes of one endpoint: code → second → bucket.
 type Seen = HashMap<String, BTreeMap<i64, Bucket>>;
 
-/// The outcome counters, from the last reset.
+/// How many parts the counters are kept in. Every answer is counted, from every worker
+/// thread: one lock for all of them would be a point every request of every core passes in
+/// turn. Each thread counts into its own part (threads beyond this share), and the report,
+/// which is rare, adds the parts up.
+const SHARDS: usize = 16;
+
+/// One part of the counters, on a cache line of its own so that two workers counting into
+/// neighbouring parts do not contend for the line.
 #[derive(Default)]
+#[repr(align(128))]
+struct Shard(Mutex<HashMap<Key, Seen>>);
+
+/// The outcome counters, from the last reset.
 pub struct Counters {
-    inner: Mutex<HashMap<Key, Seen>>,
+    shards: [Shard; SHARDS],
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        Counters {
+            shards: std::array::from_fn(|_| Shard::default()),
+        }
+    }
+}
+
+/// This thread's part of the counters (given out in turn as threads first count).
+fn this_threads_shard() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    SHARD.with(|shard| *shard)
 }
 
 impl Counters {
@@ -55,7 +85,7 @@ impl Counters {
         id: u64,
         time: DateTime<FixedOffset>,
     ) {
-        let mut inner = self.lock();
+        let mut inner = lock(&self.shards[this_threads_shard()]);
         let seen = inner.entry(Key { provider, endpoint }).or_default();
         // The code is copied only the first time it is seen: this runs on every request.
         if !seen.contains_key(code) {
@@ -76,37 +106,45 @@ impl Counters {
     }
 
     pub fn clear(&self) {
-        let old = std::mem::take(&mut *self.lock());
-        drop(old);
+        for shard in &self.shards {
+            let old = std::mem::take(&mut *lock(shard));
+            drop(old);
+        }
     }
 
     /// How often `code` was answered since `since`, and the first request that got it.
     fn tally(&self, key: Key, code: &str, since: Option<i64>) -> Option<(u64, u64)> {
-        let inner = self.lock();
-        let buckets = inner.get(&key)?.get(code)?;
         let mut tally: Option<(u64, u64)> = None;
-        for bucket in buckets.range(since.unwrap_or(i64::MIN)..).map(|(_, b)| b) {
-            tally = Some(match tally {
-                None => (bucket.count, bucket.first),
-                Some((count, first)) => (count + bucket.count, first.min(bucket.first)),
-            });
+        for shard in &self.shards {
+            let inner = lock(shard);
+            let Some(buckets) = inner.get(&key).and_then(|seen| seen.get(code)) else {
+                continue;
+            };
+            for bucket in buckets.range(since.unwrap_or(i64::MIN)..).map(|(_, b)| b) {
+                tally = Some(match tally {
+                    None => (bucket.count, bucket.first),
+                    Some((count, first)) => (count + bucket.count, first.min(bucket.first)),
+                });
+            }
         }
         tally
     }
 
     fn codes(&self, key: Key) -> Vec<String> {
-        let inner = self.lock();
-        let mut codes: Vec<String> = inner
-            .get(&key)
-            .map(|seen| seen.keys().cloned().collect())
-            .unwrap_or_default();
+        let mut codes: Vec<String> = Vec::new();
+        for shard in &self.shards {
+            if let Some(seen) = lock(shard).get(&key) {
+                codes.extend(seen.keys().cloned());
+            }
+        }
         codes.sort();
+        codes.dedup();
         codes
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Seen>> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
+fn lock(shard: &Shard) -> std::sync::MutexGuard<'_, HashMap<Key, Seen>> {
+    shard.0.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -235,5 +273,41 @@ impl Report {
 
     pub fn markdown(&self) -> String {
         markdown::write(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_from_many_threads_add_up_with_the_first_request_of_all() {
+        let counters = Counters::default();
+        let time = DateTime::parse_from_rfc3339("2026-12-05T10:00:00+05:30").unwrap();
+        let key = Key {
+            provider: "paypro",
+            endpoint: "gos",
+        };
+        std::thread::scope(|scope| {
+            for thread in 0..24u64 {
+                let counters = &counters;
+                scope.spawn(move || {
+                    for n in 0..500u64 {
+                        let id = 1_000 + thread * 500 + n;
+                        counters.count("paypro", "gos", "00", id, time);
+                        if n % 2 == 0 {
+                            counters.count("paypro", "gos", "01", id, time);
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(counters.tally(key, "00", None), Some((12_000, 1_000)));
+        assert_eq!(counters.tally(key, "01", None), Some((6_000, 1_000)));
+        assert_eq!(counters.codes(key), ["00", "01"]);
+        assert_eq!(counters.tally(key, "00", Some(time.timestamp() + 1)), None);
+        counters.clear();
+        assert_eq!(counters.tally(key, "00", None), None);
+        assert!(counters.codes(key).is_empty());
     }
 }
