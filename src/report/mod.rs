@@ -285,8 +285,8 @@ mod tests {
         let counters = Counters::default();
         let time = DateTime::parse_from_rfc3339("2026-12-05T10:00:00+05:30").unwrap();
         let key = Key {
-            provider: "paypro",
-            endpoint: "gos",
+            provider: "acme",
+            endpoint: "status",
         };
         std::thread::scope(|scope| {
             for thread in 0..24u64 {
@@ -294,9 +294,9 @@ mod tests {
                 scope.spawn(move || {
                     for n in 0..500u64 {
                         let id = 1_000 + thread * 500 + n;
-                        counters.count("paypro", "gos", "00", id, time);
+                        counters.count("acme", "status", "00", id, time);
                         if n % 2 == 0 {
-                            counters.count("paypro", "gos", "01", id, time);
+                            counters.count("acme", "status", "01", id, time);
                         }
                     }
                 });
