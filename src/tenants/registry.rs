@@ -225,6 +225,7 @@ impl Registry {
             template.providers.clone(),
             template.port,
             format!("/t/{name}").into(),
+            None,
         );
         let router = app::router(state.clone(), template.extra.clone());
         Ok(Tenant::new(name, state, router, file))
