@@ -1,16 +1,13 @@
-//! The application: shared state, the router (each provider under its prefix and at the
-//! root, `/__sandbox` beside them), and start-up (database, fixtures, the start state that
-//! reset returns to, the tenant registry).
+//! The application: the router (each provider under its prefix and at the root,
+//! `/__sandbox` beside them), and start-up (database, fixtures, the start state that reset
+//! returns to, the tenant registry).
 
 use crate::clock::Clock;
 use crate::config::ServeArgs;
 use crate::db::{self, Db};
-use crate::faults::Faults;
 use crate::fixtures::start::StartFixtures;
 use crate::fixtures::{self, FixtureError, LoadError};
-use crate::journal::Journal;
-use crate::mask::Masker;
-use crate::providers::Providers;
+use crate::state::{AppState, ExtraRoutes};
 use crate::tenants::{self, Registry, Template};
 use crate::{control, dashboard, server};
 use axum::Router;
@@ -24,77 +21,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-/// What every request of one tenant reaches. Cloned for the router, for each handler and for
-/// each extractor that takes the state, so a clone is one reference count: with a count per
-/// field it was eleven atomic increments and as many decrements per clone, on counters every
-/// worker thread touches.
-#[derive(Clone)]
-pub struct AppState(Arc<Shared>);
-
-/// The fields of [`AppState`], reached through it.
-pub struct Shared {
-    pub db: Db,
-    pub clock: Arc<Clock>,
-    pub journal: Arc<Journal>,
-    /// The integration report's outcome counters, since the last reset.
-    pub outcomes: Arc<crate::report::Counters>,
-    pub faults: Arc<Faults>,
-    pub config: Arc<ServeArgs>,
-    pub providers: Arc<Providers>,
-    /// The port the server listens on (the configured one, or the one port 0 picked).
-    pub port: u16,
-    /// The database right after start, copied in memory: what `reset` returns to.
-    pub start_state: Arc<db::Snapshot>,
-    /// What every URL the sandbox hands out starts with: `""` for the default tenant,
-    /// `/t/<name>` for a named one.
-    pub prefix: Arc<str>,
-    /// The named tenants, on the default tenant only (its control plane manages them).
-    pub tenants: Option<Arc<Registry>>,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-impl AppState {
-    /// A tenant's state over its own database, with a fresh clock, journal, faults and report;
-    /// `tenants` on the default tenant only.
-    pub fn new(
-        db: Db,
-        start_state: Arc<db::Snapshot>,
-        config: Arc<ServeArgs>,
-        providers: Arc<Providers>,
-        port: u16,
-        prefix: Arc<str>,
-        tenants: Option<Arc<Registry>>,
-    ) -> Self {
-        AppState(Arc::new(Shared {
-            db,
-            clock: Arc::new(Clock::real()),
-            outcomes: Arc::default(),
-            journal: Arc::new(Journal::new(
-                config.journal_limit,
-                Masker::new(
-                    providers
-                        .iter()
-                        .flat_map(|p| p.secret_fields().iter().copied()),
-                ),
-            )),
-            faults: Arc::new(Faults::default()),
-            providers,
-            port,
-            start_state,
-            config,
-            prefix,
-            tenants,
-        }))
-    }
-}
-
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -103,10 +29,6 @@ pub enum StartError {
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
-
-/// Extra routes mounted into a provider's router (under its prefix and at the root), so the
-/// kernel's middleware can be exercised before that provider has endpoints of its own.
-pub type ExtraRoutes = Vec<(&'static str, Router<AppState>)>;
 
 pub struct Application {
     listener: TcpListener,
@@ -129,7 +51,7 @@ impl Application {
         let readers = config
             .read_connections
             .map_or_else(db::default_read_connections, usize::from);
-        let providers = Arc::new(Providers::all());
+        let providers = Arc::new(crate::catalogue::providers());
         let db = Db::connect_with(&config.database, &providers.migrations(), readers)?;
         let clock = Clock::real();
         let start_fixtures = fixtures::start::load(&db, &providers, &config, clock.now())
@@ -162,6 +84,7 @@ impl Application {
             port,
             start: fixture_start,
             extra: extra.clone(),
+            router,
             folder: db::file_path(&config.database).map(|file| {
                 file.parent()
                     .map(|dir| dir.join("tenants"))

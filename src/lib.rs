@@ -7,8 +7,10 @@
 //! free port.
 
 pub mod app;
+pub mod catalogue;
 pub mod cli;
 pub mod clock;
+pub mod command_line;
 pub mod config;
 pub mod connections;
 pub mod control;
@@ -28,9 +30,11 @@ pub mod phone;
 pub mod providers;
 pub mod report;
 pub mod server;
+pub mod state;
 pub mod tenants;
 pub mod text;
 pub mod timezone;
 
-pub use app::{AppState, Application, StartError};
+pub use app::{Application, StartError};
 pub use config::ServeArgs;
+pub use state::AppState;

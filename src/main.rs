@@ -1,7 +1,8 @@
 //! The `paysandbox` binary: parse the command line, set up logging, serve or check health.
 
 use clap::Parser;
-use paysandbox::config::{Cli, Command, LogFormat, ServeArgs};
+use paysandbox::command_line::{Cli, Command};
+use paysandbox::config::{LogFormat, ServeArgs};
 use paysandbox::log_output::{BufferedStdout, FlushGuard};
 use paysandbox::{Application, StartError};
 use std::io::IsTerminal;

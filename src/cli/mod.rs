@@ -16,7 +16,7 @@ mod requests;
 mod state;
 
 pub use client::CliError;
-pub use pay::{PayCommand, path_segment};
+pub mod pay_command;
 
 use clap::{Args, Subcommand};
 use std::process::ExitCode;

@@ -1,31 +1,11 @@
 //! `paysandbox pay <provider> ARGS...`: act as the customer and pay. Each provider that can
-//! describes its own subcommand ([`PayCommand`]): its arguments and the control-plane action
+//! describes its own subcommand ([`super::pay_command::PayCommand`]): its arguments and the control-plane action
 //! they call, so this module names no provider.
 
 use super::Target;
 use super::client::{CliError, Sandbox, print_answer};
-use crate::providers::Providers;
+use super::pay_command::PayCommand;
 use clap::{ArgMatches, Args, FromArgMatches, Subcommand};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde_json::Value;
-
-/// A provider's `pay` subcommand.
-pub struct PayCommand {
-    /// One line for `--help`.
-    pub about: &'static str,
-    /// Its positional arguments, in order: (value name, help).
-    pub args: &'static [(&'static str, &'static str)],
-    /// From the argument values (as many as `args`): the action's path under
-    /// `/__sandbox/<provider>` and its JSON body, if any. Values in the path go through
-    /// [`path_segment`].
-    pub call: fn(&[String]) -> (String, Option<Value>),
-}
-
-/// A value percent-encoded for one path segment.
-pub fn path_segment(value: &str) -> String {
-    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
-    utf8_percent_encode(value, SEGMENT).to_string()
-}
 
 #[derive(Debug, Clone, Args)]
 pub struct PayArgs {
@@ -44,7 +24,7 @@ pub struct ChosenProvider {
 
 /// The providers with a `pay` subcommand, in their usual order.
 fn commands() -> Vec<(&'static str, PayCommand)> {
-    Providers::all()
+    crate::catalogue::providers()
         .iter()
         .filter_map(|p| p.pay_command().map(|c| (p.name(), c)))
         .collect()

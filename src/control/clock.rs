@@ -1,8 +1,8 @@
 //! `GET/POST /__sandbox/clock`: read, set (frozen), advance, or back to wall time.
 
 use super::{ApiError, ErrorBody, parse_json};
-use crate::app::AppState;
 use crate::clock::Advance;
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;

@@ -4,7 +4,7 @@
 //! variables, HTTP Basic, the scripts of its signatures. `{{baseUrl}}` is the sandbox.
 
 use super::ApiError;
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};

@@ -3,7 +3,7 @@
 //! a Postman collection.
 
 use super::ApiError;
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};

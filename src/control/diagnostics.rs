@@ -2,10 +2,10 @@
 //! rules a diagnosis names, and the integration report.
 
 use super::ApiError;
-use crate::app::AppState;
 use crate::diagnosis::{KERNEL_RULES, Rule};
 use crate::journal::Entry;
 use crate::report::{self, LINT_HEADER, Report};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};

@@ -1,8 +1,9 @@
 //! `GET/POST/DELETE /__sandbox/faults`: fault rules.
 
 use super::{ApiError, ErrorBody, parse_json};
-use crate::app::AppState;
 use crate::faults::{FaultRule, FaultSpec};
+use crate::providers::Providers;
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -28,7 +29,8 @@ pub async fn add(
     body: Bytes,
 ) -> Result<(StatusCode, Json<FaultRule>), ApiError> {
     let spec: FaultSpec = parse_json(&body)?;
-    spec.validate(&state.providers)
+    names_known(&spec, &state.providers)
+        .and_then(|()| spec.validate())
         .map_err(ApiError::bad_request)?;
     Ok((StatusCode::CREATED, Json(state.faults.add(spec))))
 }
@@ -65,4 +67,25 @@ pub async fn remove(
     } else {
         Err(ApiError::not_found(format!("no fault rule {id}")))
     }
+}
+
+/// Checks that the provider and endpoint the rule names exist.
+fn names_known(spec: &FaultSpec, providers: &Providers) -> Result<(), String> {
+    let provider = providers.by_name(&spec.provider).ok_or_else(|| {
+        format!(
+            "unknown provider `{}`; the providers are {}",
+            spec.provider,
+            providers.names().join(", ")
+        )
+    })?;
+    if let Some(endpoint) = &spec.endpoint
+        && !provider.endpoints().contains(&endpoint.as_str())
+    {
+        return Err(format!(
+            "{} has no endpoint `{endpoint}`; its endpoints are {}",
+            spec.provider,
+            provider.endpoints().join(", ")
+        ));
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! Health, magic values and the OpenAPI document of the control plane.
 
-use crate::app::AppState;
 use crate::providers::MagicValue;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;

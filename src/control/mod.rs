@@ -14,7 +14,7 @@ mod secured;
 mod state;
 mod tenants;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};

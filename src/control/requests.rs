@@ -1,8 +1,8 @@
 //! `GET/DELETE /__sandbox/requests`: the request journal.
 
 use super::{ApiError, ErrorBody};
-use crate::app::AppState;
 use crate::journal::{Entry, Filter};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};

@@ -1,8 +1,8 @@
 //! Reset, fixture loading and state export.
 
 use super::{ApiError, ErrorBody};
-use crate::app::AppState;
 use crate::fixtures::{self, FixtureError, LoadError};
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};

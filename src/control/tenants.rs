@@ -2,7 +2,7 @@
 //! control plane, behind the admin token like every control call.
 
 use super::{ApiError, ErrorBody, parse_json, state::refused};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::tenants::listing::{Listed, listed};
 use crate::tenants::{CreateError, Registry, name};
 use axum::Json;

@@ -7,7 +7,7 @@ use super::form::{CheckedForm, field, segment};
 use super::layout::base;
 use super::session::{Session, check_csrf};
 use super::{layout, overview};
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Method, header};

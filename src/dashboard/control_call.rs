@@ -1,8 +1,8 @@
 //! Actions go through the control plane's own router, so a form does exactly what the
 //! matching `/__sandbox` call does (same validation, same messages).
 
-use crate::app::AppState;
 use crate::control;
+use crate::state::AppState;
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use serde_json::Value;

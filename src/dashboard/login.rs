@@ -3,7 +3,7 @@
 use super::layout;
 use super::layout::base;
 use super::session::{Session, check_csrf, cookie_value, new_nonce, set_cookie};
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::Extension;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};

@@ -19,7 +19,7 @@ mod report;
 mod requests;
 mod session;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::Router;
 use axum::middleware;
 use axum::routing::{get, post};

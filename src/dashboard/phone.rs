@@ -5,8 +5,8 @@
 
 use super::kit::{Ui, not_found};
 use super::layout::error_page;
-use crate::app::AppState;
 use crate::phone::indian_mobile;
+use crate::state::AppState;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

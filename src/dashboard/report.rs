@@ -3,8 +3,8 @@
 
 use super::layout;
 use super::layout::base;
-use crate::app::AppState;
 use crate::report::{self, OutcomeReport};
+use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};

@@ -5,7 +5,7 @@
 //! an `Origin`, come from this very host.
 
 use super::layout::{self, base};
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;

@@ -70,13 +70,6 @@ pub fn default_read_connections() -> usize {
 const MIN_READERS: usize = 4;
 
 impl Db {
-    /// Opens (creating if missing) and migrates the database named by a URL or a file path,
-    /// with every provider's migrations and one read connection per core (for tests).
-    pub fn connect(database: &str) -> anyhow::Result<Db> {
-        let migrations = crate::providers::Providers::all().migrations();
-        Db::connect_with(database, &migrations, default_read_connections())
-    }
-
     /// Opens and applies `migrations` (versions exactly `1..=N`), with `readers` read
     /// connections (at least one).
     pub fn connect_with(

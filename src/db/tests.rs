@@ -2,10 +2,9 @@
 use super::migrate::{Migration, ordered};
 use super::open::location;
 use super::*;
-use crate::providers::Providers;
 
 fn all_migrations() -> Vec<Migration> {
-    ordered(&Providers::all().migrations()).unwrap()
+    ordered(&crate::catalogue::providers().migrations()).unwrap()
 }
 
 /// A made-up provider's schema: these tests need tables, not any real provider's.
@@ -34,7 +33,7 @@ fn connect(database: &str) -> Db {
 
 #[test]
 fn every_migration_file_is_returned_by_its_provider_with_versions_one_to_n() {
-    let providers = Providers::all();
+    let providers = crate::catalogue::providers();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src/providers");
     for provider in providers.iter() {
         let dir = std::path::Path::new(root)

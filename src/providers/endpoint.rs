@@ -2,8 +2,8 @@
 //! enum implementing [`Endpoint`], and both its router and [`crate::providers::Provider::endpoints`]
 //! are derived from it, so the two can never disagree.
 
-use crate::app::AppState;
 use crate::diagnosis::DocumentedOutcome;
+use crate::state::AppState;
 use axum::Router;
 use axum::routing::MethodRouter;
 

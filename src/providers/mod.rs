@@ -14,9 +14,9 @@ pub mod paypro;
 #[cfg(test)]
 mod skeleton;
 
-use crate::app::AppState;
 use crate::db::Migration;
 use crate::fixtures::SectionError;
+use crate::state::AppState;
 use axum::Router;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -51,7 +51,7 @@ pub trait Provider: Send + Sync + 'static {
     }
 
     /// Its `paysandbox pay <name> ...` subcommand, calling one of its actions.
-    fn pay_command(&self) -> Option<crate::cli::PayCommand> {
+    fn pay_command(&self) -> Option<crate::cli::pay_command::PayCommand> {
         None
     }
 
@@ -175,13 +175,9 @@ pub struct Routed<'a> {
 }
 
 impl Providers {
-    pub fn all() -> Self {
-        Providers(vec![
-            Box::new(chillr::Chillr),
-            Box::new(paypro::PayPro),
-            Box::new(aggrepay::AggrePay),
-            Box::new(jaze::Jaze),
-        ])
+    /// The providers in the order given (the catalogue's, `src/catalogue.rs`).
+    pub fn new(providers: Vec<Box<dyn Provider>>) -> Self {
+        Providers(providers)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &dyn Provider> {

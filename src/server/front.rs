@@ -9,12 +9,12 @@
 use super::answers::{ReadBody, json, read_body, refused_answer, too_large};
 use super::paths::{is_normal, normalize_path, with_path};
 use super::record::{PendingEntry, RequestLine, elapsed_ms, fault_label, log, shown};
-use crate::app::AppState;
 use crate::diagnosis::{Outcome, kernel_rules, near_miss};
 use crate::faults::{Action, Decision};
 use crate::journal::Head;
 use crate::lenient::{Refusal, Refusals};
 use crate::providers::Provider;
+use crate::state::AppState;
 use crate::tenants::name::Target;
 use crate::tenants::{self, CreateError};
 use axum::Router;

@@ -12,9 +12,9 @@ mod record;
 pub use front::{CloseWithoutAnswer, REQUEST_ID_HEADER};
 pub use paths::normalize_path;
 
-use crate::app::AppState;
 use crate::connections::{Connections, Limits};
 use crate::lenient::{LenientStream, Refusals};
+use crate::state::AppState;
 use axum::Router;
 use front::Front;
 use hyper_util::rt::TokioIo;

@@ -1,10 +1,10 @@
 //! What is kept of each request once it ends: its journal entry, its count in the report and
 //! its one log line, written however it ended (answered, closed, or abandoned by the client).
 
-use crate::app::AppState;
 use crate::diagnosis::Outcome;
 use crate::faults::Decision;
 use crate::journal::{Head, Record};
+use crate::state::AppState;
 use axum::http::{Method, StatusCode};
 use bytes::Bytes;
 use std::borrow::Cow;

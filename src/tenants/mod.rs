@@ -16,7 +16,7 @@ mod storage;
 
 pub use registry::{CreateError, Registry, Template};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;

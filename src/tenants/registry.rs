@@ -2,11 +2,12 @@
 //! tenant limit, removed, and dropped when idle in memory.
 
 use super::{Tenant, storage};
-use crate::app::{self, AppState, ExtraRoutes};
 use crate::config::ServeArgs;
 use crate::db::{self, Db, Snapshot};
 use crate::fixtures::{self, Document, LoadError};
 use crate::providers::Providers;
+use crate::state::{AppState, ExtraRoutes};
+use axum::Router;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -21,6 +22,9 @@ pub struct Template {
     pub start: Arc<Snapshot>,
     /// Test-only routes mounted into every tenant's router, as into the default one.
     pub extra: ExtraRoutes,
+    /// Builds a tenant's router over its state, as the default tenant's is built (the
+    /// application's, given here so that the tenants need not know the application).
+    pub router: fn(AppState, ExtraRoutes) -> Router,
     /// `tenants/` beside the database file; `None` when the sandbox runs in memory.
     pub folder: Option<PathBuf>,
 }
@@ -227,7 +231,7 @@ impl Registry {
             format!("/t/{name}").into(),
             None,
         );
-        let router = app::router(state.clone(), template.extra.clone());
+        let router = (template.router)(state.clone(), template.extra.clone());
         Ok(Tenant::new(name, state, router, file))
     }
 }

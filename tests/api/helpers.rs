@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::routing::post;
-use paysandbox::app::{AppState, ExtraRoutes};
+use paysandbox::state::{AppState, ExtraRoutes};
 use paysandbox::{Application, ServeArgs};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;

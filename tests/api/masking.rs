@@ -5,7 +5,6 @@
 
 use crate::helpers::{TestApp, spawn_app};
 use futures_util::FutureExt;
-use paysandbox::providers::Providers;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -394,7 +393,7 @@ fn assert_valid_and_masked(channel: Channel, field: &str, entry: &Value, context
 #[tokio::test]
 async fn every_secret_field_of_every_provider_is_masked_in_every_channel() {
     let app = spawn_app().await;
-    let providers = Providers::all();
+    let providers = paysandbox::catalogue::providers();
     let mut checked = 0;
     for provider in providers.iter() {
         for field in provider.secret_fields() {

@@ -6,13 +6,12 @@ use crate::masking::{
     JSON, MULTIPART, NUMBER, SECRET, Sent, assert_nothing_leaks, encode, endpoint, journaled, part,
 };
 use base64::Engine;
-use paysandbox::providers::Providers;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn the_providers_declare_the_fields_they_read_as_secrets() {
-    let providers = Providers::all();
+    let providers = paysandbox::catalogue::providers();
     let fields = |name: &str| providers.by_name(name).expect("a provider").secret_fields();
     assert!(fields("chillr").contains(&"api_secret_key"));
     for field in ["MerchantPassword", "password"] {

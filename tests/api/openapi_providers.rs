@@ -4,7 +4,6 @@
 //! (CI also runs openapi-spec-validator and schemathesis over them: `.ci/provider-api-check`.)
 
 use crate::helpers::{TestApp, spawn_app};
-use paysandbox::providers::Providers;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -57,7 +56,7 @@ fn answer_schema(doc: &Value, path: &str, method: &str, status: u16) -> Value {
 #[tokio::test]
 async fn every_endpoint_is_described_under_the_prefix_and_at_the_root() {
     let app = spawn_app().await;
-    for provider in Providers::all().iter() {
+    for provider in paysandbox::catalogue::providers().iter() {
         let name = provider.name();
         let doc = description(&app, name).await;
         assert_eq!(doc["openapi"], "3.1.0", "{name}");
@@ -116,7 +115,7 @@ async fn an_unknown_provider_is_a_json_404() {
 async fn every_golden_answer_is_valid_against_its_described_schema() {
     let app = spawn_app().await;
     let mut checked = 0;
-    for provider in Providers::all().iter() {
+    for provider in paysandbox::catalogue::providers().iter() {
         let name = provider.name();
         let doc = description(&app, name).await;
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

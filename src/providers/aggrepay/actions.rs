@@ -22,7 +22,6 @@
 //! are drawn when it is absent) and answers 201 with the record. An unknown api_key answers
 //! 404, an id the merchant already has 409, a bad body 400. A `creditwallet` then uses it once.
 
-use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
 use crate::money::Amount;
 use crate::providers::aggrepay::amount::to_paise;
@@ -30,6 +29,7 @@ use crate::providers::aggrepay::rules::normalize_mobile;
 use crate::providers::aggrepay::store::ledger::stamp;
 use crate::providers::aggrepay::store::otp_outbox::{self, OutboxEntry};
 use crate::providers::aggrepay::store::{merchants, pg_records};
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;

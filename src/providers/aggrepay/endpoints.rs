@@ -3,9 +3,9 @@
 
 use super::diagnoses::SUCCESS;
 use super::handlers;
-use crate::app::AppState;
 use crate::diagnosis::DocumentedOutcome;
 use crate::providers::endpoint::Endpoint as EndpointKind;
+use crate::state::AppState;
 use axum::routing::{MethodRouter, post};
 use std::sync::LazyLock;
 

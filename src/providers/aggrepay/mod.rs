@@ -25,13 +25,13 @@ mod store;
 mod why;
 mod wire;
 
-use crate::app::AppState;
 use crate::db::DbError;
 use crate::db::Migration;
 use crate::diagnosis::{DocumentedOutcome, Finding, Rule, Traffic};
 use crate::fixtures::SectionError;
 use crate::providers::endpoint;
 use crate::providers::{MagicValue, Provider};
+use crate::state::AppState;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};

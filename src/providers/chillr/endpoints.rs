@@ -2,8 +2,8 @@
 //! names are derived from.
 
 use super::handlers;
-use crate::app::AppState;
 use crate::diagnosis::DocumentedOutcome;
+use crate::state::AppState;
 use axum::routing::{MethodRouter, post};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,12 +19,12 @@ mod rules;
 mod store;
 mod wire;
 
-use crate::app::AppState;
 use crate::db::DbError;
 use crate::db::Migration;
 use crate::diagnosis::{DocumentedOutcome, Finding, Rule, Traffic};
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
+use crate::state::AppState;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -88,8 +88,8 @@ impl Provider for Chillr {
             .route("/users", post(actions::register_users))
     }
 
-    fn pay_command(&self) -> Option<crate::cli::PayCommand> {
-        Some(crate::cli::PayCommand {
+    fn pay_command(&self) -> Option<crate::cli::pay_command::PayCommand> {
+        Some(crate::cli::pay_command::PayCommand {
             about: "Pay a customer's pending collect request as that customer",
             args: &[
                 ("BATCH", "the batch id"),
@@ -99,8 +99,8 @@ impl Provider for Chillr {
                 let (batch, msisdn) = (&v[0], &v[1]);
                 let path = format!(
                     "/batches/{}/customers/{}",
-                    crate::cli::path_segment(batch),
-                    crate::cli::path_segment(msisdn)
+                    crate::cli::pay_command::path_segment(batch),
+                    crate::cli::pay_command::path_segment(msisdn)
                 );
                 (path, Some(serde_json::json!({"action": "pay"})))
             },

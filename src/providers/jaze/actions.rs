@@ -5,8 +5,8 @@
 use super::rules::RecordError;
 use super::wire::{InvoiceRecord, PaymentRecord, UserRecord};
 use super::{rules, store};
-use crate::app::AppState;
 use crate::control::{ApiError, parse_json};
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;

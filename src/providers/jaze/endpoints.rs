@@ -4,9 +4,9 @@
 //! parameters may come from the query instead.
 
 use super::handlers::{logs, payments, receipt};
-use crate::app::AppState;
 use crate::diagnosis::DocumentedOutcome;
 use crate::providers::endpoint;
+use crate::state::AppState;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get};
 

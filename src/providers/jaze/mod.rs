@@ -18,11 +18,11 @@ mod rules;
 mod store;
 mod wire;
 
-use crate::app::AppState;
 use crate::db::Migration;
 use crate::diagnosis::{DocumentedOutcome, Finding, Rule, Traffic};
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
+use crate::state::AppState;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;

@@ -3,9 +3,9 @@
 //! POST under `/cpay/`.
 
 use super::handlers::{changes, consumers, orders, queries};
-use crate::app::AppState;
 use crate::diagnosis::DocumentedOutcome;
 use crate::providers::endpoint;
+use crate::state::AppState;
 use axum::Extension;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get};

@@ -21,12 +21,12 @@ mod rules;
 mod store;
 mod wire;
 
-use crate::app::AppState;
 use crate::db::DbError;
 use crate::db::Migration;
 use crate::diagnosis::{DocumentedOutcome, Rule};
 use crate::fixtures::SectionError;
 use crate::providers::{MagicValue, Provider, endpoint};
+use crate::state::AppState;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -105,13 +105,16 @@ impl Provider for PayPro {
         Router::new().route("/orders/{cpay_id}/pay", post(actions::pay))
     }
 
-    fn pay_command(&self) -> Option<crate::cli::PayCommand> {
-        Some(crate::cli::PayCommand {
+    fn pay_command(&self) -> Option<crate::cli::pay_command::PayCommand> {
+        Some(crate::cli::pay_command::PayCommand {
             about: "Pay an unpaid order as the customer, by its ConnectPayId",
             args: &[("ORDER", "the order's ConnectPayId")],
             call: |v| {
                 (
-                    format!("/orders/{}/pay", crate::cli::path_segment(&v[0])),
+                    format!(
+                        "/orders/{}/pay",
+                        crate::cli::pay_command::path_segment(&v[0])
+                    ),
                     None,
                 )
             },

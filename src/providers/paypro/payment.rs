@@ -4,8 +4,8 @@ use super::rules::{OrderStatus, amount_due, effective};
 use super::store::merchants;
 use super::store::merchants::Merchant;
 use super::store::{self, Order};
-use crate::app::AppState;
 use crate::db::DbError;
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 
 pub enum Outcome {

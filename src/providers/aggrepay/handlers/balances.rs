@@ -1,6 +1,5 @@
 //! Balances and limit checks (document sections 4, 9 and 10).
 
-use crate::app::AppState;
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
@@ -8,6 +7,7 @@ use crate::providers::aggrepay::handlers::resolve;
 use crate::providers::aggrepay::rules;
 use crate::providers::aggrepay::store::limits;
 use crate::providers::aggrepay::wire::{Answer, success};
+use crate::state::AppState;
 use axum::extract::State;
 use serde_json::{Value, json};
 

@@ -12,7 +12,6 @@
 //!   `in:y,n`, else `The selected customer active is invalid.`) it sets, and answers the
 //!   status after the change.
 
-use crate::app::AppState;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
 use crate::providers::aggrepay::handlers::request::Fields;
@@ -20,6 +19,7 @@ use crate::providers::aggrepay::handlers::resolve;
 use crate::providers::aggrepay::rules;
 use crate::providers::aggrepay::store::customers::{self, Customer};
 use crate::providers::aggrepay::wire::{Answer, nothing_updated, success};
+use crate::state::AppState;
 use axum::extract::State;
 use serde_json::{Value, json};
 

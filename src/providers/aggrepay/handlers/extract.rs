@@ -6,7 +6,6 @@
 //! and its SQL in one read or one write transaction ([`Authenticated::read`],
 //! [`Authenticated::write`]).
 
-use crate::app::AppState;
 use crate::db::Db;
 use crate::providers::aggrepay::diagnoses;
 use crate::providers::aggrepay::errors::AggrePayError;
@@ -16,6 +15,7 @@ use crate::providers::aggrepay::hash::request_hash;
 use crate::providers::aggrepay::rules::label;
 use crate::providers::aggrepay::store::merchants::{self, Merchant};
 use crate::providers::aggrepay::store::salts;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;

@@ -11,7 +11,6 @@
 //! `min`, `max` messages). A page past the end, or no transactions at all, answers
 //! `"data": null` with the `page` block and a hash, as the document's sample does.
 
-use crate::app::AppState;
 use crate::providers::aggrepay::amount::{number, shown};
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
@@ -19,6 +18,7 @@ use crate::providers::aggrepay::handlers::resolve;
 use crate::providers::aggrepay::rules;
 use crate::providers::aggrepay::store::entries::{self, EntryRow, Key};
 use crate::providers::aggrepay::wire::{Answer, Page, success};
+use crate::state::AppState;
 use crate::timezone::india;
 use axum::extract::State;
 use chrono::DateTime;

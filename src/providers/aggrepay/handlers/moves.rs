@@ -22,7 +22,6 @@
 //! - `to_sub_merchant_id`, when given, must be one of this merchant's sub merchants (a
 //!   whole number); anything else is `The selected to sub merchant id is invalid.`
 
-use crate::app::AppState;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
 use crate::providers::aggrepay::handlers::request::Fields;
@@ -34,6 +33,7 @@ use crate::providers::aggrepay::store::ledger::{self, Kind, LedgerError, Movemen
 use crate::providers::aggrepay::store::merchants::Merchant;
 use crate::providers::aggrepay::store::{pg_records, sub_merchants};
 use crate::providers::aggrepay::wire::{Answer, success};
+use crate::state::AppState;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;

@@ -9,7 +9,6 @@
 //! registration OTP does not reset an MPIN. OTPs are not part of fixtures or the exported
 //! state, so a reset empties the outbox.
 
-use crate::app::AppState;
 use crate::db::DbError;
 use crate::diagnosis::Diagnosis;
 use crate::providers::aggrepay::actions::india_time;
@@ -29,6 +28,7 @@ use crate::providers::aggrepay::store::otp_outbox;
 pub use crate::providers::aggrepay::store::otp_outbox::Purpose;
 use crate::providers::aggrepay::why;
 use crate::providers::aggrepay::wire::{Answer, success};
+use crate::state::AppState;
 use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;

@@ -15,13 +15,13 @@
 //!   transactions and `(merchant_id, mobile_number)` is unique, so exactly one succeeds; the
 //!   other answers `INVALID-INPUT-DATA` (or `INVALID-OTP`).
 
-use crate::app::AppState;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
 use crate::providers::aggrepay::handlers::otp::{self, Outgoing, Purpose};
 use crate::providers::aggrepay::rules;
 use crate::providers::aggrepay::store::customers::{self, Inserted, by_mobile};
 use crate::providers::aggrepay::wire::{Answer, success};
+use crate::state::AppState;
 use axum::extract::State;
 use serde_json::{Value, json};
 

@@ -11,13 +11,13 @@
 //! - `getsubmerchants` answers an array of `{"id","name"}` in id order (the document's
 //!   sample shows one such object); with none, `NO-SUB-MERCHANT-RECORD`.
 
-use crate::app::AppState;
 use crate::providers::aggrepay::errors::AggrePayError;
 use crate::providers::aggrepay::handlers::extract::Authenticated;
 use crate::providers::aggrepay::handlers::request::Fields;
 use crate::providers::aggrepay::rules;
 use crate::providers::aggrepay::store::sub_merchants::{self, NewSubMerchant};
 use crate::providers::aggrepay::wire::{Answer, success};
+use crate::state::AppState;
 use axum::extract::State;
 use regex::Regex;
 use serde_json::{Value, json};

@@ -4,7 +4,6 @@
 //! the India-time day and month of the sandbox clock.
 
 use super::{india, nav};
-use crate::app::AppState;
 use crate::dashboard::kit::{
     self, Extent, PAGE_SIZE, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
 };
@@ -14,6 +13,7 @@ use crate::providers::aggrepay::store::customers::Customer;
 use crate::providers::aggrepay::store::entries;
 use crate::providers::aggrepay::store::limits::{self, Current};
 use crate::providers::aggrepay::store::pages::{self, CustomerRow};
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};

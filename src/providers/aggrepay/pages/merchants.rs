@@ -1,10 +1,10 @@
 //! `<dashboard>/aggrepay`: the merchants with their default limits and customer counts.
 
 use super::nav;
-use crate::app::AppState;
 use crate::dashboard::kit::{Ui, database_failed};
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::store::pages;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::html;

@@ -10,8 +10,8 @@ mod phone;
 
 pub use phone::section as phone_section;
 
-use crate::app::AppState;
 use crate::dashboard::kit::Ui;
+use crate::state::AppState;
 use axum::Router;
 use axum::routing::get;
 use maud::{Markup, html};

@@ -2,13 +2,13 @@
 //! `?mobile=` for one number (any form the API accepts).
 
 use super::{india, nav};
-use crate::app::AppState;
 use crate::dashboard::kit::{
     self, Extent, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
 };
 use crate::providers::aggrepay::rules::normalize_mobile;
 use crate::providers::aggrepay::store::otp_outbox::OutboxEntry;
 use crate::providers::aggrepay::store::pages;
+use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};

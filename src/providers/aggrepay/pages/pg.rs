@@ -1,10 +1,10 @@
 //! `<dashboard>/aggrepay/pg`: the payment-gateway records `creditwallet` uses, newest first.
 
 use super::{india, nav};
-use crate::app::AppState;
 use crate::dashboard::kit::{Extent, PEEK_LIMIT, Pager, Ui, database_failed, past_page};
 use crate::providers::aggrepay::amount::shown;
 use crate::providers::aggrepay::store::pages;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::html;

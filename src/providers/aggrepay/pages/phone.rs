@@ -55,7 +55,6 @@ pub fn section(
 mod tests {
     //! The phone page itself is the kernel's; these check AggrePay's section of it.
     use super::*;
-    use crate::db::Db;
     use crate::providers::Provider;
     use crate::providers::aggrepay::AggrePay;
 
@@ -65,7 +64,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_section_shows_each_otp_with_its_state_and_the_wallets_of_the_number() {
-        let db = Db::connect("sqlite::memory:").unwrap();
+        let db = crate::catalogue::database("sqlite::memory:").unwrap();
         let ui = Ui {
             base: "/ui".into(),
             csrf: String::new(),

@@ -1,7 +1,6 @@
 //! "Create batch": `POST /api/v5/collect`.
 
 use super::extract::CollectInput;
-use crate::app::AppState;
 use crate::db::{self, DbError};
 use crate::diagnosis::Outcome;
 use crate::providers::chillr::errors::ChillrError;
@@ -9,6 +8,7 @@ use crate::providers::chillr::ids;
 use crate::providers::chillr::lifecycle::new_request;
 use crate::providers::chillr::store::{self, CustomerRecord, NewBatch};
 use crate::providers::chillr::wire::{Accepted, Success};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};

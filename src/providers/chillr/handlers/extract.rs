@@ -2,12 +2,12 @@
 //! (50–55 or 60 first, then 57 and 56, then 58 and 59) and authenticate the merchant, all
 //! outside any hold of the database (one read fetches the merchant).
 
-use crate::app::AppState;
 use crate::providers::chillr::diagnoses;
 use crate::providers::chillr::errors::ChillrError;
 use crate::providers::chillr::rules::{judge_batch, names_outage_customer, parse_expiry_date};
 use crate::providers::chillr::store;
 use crate::providers::chillr::wire::{Customer, Field, Params};
+use crate::state::AppState;
 use crate::timezone::india;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};

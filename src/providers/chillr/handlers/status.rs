@@ -2,13 +2,13 @@
 //! rules see it now ([`status_view`]).
 
 use super::extract::StatusInput;
-use crate::app::AppState;
 use crate::diagnosis::Outcome;
 use crate::providers::chillr::diagnoses;
 use crate::providers::chillr::errors::ChillrError;
 use crate::providers::chillr::rules::status_view;
 use crate::providers::chillr::store::{self, StoredBatch};
 use crate::providers::chillr::wire::Success;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};

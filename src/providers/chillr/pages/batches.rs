@@ -1,7 +1,6 @@
 //! The merchants and batches list (filters `merchant`, `status`), a batch with its customers
 //! and their states, and the customer's Pay / Decline on a pending collect request.
 
-use crate::app::AppState;
 use crate::dashboard::kit::{
     self, CheckedForm, Extent, PER_PAGE, Pager, Ui, database_failed, field, page_with_refusal,
     segment,
@@ -12,6 +11,7 @@ use crate::providers::chillr::magic::DECLINES_AFTER_A_MINUTE_SUFFIX;
 use crate::providers::chillr::rules::{format_expiry_date, status_view};
 use crate::providers::chillr::store::{self, pages::BatchSummary};
 use crate::providers::chillr::wire::CustomerStatus;
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};

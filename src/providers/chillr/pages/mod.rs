@@ -9,7 +9,7 @@ mod users;
 
 pub use phone::section as phone;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
 

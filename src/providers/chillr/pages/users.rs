@@ -1,10 +1,10 @@
 //! The Chillr user registry (shared by all merchants) and the form that registers users.
 
-use crate::app::AppState;
 use crate::dashboard::kit::{
     self, CheckedForm, Extent, PAGE_SIZE, Pager, Ui, database_failed, page_with_refusal, segment,
 };
 use crate::providers::chillr::store;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};

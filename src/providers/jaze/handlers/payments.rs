@@ -6,7 +6,7 @@ use super::super::store::{self, StoredPayment, User};
 use super::super::wire::{self, PaymentIds, UserDetails};
 use super::extract::{Account, Inputs};
 use super::{Answer, Noted, noting_user};
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use std::collections::BTreeMap;

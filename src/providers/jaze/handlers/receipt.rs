@@ -6,7 +6,7 @@ use super::super::store::{self, TokenLookup};
 use super::super::wire::ReceiptUrl;
 use super::extract::{Account, ReceiptIds};
 use super::{Answer, Noted, noting_user};
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::Extension;
 use axum::Json;
 use axum::extract::State;

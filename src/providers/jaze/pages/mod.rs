@@ -7,8 +7,8 @@ mod payments;
 mod record;
 mod users;
 
-use crate::app::AppState;
 use crate::dashboard::kit::{self, field};
+use crate::state::AppState;
 use axum::Router;
 use axum::http::Method;
 use axum::routing::get;

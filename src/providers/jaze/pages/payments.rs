@@ -4,13 +4,13 @@
 use super::invoices::user_filter;
 use super::record::Record;
 use super::{account_select, create, typed};
-use crate::app::AppState;
 use crate::dashboard::kit::{
     self, CheckedForm, Extent, PAGE_SIZE, Pager, Ui, database_failed, field, page_with_refusal,
     segment,
 };
 use crate::db::DbError;
 use crate::providers::jaze::store::pages;
+use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;

@@ -162,11 +162,10 @@ pub fn payments_page(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Db;
 
     #[tokio::test]
     async fn the_counts_count_the_default_fixtures_records() {
-        let db = Db::connect("sqlite::memory:").unwrap();
+        let db = crate::catalogue::database("sqlite::memory:").unwrap();
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/default.json");
         let document: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

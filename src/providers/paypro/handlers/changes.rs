@@ -1,7 +1,6 @@
 //! 4.0 Mark Order as Paid (`moap`), 5.0 Mark Order as Blocked (`moab`), 6.0 Mark Order as
 //! Refund (`mofr`): the merchant changes its orders, all or nothing.
 
-use crate::app::AppState;
 use crate::diagnosis::{Diagnosis, Outcome};
 use crate::providers::paypro::diagnoses;
 use crate::providers::paypro::errors::{Code, Failure};
@@ -10,6 +9,7 @@ use crate::providers::paypro::rules::{Change, Refusal, Wanted, amount_due, why_n
 use crate::providers::paypro::store::merchants::Merchant;
 use crate::providers::paypro::store::{self, Order, order_key};
 use crate::providers::paypro::wire::{RefusedOrder, answer};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, Utc};

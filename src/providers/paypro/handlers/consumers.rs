@@ -40,7 +40,6 @@
 //!   here rather than in production. `CreatedOn` is the creation time in the merchant's time
 //!   zone, .NET style (`2020-06-10T10:17:45.247`, no fraction on a whole second).
 
-use crate::app::AppState;
 use crate::db::{self, DbError};
 use crate::diagnosis::Outcome;
 use crate::providers::paypro::errors::{Code, Failure};
@@ -50,6 +49,7 @@ use crate::providers::paypro::store::consumers::{self as store, Consumer};
 use crate::providers::paypro::store::merchants::Merchant;
 use crate::providers::paypro::wire::{ConsumerData, ConsumerFailure, ConsumerQuery, answer};
 use crate::providers::paypro::wire::{CreatedConsumer, FetchedStatus, UpdatedConsumer};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};

@@ -4,7 +4,6 @@
 //! the service before the handler runs, and [`Click2PayBase`] is the hosted payment page's
 //! address as the client reached the sandbox.
 
-use crate::app::AppState;
 use crate::diagnosis::Diagnosis;
 use crate::providers::endpoint::Endpoint as _;
 use crate::providers::paypro::diagnoses;
@@ -18,6 +17,7 @@ use crate::providers::paypro::rules::{order_elements, wanted};
 use crate::providers::paypro::store::merchants::{self, Merchant};
 use crate::providers::paypro::wire::{ConsumerQuery, CsvOrders, MerchantHead, OrderRequest};
 use crate::providers::paypro::wire::{PaidOrdersQuery, StatusQuery};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};

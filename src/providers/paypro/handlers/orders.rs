@@ -1,7 +1,6 @@
 //! 1.0 Single Order Creation (`co`) and 2.0 Multiple Order Creation (`cmo`): all or
 //! nothing, each order checked in the spec's order, ConnectPayIds from the sandbox clock.
 
-use crate::app::AppState;
 use crate::diagnosis::Outcome;
 use crate::providers::paypro::errors::{Code, Failure};
 use crate::providers::paypro::handlers::extract::{Authenticated, Click2PayBase, Orders};
@@ -9,6 +8,7 @@ use crate::providers::paypro::rules::{check_order, created_at};
 use crate::providers::paypro::store::merchants::Merchant;
 use crate::providers::paypro::store::{self, Order, shown};
 use crate::providers::paypro::wire::{CreatedOrder, OrderFailure, OrderRequest, answer};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, Utc};

@@ -1,6 +1,5 @@
 //! 3.0 Get Paid Orders (`gpojson`) and 7.0 Get Order Status (`gos`).
 
-use crate::app::AppState;
 use crate::providers::paypro::errors::{Code, Failure};
 use crate::providers::paypro::handlers::extract::Authenticated;
 use crate::providers::paypro::rules::effective;
@@ -8,6 +7,7 @@ use crate::providers::paypro::rules::{dotnet, paid_range};
 use crate::providers::paypro::store::{self, Order, shown};
 use crate::providers::paypro::wire::{PaidOrder, PaidOrdersQuery, StatusItem, StatusQuery};
 use crate::providers::paypro::wire::{answer, number};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

@@ -4,11 +4,11 @@
 
 use super::order::refused;
 use super::order_href;
-use crate::app::AppState;
 use crate::dashboard::kit::{self, CheckedForm, Ui, database_failed};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{Change, Wanted, parse_decimal_18_2, why_not};
 use crate::providers::paypro::store::{self, merchants, shown};
+use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::Method;

@@ -1,12 +1,12 @@
 //! `<dashboard>/paypro/consumers`: every merchant's consumers (or one merchant's), 50 a page.
 
-use crate::app::AppState;
 use crate::dashboard::kit::{
     self, Extent, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
 };
 use crate::db::DbError;
 use crate::providers::paypro::store::merchants;
 use crate::providers::paypro::store::pages;
+use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;

@@ -6,8 +6,8 @@ mod consumers;
 mod order;
 mod orders;
 
-use crate::app::AppState;
 use crate::dashboard::kit::Ui;
+use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};

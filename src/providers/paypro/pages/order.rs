@@ -2,12 +2,12 @@
 //! the forms that pay, block or refund it.
 
 use super::order_href;
-use crate::app::AppState;
 use crate::dashboard::kit::{self, Ui, database_failed, page_with_refusal};
 use crate::db::DbError;
 use crate::providers::paypro::rules::{OrderStatus, amount_due, effective, expires_at};
 use crate::providers::paypro::store::merchants::{self, Merchant};
 use crate::providers::paypro::store::{self, Order, shown};
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};

@@ -2,7 +2,6 @@
 //! status (as of now on the sandbox clock) and the start of the order number.
 
 use super::order_href;
-use crate::app::AppState;
 use crate::dashboard::kit::{
     self, Extent, PEEK_LIMIT, Pager, Ui, database_failed, field, past_page,
 };
@@ -11,6 +10,7 @@ use crate::providers::paypro::rules::{OrderStatus, effective};
 use crate::providers::paypro::store::merchants::{self, Merchant};
 use crate::providers::paypro::store::pages::{self, OrderFilter};
 use crate::providers::paypro::store::{Order, shown};
+use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;

@@ -333,7 +333,6 @@ pub fn shown(value: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Db;
 
     fn at(text: &str) -> DateTime<Utc> {
         time(text).unwrap()
@@ -341,7 +340,7 @@ mod tests {
 
     #[tokio::test]
     async fn every_column_reads_back_as_written() {
-        let db = Db::connect("sqlite::memory:").unwrap();
+        let db = crate::catalogue::database("sqlite::memory:").unwrap();
         let order = Order {
             id: 0,
             merchant_id: 7,

@@ -119,7 +119,6 @@ pub fn counts(conn: &Connection) -> Result<Vec<(&'static str, i64)>, DbError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Db;
     use crate::providers::paypro::rules::effective;
     use crate::providers::paypro::store::orders::insert;
     use chrono::Duration;
@@ -161,7 +160,7 @@ mod tests {
     /// The SQL filter reads an unpaid order as blocked from the very instant `effective` does.
     #[tokio::test]
     async fn the_status_filter_agrees_with_the_lifecycle_at_the_expiry_instant() {
-        let db = Db::connect("sqlite::memory:").unwrap();
+        let db = crate::catalogue::database("sqlite::memory:").unwrap();
         let created: DateTime<Utc> = "2026-03-10T10:00:00.250Z".parse().unwrap();
         let (before, at, counted) = db
             .write(|conn| {

@@ -1,7 +1,6 @@
 //! The limit periods, and the running totals checked against re-summing the ledger.
 
 use super::*;
-use crate::db::Db;
 use crate::providers::aggrepay::store::ledger::{self, LedgerError};
 use chrono::Duration;
 
@@ -130,7 +129,7 @@ fn recorded(result: Result<ledger::Recorded, LedgerError>) -> Result<i64, DbErro
 
 #[tokio::test]
 async fn running_totals_equal_the_ledger_sums_after_a_mixed_sequence() {
-    let db = Db::connect("sqlite::memory:").unwrap();
+    let db = crate::catalogue::database("sqlite::memory:").unwrap();
     let customers = [1i64, 2, 3];
     // Around a month end in India time: 28 January to 8 March 2026 (UTC), minutes apart,
     // in random order (back-dated entries, a clock moved back and forth), plus the last

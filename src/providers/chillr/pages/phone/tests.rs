@@ -38,7 +38,7 @@ fn customer(msisdn: &str, transaction: Option<(&str, PaymentStatus)>) -> Custome
 
 /// Two batches to MOBILE (one pending, one paid), and a number with no request.
 async fn filled() -> Db {
-    let db = Db::connect("sqlite::memory:").unwrap();
+    let db = crate::catalogue::database("sqlite::memory:").unwrap();
     db.write(|tx| {
         store::insert_merchant(tx, KEY, "secret")?;
         store::register_users(tx, &[MOBILE.to_string()])?;
