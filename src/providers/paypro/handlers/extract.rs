@@ -26,6 +26,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use std::convert::Infallible;
+use std::sync::Arc;
 
 /// What an endpoint reads from a request before its credentials are checked.
 pub trait Input: Sized {
@@ -44,7 +45,7 @@ pub struct Given<T> {
 /// A request of a merchant whose credentials and service were checked: the merchant and
 /// the endpoint's input.
 pub struct Authenticated<T> {
-    pub merchant: Merchant,
+    pub merchant: Arc<Merchant>,
     pub input: T,
 }
 

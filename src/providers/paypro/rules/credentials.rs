@@ -4,6 +4,7 @@
 use crate::providers::paypro::diagnoses;
 use crate::providers::paypro::errors::{Code, Failure};
 use crate::providers::paypro::store::merchants::Merchant;
+use std::sync::Arc;
 
 /// Credential failures are `01`, except on `co` and `cmo`, where they are `04`.
 fn failure_code(service: &str) -> Code {
@@ -43,11 +44,11 @@ pub fn given<'a>(
 /// The merchant found by the username, when the password is its own and `service` is
 /// enabled for it.
 pub fn admit(
-    found: Option<Merchant>,
+    found: Option<Arc<Merchant>>,
     username: &str,
     password: &str,
     service: &str,
-) -> Result<Merchant, Failure> {
+) -> Result<Arc<Merchant>, Failure> {
     let invalid = || fail(service, "Username or password is invalid");
     let merchant =
         found.ok_or_else(|| invalid().with(diagnoses::unknown_user(service, username)))?;

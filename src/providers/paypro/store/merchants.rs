@@ -2,6 +2,7 @@
 
 use crate::db::DbError;
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::sync::Arc;
 
 /// A merchant as stored.
 #[derive(Debug, Clone)]
@@ -87,10 +88,13 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Merchant, DbError> {
 pub const TABLE: &str = "paypro_merchants";
 
 /// The merchant with this username, if any.
-pub fn by_username(conn: &Connection, username: &str) -> Result<Option<Merchant>, DbError> {
+/// The merchant of `username`, shared: every request reads it (kept in the merchants' memo),
+/// and a clone is one reference count rather than a copy of its dozen strings.
+pub fn by_username(conn: &Connection, username: &str) -> Result<Option<Arc<Merchant>>, DbError> {
     conn.prepare_cached(select!("where username = ?"))?
         .query_row([username], merchant_from)
         .optional()
+        .map(|found| found.map(Arc::new))
 }
 
 /// Every merchant, in the order they were added.
