@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Merchant {
@@ -105,13 +106,18 @@ pub fn all_merchants(conn: &Connection) -> Result<Vec<(String, String)>, DbError
 /// The table merchants are read from (the key of their memo, [`crate::db::Db::read_memo`]).
 pub const MERCHANTS: &str = "chillr_merchants";
 
-pub fn merchant_by_api_key(conn: &Connection, api_key: &str) -> Result<Option<Merchant>, DbError> {
+/// The merchant of `api_key`, shared: every request reads it (kept in the merchants' memo),
+/// and a clone is one reference count rather than a copy.
+pub fn merchant_by_api_key(
+    conn: &Connection,
+    api_key: &str,
+) -> Result<Option<Arc<Merchant>>, DbError> {
     conn.prepare_cached("select id, api_secret_key from chillr_merchants where api_key = ?")?
         .query_row([api_key], |r| {
-            Ok(Merchant {
+            Ok(Arc::new(Merchant {
                 id: r.get("id")?,
                 api_secret_key: r.get("api_secret_key")?,
-            })
+            }))
         })
         .optional()
 }

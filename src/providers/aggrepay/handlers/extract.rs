@@ -21,6 +21,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
+use std::sync::Arc;
 
 /// Fields that take any text, so only the `string` rule stops an array or an object.
 const FREE_TEXT: &[&str] = &[
@@ -41,7 +42,7 @@ const FREE_TEXT: &[&str] = &[
 
 /// A request whose api_key and hash are good (checked in that order).
 pub struct Authenticated {
-    pub merchant: Merchant,
+    pub merchant: Arc<Merchant>,
     pub fields: Fields,
 }
 

@@ -3,6 +3,7 @@
 
 use crate::db::DbError;
 use rusqlite::{Connection, OptionalExtension, Row};
+use std::sync::Arc;
 
 /// A merchant, with its default limits (paise; the count as is).
 #[derive(Debug, Clone)]
@@ -26,13 +27,16 @@ pub struct Limits {
 pub const TABLE: &str = "aggrepay_merchants";
 
 /// The merchant of an api_key.
-pub fn by_api_key(conn: &Connection, api_key: &str) -> Result<Option<Merchant>, DbError> {
+/// The merchant of `api_key`, shared: every request reads it (kept in the merchants' memo),
+/// and a clone is one reference count rather than a copy.
+pub fn by_api_key(conn: &Connection, api_key: &str) -> Result<Option<Arc<Merchant>>, DbError> {
     conn.prepare_cached(
         "select id, salt, fixed_otp, max_balance, monthly_credit, monthly_debit, \
          daily_debit_count, daily_debit_amount from aggrepay_merchants where api_key = ?",
     )?
     .query_row([api_key], merchant_from)
     .optional()
+    .map(|found| found.map(Arc::new))
 }
 
 /// The row id of an api_key's merchant.

@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for Account {
             })
             .await?;
         match found {
-            Ok((id, api_key)) if api_key == key => Ok(Account { id }),
+            Ok((id, api_key)) if *api_key == *key => Ok(Account { id }),
             Ok(_) => Err(JazeError::Unauthorized.with(diagnoses::wrong_key())),
             Err(true) => Err(JazeError::Unauthorized.with(diagnoses::token_is_a_key())),
             Err(false) => Err(JazeError::Unauthorized.with(diagnoses::unknown_token(&token))),

@@ -16,6 +16,7 @@ pub use records::{
 
 use crate::db::DbError;
 use rusqlite::{Connection, OptionalExtension};
+use std::sync::Arc;
 
 /// The table accounts are read from (the key of their memo, [`crate::db::Db::read_memo`]).
 pub const ACCOUNTS: &str = "jaze_accounts";
@@ -29,11 +30,15 @@ pub fn is_api_key(conn: &Connection, text: &str) -> Result<bool, DbError> {
         .is_some())
 }
 
-/// The id and API Key of the account with this API Token.
-pub fn account_key(conn: &Connection, api_token: &str) -> Result<Option<(i64, String)>, DbError> {
+/// The id and API Key of the account with this API Token (the key shared: it is kept in the
+/// accounts' memo, and a clone is one reference count).
+pub fn account_key(conn: &Connection, api_token: &str) -> Result<Option<(i64, Arc<str>)>, DbError> {
     conn.prepare_cached("select id, api_key from jaze_accounts where api_token = ?")?
         .query_row([api_token], |r| {
-            Ok((r.get::<_, i64>("id")?, r.get::<_, String>("api_key")?))
+            Ok((
+                r.get::<_, i64>("id")?,
+                r.get::<_, String>("api_key")?.into(),
+            ))
         })
         .optional()
 }
