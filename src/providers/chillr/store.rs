@@ -150,18 +150,16 @@ pub fn insert_batch(conn: &Connection, batch: &NewBatch) -> Result<(), DbError> 
     let id: i64 = conn
         .prepare_cached(
             "insert into chillr_batches (batch_id, merchant_id, name, expiry_date, created_at) \
-             values (?, ?, ?, ?, ?) returning id",
+             values (?, ?, ?, ?, ?)",
         )?
-        .query_row(
-            rusqlite::params![
-                batch.batch_id,
-                batch.merchant_id,
-                batch.name,
-                batch.expiry_date.to_string(),
-                stamp(batch.created_at),
-            ],
-            |r| r.get(0),
-        )?;
+        .execute(rusqlite::params![
+            batch.batch_id,
+            batch.merchant_id,
+            batch.name,
+            batch.expiry_date.to_string(),
+            stamp(batch.created_at),
+        ])
+        .map(|_| conn.last_insert_rowid())?;
     let mut insert = conn.prepare_cached(
         "insert into chillr_customers \
          (batch_id, position, msisdn, amount, transaction_id, payment_status, acted_at) \

@@ -155,13 +155,21 @@ pub fn random_transaction_id() -> i64 {
     rand::rng().random_range(100_000_000..=999_999_999)
 }
 
+/// A customer's balance, read back after the update that changed it. (Read, not returned by
+/// the update: SQLite opens a temporary table for a `returning` clause on every execution,
+/// which cost more than this second lookup by primary key.)
+fn balance_of(conn: &Connection, customer: i64) -> Result<i64, DbError> {
+    conn.prepare_cached("select balance from aggrepay_customers where id = ?")?
+        .query_row([customer], |r| r.get(0))
+}
+
 /// Records a movement. Must run inside a write transaction ([`crate::db::Db::write`]), which
 /// commits it or rolls it back.
 pub fn record(conn: &Connection, movement: &Movement<'_>) -> Result<Recorded, LedgerError> {
     let mut insert = conn.prepare_cached(
         "insert into aggrepay_transactions (merchant_id, transaction_id, merchant_transaction_id, \
          transaction_type, amount, description, pg_transaction_id, to_sub_merchant_id, reverses, \
-         created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+         created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?;
     let at = stamp(movement.at);
     let mut attempts = 0;
@@ -170,8 +178,8 @@ pub fn record(conn: &Connection, movement: &Movement<'_>) -> Result<Recorded, Le
         let transaction_id = movement
             .transaction_id
             .unwrap_or_else(random_transaction_id);
-        let inserted = insert.query_row(
-            params![
+        let inserted = insert
+            .execute(params![
                 movement.merchant_id,
                 transaction_id,
                 movement.merchant_transaction_id,
@@ -182,9 +190,8 @@ pub fn record(conn: &Connection, movement: &Movement<'_>) -> Result<Recorded, Le
                 movement.to_sub_merchant_id,
                 movement.reverses,
                 at,
-            ],
-            |r| r.get::<_, i64>(0),
-        );
+            ])
+            .map(|_| conn.last_insert_rowid());
         match inserted {
             Ok(row) => break (row, transaction_id),
             Err(e) if db::is_unique_violation(&e) => {
@@ -208,14 +215,15 @@ pub fn record(conn: &Connection, movement: &Movement<'_>) -> Result<Recorded, Le
         }
     };
     if let Some(customer) = movement.debit {
-        let balance: Option<i64> = conn
+        let debited = conn
             .prepare_cached(
-                "update aggrepay_customers set balance = balance - ?1 where id = ?2 and balance >= ?1 \
-                 returning balance",
+                "update aggrepay_customers set balance = balance - ?1 where id = ?2 and balance >= ?1",
             )?
-            .query_row(params![movement.amount, customer], |r| r.get(0))
-            .optional()?;
-        let balance = balance.ok_or(LedgerError::Insufficient)?;
+            .execute(params![movement.amount, customer])?;
+        if debited == 0 {
+            return Err(LedgerError::Insufficient);
+        }
+        let balance = balance_of(conn, customer)?;
         entry(
             conn,
             row,
@@ -227,11 +235,9 @@ pub fn record(conn: &Connection, movement: &Movement<'_>) -> Result<Recorded, Le
         )?;
     }
     if let Some(customer) = movement.credit {
-        let balance: i64 = conn
-            .prepare_cached(
-                "update aggrepay_customers set balance = balance + ? where id = ? returning balance",
-            )?
-            .query_row(params![movement.amount, customer], |r| r.get(0))?;
+        conn.prepare_cached("update aggrepay_customers set balance = balance + ? where id = ?")?
+            .execute(params![movement.amount, customer])?;
+        let balance = balance_of(conn, customer)?;
         entry(
             conn,
             row,

@@ -132,9 +132,9 @@ pub fn insert_payment(
     let row: i64 = conn
         .prepare_cached(
             "insert into jaze_payments (account_id, payment_id, user_row, amount, method, bank, created_at, receipt_token) \
-             values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
+             values (?, ?, ?, ?, ?, ?, ?, ?)",
         )?
-        .query_row(
+        .execute(
             params![
                 account,
                 payment_id,
@@ -145,8 +145,8 @@ pub fn insert_payment(
                 payment.created_at,
                 payment.receipt_token,
             ],
-            |r| r.get(0),
-        )
+)
+.map(|_| conn.last_insert_rowid())
         .map_err(duplicate(
             "payment_id",
             format!("payment_id {payment_id} or receipt_token"),
