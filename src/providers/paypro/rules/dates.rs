@@ -2,7 +2,7 @@
 
 use crate::providers::paypro::diagnoses;
 use crate::providers::paypro::errors::{Code, Failure};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 /// Order dates: `yyyy-MM-dd`, `dd/MM/yyyy`, `d/M/yyyy`, `dd-MM-yyyy`.
 pub fn parse_order_date(text: &str) -> Option<NaiveDate> {
@@ -70,8 +70,25 @@ fn ymd(text: &str, separator: char) -> Option<NaiveDate> {
 
 /// .NET's round-trip-ish form PayPro answers with: `2018-12-27T15:04:25.923`, the fraction
 /// without trailing zeros and absent when zero (`2019-01-01T00:00:00`).
+///
+/// Written out rather than through chrono's `format`, which parses its pattern on every call:
+/// a `gpojson` writes four of these per order. Years outside 0..=9999 and leap seconds, which
+/// chrono writes its own way, still go through it.
 pub fn dotnet(at: NaiveDateTime) -> String {
-    let base = at.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let (date, time) = (at.date(), at.time());
+    let base = if (0..=9999).contains(&date.year()) && time.nanosecond() < 1_000_000_000 {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            date.year(),
+            date.month(),
+            date.day(),
+            time.hour(),
+            time.minute(),
+            time.second()
+        )
+    } else {
+        at.format("%Y-%m-%dT%H:%M:%S").to_string()
+    };
     let millis = at.and_utc().timestamp_subsec_millis();
     if millis == 0 {
         base
@@ -112,6 +129,19 @@ mod tests {
         assert_eq!(parse_query_date("2017/01/01"), date(2017, 1, 1));
         assert_eq!(parse_query_date("2020-01-01"), date(2020, 1, 1));
         assert_eq!(parse_query_date("01/01/2017"), None);
+    }
+
+    #[test]
+    fn dotnet_times_are_written_as_chronos_own_format_would() {
+        let mut at = NaiveDate::from_ymd_opt(1999, 12, 31)
+            .unwrap()
+            .and_hms_milli_opt(23, 59, 58, 7)
+            .unwrap();
+        for _ in 0..2_000 {
+            let expected = at.format("%Y-%m-%dT%H:%M:%S").to_string();
+            assert!(dotnet(at).starts_with(&expected), "{at}: {}", dotnet(at));
+            at += chrono::Duration::milliseconds(86_400_000 / 7 + 13_579);
+        }
     }
 
     #[test]
