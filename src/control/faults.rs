@@ -71,13 +71,7 @@ pub async fn remove(
 
 /// Checks that the provider and endpoint the rule names exist.
 fn names_known(spec: &FaultSpec, providers: &Providers) -> Result<(), String> {
-    let provider = providers.by_name(&spec.provider).ok_or_else(|| {
-        format!(
-            "unknown provider `{}`; the providers are {}",
-            spec.provider,
-            providers.names().join(", ")
-        )
-    })?;
+    let provider = providers.named(&spec.provider)?;
     if let Some(endpoint) = &spec.endpoint
         && !provider.endpoints().contains(&endpoint.as_str())
     {

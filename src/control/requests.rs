@@ -29,14 +29,12 @@ pub async fn list(
     filter: Result<Query<Filter>, QueryRejection>,
 ) -> Result<Json<Vec<Entry>>, ApiError> {
     let Query(filter) = filter.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    if let Some(provider) = &filter.provider
-        && state.providers.by_name(provider).is_none()
-    {
+    if let Some(provider) = &filter.provider {
         // As the fault rules do: a misspelt provider would otherwise read as "no requests".
-        return Err(ApiError::bad_request(format!(
-            "unknown provider `{provider}`; the providers are {}",
-            state.providers.names().join(", ")
-        )));
+        state
+            .providers
+            .named(provider)
+            .map_err(ApiError::bad_request)?;
     }
     Ok(Json(state.journal.list(&filter)))
 }

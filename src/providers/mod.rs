@@ -199,6 +199,17 @@ impl Providers {
         self.iter().find(|p| p.name() == name)
     }
 
+    /// [`Providers::by_name`], or the refusal a control call answers for a name no provider
+    /// has: it names the providers.
+    pub fn named(&self, name: &str) -> Result<&dyn Provider, String> {
+        self.by_name(name).ok_or_else(|| {
+            format!(
+                "unknown provider `{name}`; the providers are {}",
+                self.names().join(", ")
+            )
+        })
+    }
+
     /// For a path no provider owns (outside the control plane), the provider with an endpoint
     /// name close to one of its segments: the request was most likely meant for it, so it is
     /// journaled and diagnosed as that provider's (its answer stays the plain 404).
