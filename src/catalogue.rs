@@ -1,7 +1,6 @@
 //! The providers this sandbox emulates, in the order their fixture sections are loaded and
 //! exported: the one place above the kernel that names each slice.
 
-use crate::db::{self, Db};
 use crate::providers::{Providers, aggrepay, chillr, jaze, paypro};
 
 pub fn providers() -> Providers {
@@ -14,11 +13,12 @@ pub fn providers() -> Providers {
 }
 
 /// Opens (creating if missing) and migrates the database named by a URL or a file path,
-/// with every provider's migrations and one read connection per core (for tests).
-pub fn database(database: &str) -> anyhow::Result<Db> {
-    Db::connect_with(
+/// with every provider's migrations and one read connection per core (for unit tests).
+#[cfg(test)]
+pub fn database(database: &str) -> anyhow::Result<crate::db::Db> {
+    crate::db::Db::connect_with(
         database,
         &providers().migrations(),
-        db::default_read_connections(),
+        crate::db::default_read_connections(),
     )
 }

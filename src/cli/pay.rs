@@ -1,6 +1,6 @@
 //! `paysandbox pay <provider> ARGS...`: act as the customer and pay. Each provider that can
-//! describes its own subcommand ([`super::pay_command::PayCommand`]): its arguments and the control-plane action
-//! they call, so this module names no provider.
+//! describes its own subcommand ([`super::pay_command::PayCommand`]): its arguments and the
+//! control-plane action they call, so this module names no provider.
 
 use super::Target;
 use super::client::{CliError, Sandbox, print_answer};

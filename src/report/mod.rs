@@ -12,8 +12,7 @@ mod junit;
 mod markdown;
 
 pub use cli::{LINT_HEADER, ReportArgs, run as run_cli};
-pub use counters::Counters;
-use counters::Key;
+use counters::{Counters, Key};
 
 use crate::diagnosis::{DocumentedOutcome, Finding};
 use crate::journal::Journal;
